@@ -1,0 +1,85 @@
+"""`clinic-app`: argument parsing, dispatch and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from clinic_app import __version__
+from clinic_app.cli import cmd_demo, cmd_records, cmd_users, cmd_vault
+from clinic_app.cli.context import CliContext
+from clinic_app.cli.secrets_input import SecretSource
+from clinic_app.errors import ExitCode, HavenError
+from clinic_app.i18n import _
+
+EPILOG = _(
+    "Exit codes: 0 success; 1 the command ran but reported a problem; 2 usage error; "
+    "3 wrong passphrase, unknown user or vault in use; 4 bad input; 5 damaged vault; "
+    "6 your role does not allow it; 70 internal error."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit code is 2 too; keep it explicit
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {_('error')}: {message}", file=sys.stderr)
+        raise SystemExit(ExitCode.USAGE)
+
+
+def _common() -> argparse.ArgumentParser:
+    """Global options, accepted before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS,
+                        help=_("the vault folder (default: Haven's folder in your user data)"))
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=_("your user name"))
+    common.add_argument("--passphrase-stdin", action="store_true", default=argparse.SUPPRESS,
+                        help=_("read passphrases from standard input, one per line"))
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=_("show internal details of unexpected errors"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(prog="clinic-app", parents=[common], epilog=EPILOG,
+                     description=_("Haven: encrypted case and evidence vault for legal clinics."))
+    parser.add_argument("--version", action="version", version=f"Haven {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    cmd_vault.register(sub, common)
+    cmd_users.register(sub, common)
+    cmd_records.register(sub, common)
+    cmd_demo.register(sub, common)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    for name, default in (("vault", None), ("user", None), ("passphrase_stdin", False), ("debug", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return ExitCode.USAGE
+    ctx = CliContext(args, SecretSource(args.passphrase_stdin))
+    try:
+        return int(args.func(ctx))
+    except HavenError as exc:
+        print(f"clinic-app: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print(_("Interrupted. Nothing was changed."), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, never a raw traceback
+        if args.debug:
+            traceback.print_exc()
+        print(
+            _("Internal error ({kind}). No details were written anywhere; "
+              "run again with --debug to see them.").format(kind=type(exc).__name__),
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL

@@ -1,0 +1,1 @@
+"""Safe parsing of untrusted evidence files in a sandboxed child process. Uses only `domain`."""

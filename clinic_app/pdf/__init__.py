@@ -1,0 +1,1 @@
+"""PDF generation and merging (reportlab, pypdf). Uses only `domain`; no Qt, no vault."""

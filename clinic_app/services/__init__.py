@@ -1,0 +1,1 @@
+"""Use cases over an unlocked vault, shared by the GUI and the command line."""

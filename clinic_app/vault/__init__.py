@@ -1,0 +1,1 @@
+"""Encrypted storage: the only package that imports sqlcipher3 or writes SQL."""

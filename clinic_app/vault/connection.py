@@ -1,0 +1,92 @@
+"""Opening SQLCipher connections with every safety setting, and nothing else.
+
+Each connection: raw 256-bit key (never SQL built from a passphrase), pinned
+SQLCipher 4 settings, temp data in memory only (asserted: a FILE temp store writes
+plaintext), foreign keys, WAL with synchronous=FULL, SQLCipher's own log silenced.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from clinic_app.errors import VaultDamaged
+
+Connection = Any  # sqlcipher3.dbapi2.Connection (no public type stubs)
+DatabaseError = sqlcipher.DatabaseError
+IntegrityError = sqlcipher.IntegrityError
+OperationalError = sqlcipher.OperationalError
+Binary = sqlcipher.Binary
+
+
+class WrongKey(Exception):
+    """The data key does not open this database file (internal: callers decide)."""
+
+
+def _key_literal(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("data key must be 32 bytes")
+    return "\"x'" + key.hex() + "'\""
+
+
+def connect(db_path: Path, key: bytes, *, create: bool = False) -> Connection:
+    """An open, keyed, fully configured connection; WrongKey if `key` does not fit."""
+    if not create and not db_path.is_file():
+        raise VaultDamaged("database file missing")
+    if create and not db_path.exists():
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only from the start
+    conn = sqlcipher.connect(str(db_path), isolation_level=None, check_same_thread=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {_key_literal(key)}")
+        conn.execute("PRAGMA cipher_compatibility = 4")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError:
+            raise WrongKey() from None
+        configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def configure(conn: Connection) -> None:
+    conn.execute("PRAGMA temp_store = MEMORY")
+    temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
+    if temp_store != 2:
+        raise RuntimeError("SQLCipher temp_store is not MEMORY; refusing to continue")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise RuntimeError("could not enable WAL journal mode")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def rekey(conn: Connection, new_key: bytes) -> None:
+    """Re-encrypt every page under `new_key` (atomic in SQLCipher: old or new, never mixed)."""
+    conn.execute(f"PRAGMA rekey = {_key_literal(new_key)}")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """Both checks: SQLite's structure and SQLCipher's per-page HMACs. Empty means clean."""
+    problems: list[str] = []
+    for row in conn.execute("PRAGMA cipher_integrity_check").fetchall():
+        problems.append(str(row[0]))
+    for row in conn.execute("PRAGMA integrity_check").fetchall():
+        if row[0] != "ok":
+            problems.append(str(row[0]))
+    for row in conn.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"foreign key: {row[0]} row {row[1]} -> {row[2]}")
+    return problems
+
+
+def pragma(conn: Connection, name: str) -> Any:
+    if not name.isidentifier():
+        raise ValueError(name)
+    row = conn.execute(f"PRAGMA {name}").fetchone()
+    return row[0] if row else None

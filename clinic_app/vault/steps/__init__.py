@@ -1,0 +1,1 @@
+"""Numbered schema steps. A released step is never edited: add a new one instead."""

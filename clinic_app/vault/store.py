@@ -1,0 +1,302 @@
+"""A vault folder: one SQLCipher database, one key-slot file, one lock file.
+
+`Vault` owns the open connection, the data key and the process lock. It knows
+how to create a vault, open it with a passphrase or the recovery key, manage key
+slots and rotate the data key. Who may do what is the services layer's business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from clinic_app.domain.roles import Role
+from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound
+from clinic_app.vault import audit, connection, keyslots, migrations, recovery_key, users
+from clinic_app.vault.connection import Connection, WrongKey
+from clinic_app.vault.kdf import KdfParams
+from clinic_app.vault.keyslots import RECOVERY, USER, SlotFile, key_id
+from clinic_app.vault.lockfile import LOCK_NAME, VaultLock
+
+DB_NAME = "vault.db"
+SLOTS_NAME = "keyslots.json"
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / SLOTS_NAME).is_file()
+
+
+class Vault:
+    """An unlocked vault. Use as a context manager or call close()."""
+
+    def __init__(self, folder: Path, conn: Connection, slots: SlotFile, data_key: bytes, lock: VaultLock):
+        self.folder = folder
+        self.conn = conn
+        self.slots = slots
+        self._data_key = bytearray(data_key)
+        self._lock = lock
+        self._depth = 0
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, *, admin: str, passphrase: str, kdf: KdfParams) -> tuple[Vault, str]:
+        """Create a vault with one admin; returns it open, with the recovery key to print once."""
+        folder = Path(folder)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise VaultExists(str(folder))
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = folder.parent / f".haven-new-{secrets.token_hex(6)}"
+        staging.mkdir(mode=0o700)
+        lock = VaultLock(staging)
+        try:
+            lock.acquire()
+            vault_id = uuid.uuid4().hex
+            data_key = secrets.token_bytes(32)
+            recovery = recovery_key.generate()
+            slots = SlotFile(vault_id=vault_id, kdf_defaults=kdf)
+            slots = slots.with_slot(keyslots.new_slot(vault_id, USER, admin, passphrase, kdf, [data_key]))
+            slots = slots.with_slot(keyslots.new_slot(vault_id, RECOVERY, None, recovery, kdf, [data_key]))
+            conn = connection.connect(staging / DB_NAME, data_key, create=True)
+            try:
+                migrations.migrate(conn)
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
+                users.add(conn, admin, Role.ADMIN)
+                audit.append(conn, vault_id, actor=admin, action="vault_created")
+                audit.append(conn, vault_id, actor=admin, action="user_added", target=admin,
+                             detail={"role": "admin"})
+                conn.execute("COMMIT")
+                conn.close()
+            except BaseException:
+                conn.close()
+                raise
+            keyslots.write(staging / SLOTS_NAME, slots)
+            if folder.exists():
+                folder.rmdir()
+            os.rename(staging, folder)
+        except BaseException:
+            lock.release()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        lock.folder, lock.path = folder, folder / LOCK_NAME
+        conn = connection.connect(folder / DB_NAME, data_key)
+        return cls(folder, conn, slots, data_key, lock), recovery
+
+    @classmethod
+    def open(cls, folder: Path, *, user: str, passphrase: str) -> Vault:
+        return cls._open(folder, lambda slots: _user_keys(slots, user, passphrase))
+
+    @classmethod
+    def open_with_recovery(cls, folder: Path, key: str) -> Vault:
+        return cls._open(folder, lambda slots: _recovery_keys(slots, key))
+
+    @classmethod
+    def peek_slots(cls, folder: Path) -> SlotFile:
+        """Read the key-slot file without unlocking (user names and KDF settings only)."""
+        folder = Path(folder)
+        if not is_vault(folder):
+            raise VaultNotFound(str(folder))
+        return keyslots.read(folder / SLOTS_NAME)
+
+    @classmethod
+    def _open(cls, folder: Path, unlock) -> Vault:  # type: ignore[no-untyped-def]
+        folder = Path(folder)
+        slots = cls.peek_slots(folder)
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            slots = keyslots.read(folder / SLOTS_NAME)  # re-read under the lock
+            candidates = unlock(slots)
+            conn, data_key = _connect_any(folder / DB_NAME, candidates, slots.pending_key_id)
+            vault = cls(folder, conn, slots, data_key, lock)
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            stored_id = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if not stored_id or stored_id[0] != slots.vault_id:
+                raise VaultDamaged("key-slot file belongs to another vault")
+            if slots.pending_key_id:
+                vault._finish_rekey(candidates)
+            migrations.migrate(conn)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        for i in range(len(self._data_key)):
+            self._data_key[i] = 0
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One atomic unit of work; nested calls become savepoints."""
+        if self._depth:
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self.conn
+                self.conn.execute(f"RELEASE {name}")
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    @property
+    def vault_id(self) -> str:
+        return self.slots.vault_id
+
+    @property
+    def db_path(self) -> Path:
+        return self.folder / DB_NAME
+
+    @property
+    def slots_path(self) -> Path:
+        return self.folder / SLOTS_NAME
+
+    # --- key slots ------------------------------------------------------------------
+
+    def _save_slots(self, slots: SlotFile) -> None:
+        keyslots.write(self.slots_path, slots)
+        self.slots = slots
+
+    def add_user_slot(self, user: str, passphrase: str) -> None:
+        slot = keyslots.new_slot(
+            self.vault_id, USER, user, passphrase, self.slots.kdf_defaults, [bytes(self._data_key)]
+        )
+        self._save_slots(self.slots.without_user(user).with_slot(slot))
+
+    def change_passphrase(self, user: str, old: str, new: str) -> None:
+        """Rewrite one slot under a new passphrase (one atomic file replace)."""
+        slot = self.slots.user_slot(user)
+        if slot is None:
+            raise VaultDamaged("no key slot for this user")
+        private = keyslots.open_private(self.vault_id, slot, old)
+        self._save_slots(self.slots.with_slot(keyslots.rewrap_secret(self.vault_id, slot, private, new)))
+
+    def reset_user_slot(self, user: str, passphrase: str) -> None:
+        """Give `user` a brand-new slot (recovery path: the old passphrase is unknown)."""
+        self.add_user_slot(user, passphrase)
+
+    def remove_user_slot_and_rekey(self, user: str) -> None:
+        """Drop `user`'s slot and move the database to a fresh data key.
+
+        Crash-safe in three steps: (1) slot file without the user, every other slot
+        holding old and new keys; (2) PRAGMA rekey; (3) slot file with the new key
+        only. Whatever step a crash interrupts, some key in every slot opens the file,
+        and the next unlock finishes the job.
+        """
+        new_key = secrets.token_bytes(32)
+        staged = self.slots.without_user(user)
+        staged = replace(
+            staged,
+            slots=tuple(keyslots.add_keys(self.vault_id, s, [new_key]) for s in staged.slots),
+            pending_key_id=key_id(new_key),
+        )
+        self._save_slots(staged)
+        self._rekey_to(new_key)
+
+    def _rekey_to(self, new_key: bytes) -> None:
+        connection.rekey(self.conn, new_key)
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._data_key[:] = new_key
+        self._finalize_slots()
+
+    def _finalize_slots(self) -> None:
+        kid = key_id(bytes(self._data_key))
+        final = replace(
+            self.slots,
+            slots=tuple(keyslots.keep_only_key(s, kid) for s in self.slots.slots),
+            pending_key_id=None,
+        )
+        self._save_slots(final)
+
+    def _finish_rekey(self, candidates: dict[str, bytes]) -> None:
+        """Complete a rekey that a crash interrupted (see remove_user_slot_and_rekey)."""
+        pending = self.slots.pending_key_id
+        if pending in candidates and key_id(bytes(self._data_key)) != pending:
+            self._rekey_to(candidates[pending])
+        else:
+            self._finalize_slots()
+
+    def data_key_matches(self, key: bytes) -> bool:
+        return secrets.compare_digest(bytes(self._data_key), key)
+
+    def sqlcipher_export(self, target: Path, key: bytes) -> None:
+        """Write a complete, encrypted copy of the database to `target` under `key`."""
+        if target.exists():
+            raise VaultExists(str(target))
+        self.conn.execute(
+            f"ATTACH DATABASE ? AS export KEY {connection._key_literal(key)}", (str(target),)
+        )
+        try:
+            self.conn.execute("SELECT sqlcipher_export('export')")
+            version = migrations.current_version(self.conn)
+            self.conn.execute(f"PRAGMA export.user_version = {int(version)}")
+        finally:
+            self.conn.execute("DETACH DATABASE export")
+
+
+def _user_keys(slots: SlotFile, user: str, passphrase: str) -> dict[str, bytes]:
+    from clinic_app.errors import WrongPassphrase
+
+    slot = slots.user_slot(user)
+    if slot is None:
+        raise WrongPassphrase()
+    private = keyslots.open_private(slots.vault_id, slot, passphrase)
+    return keyslots.data_keys(slots.vault_id, slot, private)
+
+
+def _recovery_keys(slots: SlotFile, key: str) -> dict[str, bytes]:
+    from clinic_app.errors import WrongRecoveryKey
+
+    slot = slots.recovery_slot()
+    if slot is None:
+        raise VaultDamaged("no recovery slot")
+    private = keyslots.open_private(
+        slots.vault_id, slot, recovery_key.normalise(key), error=WrongRecoveryKey()
+    )
+    return keyslots.data_keys(slots.vault_id, slot, private)
+
+
+def _connect_any(db_path: Path, candidates: dict[str, bytes], pending: str | None) -> tuple[Connection, bytes]:
+    """Open the database with whichever key fits (old first, then a pending new one)."""
+    ordered = sorted(candidates.items(), key=lambda item: item[0] == pending)
+    for _kid, key in ordered:
+        try:
+            return connection.connect(db_path, key), key
+        except WrongKey:
+            continue
+    raise VaultDamaged("no key in the key slot opens the database")

@@ -1,0 +1,31 @@
+"""Constants and small helpers shared by tests (importable: tests/ is on pythonpath)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ADMIN = "ana"
+ADMIN_PASS = "correct horse battery staple"
+PASSES = {
+    "lawyer": "lawyers read every page twice",
+    "staff": "staff keep the files in order",
+    "volunteer": "volunteers type letters quickly",
+}
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a folder, by name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `python -m clinic_app` as a real process, like a user or a script would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "clinic_app", *args],
+        input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout,
+    )

@@ -1,0 +1,57 @@
+"""The hash-chained audit log detects edits, deletions and reordering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic_app.services.session import unlock
+from clinic_app.vault import audit
+from clinic_app.vault.connection import IntegrityError
+
+from support import ADMIN, ADMIN_PASS, run_cli
+
+
+def test_append_only_triggers_refuse_edits(admin_session) -> None:
+    conn = admin_session.vault.conn
+    with pytest.raises(IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    with pytest.raises(IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit WHERE seq = 1")
+
+
+def _tamper(folder: Path, sql: str) -> None:
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        conn = session.vault.conn
+        conn.execute("DROP TRIGGER audit_append_only_update")
+        conn.execute("DROP TRIGGER audit_append_only_delete")
+        conn.execute(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit SET actor = 'mallory' WHERE seq = 2",
+        "UPDATE audit SET detail = '{\"role\": \"volunteer\"}' WHERE seq = 2",
+        "DELETE FROM audit WHERE seq = 2",
+        "UPDATE audit SET at = '2020-01-01T00:00:00+00:00' WHERE seq = 1",
+    ],
+)
+def test_verify_detects_an_edited_row(vault_folder: Path, sql: str) -> None:
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        assert audit.verify(session.vault.conn, session.vault.vault_id) == []
+    _tamper(vault_folder, sql)
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        problems = audit.verify(session.vault.conn, session.vault.vault_id)
+    assert problems and any("row" in p for p in problems)
+
+
+def test_cli_audit_verify_exit_codes(vault_folder: Path) -> None:
+    ok = run_cli("--vault", str(vault_folder), "--passphrase-stdin", "audit", "--verify", stdin=ADMIN_PASS + "\n")
+    assert ok.returncode == 0, ok.stderr
+    assert "intact" in ok.stdout
+    _tamper(vault_folder, "UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    bad = run_cli("--vault", str(vault_folder), "--passphrase-stdin", "audit", "--verify", stdin=ADMIN_PASS + "\n")
+    assert bad.returncode == 5
+    assert "row 1" in bad.stdout
