@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.domain.roles import Role
-from clinic_app.services import users
-from clinic_app.services.session import create_vault, unlock
+from clinic_app.pdf.demo_pages import fictional_pdf
+from clinic_app.services import case_record, demo_data, evidence, users
+from clinic_app.services.evidence import Analysis
+from clinic_app.services.session import Session, create_vault, unlock
 from clinic_app.services.vault_check import CheckReport, check
 
 DEMO_ADMIN = "demo"
@@ -17,6 +21,26 @@ DEMO_USERS = {
     "lawyer": (Role.LAWYER, "fictional lawyer demo passphrase"),
     "volunteer": (Role.VOLUNTEER, "fictional volunteer demo passphrase"),
 }
+
+
+def populate(session: Session, analyze: Callable[[bytes, str], Analysis] | None = None) -> None:
+    """Fill an open vault with the fictional matters of `demo_data`, in one transaction."""
+    with session.transaction():
+        for client in demo_data.clients():
+            case_record.save_client(session, client)
+        for matter in demo_data.matters():
+            case_record.save_matter(session, matter)
+        for doc in demo_data.documents():
+            data = fictional_pdf(doc.meta.title, list(doc.paragraphs), pages=doc.pages, a4=doc.a4)
+            name = f"{doc.meta.ref}.pdf"
+            evidence.store_document(session, io.BytesIO(data), doc.meta, doc.matters, original_filename=name,
+                                    analysis=analyze(data, name) if analyze else None)
+        for link in demo_data.translations():
+            case_record.link_translation(session, link)
+        for letter in demo_data.letters():
+            case_record.save_letter(session, letter)
+        for ref, matter_ref, spec in demo_data.bundles():
+            case_record.save_bundle_project(session, ref, matter_ref, spec)
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,7 @@ def create_demo(folder: Path | None = None, *, kdf_profile: str = "standard") ->
     with session:
         for name, (role, passphrase) in DEMO_USERS.items():
             users.add_user(session, name, role, passphrase)
+        populate(session)
     with unlock(target, user=DEMO_ADMIN, passphrase=DEMO_PASSPHRASE) as session:
         report = check(session)
         roster = {u.name: u.role.value for u in users.list_users(session)}

@@ -1,13 +1,19 @@
-"""Read-only listings of the case record, shaped for the CLI and the window."""
+"""Read-only views of the case record shaped for the CLI and the window:
+listings, one matter in full, and search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from clinic_app.domain.client import Client
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Permission
 from clinic_app.i18n import _
 from clinic_app.services.session import Session
+from clinic_app.vault import codec, records, search
 
 
 @dataclass(frozen=True)
@@ -17,13 +23,102 @@ class Listing:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _client_row(c: Client) -> dict[str, Any]:
+    return {"id": c.id, "ref": c.ref, "name": c.legal_name, "aliases": list(c.aliases),
+            "public_initials": c.initials_for_outputs, "country": c.country,
+            "birth_date": c.birth_date.isoformat() if c.birth_date else None}
+
+
+def _matter_row(m: Matter, client_ref: str | None = None) -> dict[str, Any]:
+    return {"id": m.id, "ref": m.ref, "client": m.client_ref, "type": m.type.value, "title": m.title,
+            "language": m.language.value, "file_numbers": codec.to_plain(m.file_numbers),
+            "status": m.status.value}
+
+
+def _document_row(conn: Any, d: DocumentMeta) -> dict[str, Any]:
+    return {"id": d.id, "ref": d.ref, "title": d.title, "sha256": d.sha256, "size": d.size,
+            "pages": d.page_count, "language": d.language, "category": d.category.value,
+            "date": d.doc_date.isoformat() if d.doc_date else None,
+            "original_filename": d.original_filename,
+            "matters": records.matters_of_document(conn, int(d.id or 0))}
+
+
+def _letter_row(x: SupportLetter) -> dict[str, Any]:
+    return {"id": x.id, "ref": x.ref, "matter": x.matter_ref, "writer": x.writer,
+            "organisation": x.organisation, "status": x.status.value, "signed": x.signed,
+            "date": x.letter_date.isoformat() if x.letter_date else None, "themes": list(x.themes)}
+
+
 def listing(session: Session, kind: str) -> Listing:
     """Rows for `kind`; volunteers see only support letters."""
     session.require(Permission.MANAGE_LETTERS if kind == "letters" else Permission.READ_RECORDS)
-    headers = {
-        "clients": ([_("Ref"), _("Initials"), _("Country")], ["ref", "public_initials", "country"]),
-        "matters": ([_("Ref"), _("Type"), _("Title")], ["ref", "type", "title"]),
-        "documents": ([_("Ref"), _("Title"), _("SHA-256")], ["ref", "title", "sha256"]),
-        "letters": ([_("Ref"), _("Writer"), _("Status")], ["ref", "writer", "status"]),
-    }[kind]
-    return Listing(headers[0], headers[1], [])
+    conn = session.vault.conn
+    if kind == "clients":
+        return Listing([_("Ref"), _("Name"), _("Initials"), _("Country")],
+                       ["ref", "name", "public_initials", "country"],
+                       [_client_row(c) for c in records.load_all(conn, Client)])
+    if kind == "matters":
+        return Listing([_("Ref"), _("Client"), _("Type"), _("Title")], ["ref", "client", "type", "title"],
+                       [_matter_row(m) for m in records.load_all(conn, Matter)])
+    if kind == "documents":
+        rows = [_document_row(conn, d) for d in records.load_all(conn, DocumentMeta)]
+        for row in rows:
+            row["matter_refs"] = ", ".join(row["matters"])
+        return Listing([_("Ref"), _("Title"), _("SHA-256"), _("Matters")], ["ref", "title", "sha256", "matter_refs"],
+                       rows)
+    return Listing([_("Ref"), _("Matter"), _("Writer"), _("Status")], ["ref", "matter", "writer", "status"],
+                   [_letter_row(x) for x in records.load_all(conn, SupportLetter)])
+
+
+def show_matter(session: Session, ref: str) -> dict[str, Any]:
+    """Everything about one matter, as plain data (the CLI prints it; --json dumps it)."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    matter_id = records.require_id(conn, "matters", ref)
+    matter = records.load(conn, Matter, matter_id)
+    client = records.load(conn, Client, records.require_id(conn, "clients", matter.client_ref))
+    view = _matter_row(matter)
+    view.update(
+        client={"ref": client.ref, "name": client.legal_name, "public_initials": client.initials_for_outputs},
+        dates={k: v for k, v in codec.to_plain(matter.dates).items() if v},
+        counsel=matter.counsel,
+        documents=[_document_row(conn, d) for d in records.documents_of_matter(conn, matter_id)],
+        letters=[_letter_row(x) for x in records.letters_of_matter(conn, matter_id)],
+        translations=[codec.to_plain(t) for t in records.translations_of_matter(conn, matter_id)],
+        bundles=[ref for ref, _spec in records.bundles_of_matter(conn, matter_id)],
+    )
+    return view
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str
+    ref: str
+    label: str
+    snippet: str
+
+
+def search_records(session: Session, query: str, *, limit: int = 50) -> list[SearchResult]:
+    """Names, aliases, file numbers, titles and document text; results limited by role."""
+    if session.can(Permission.READ_RECORDS):
+        kinds: tuple[str, ...] = ("client", "matter", "document", "letter")
+    else:
+        session.require(Permission.MANAGE_LETTERS)
+        kinds = ("letter",)
+    conn = session.vault.conn
+    results = []
+    for hit in search.search(conn, query, kinds=kinds, limit=limit):
+        if hit.kind == "client":
+            c = records.load(conn, Client, hit.entity_id)
+            ref, label = c.ref, c.legal_name
+        elif hit.kind == "matter":
+            m = records.load(conn, Matter, hit.entity_id)
+            ref, label = m.ref, m.title
+        elif hit.kind == "document":
+            d = records.load(conn, DocumentMeta, hit.entity_id)
+            ref, label = d.ref, d.title
+        else:
+            x = records.load(conn, SupportLetter, hit.entity_id)
+            ref, label = x.ref, x.writer
+        results.append(SearchResult(hit.kind, ref, label, hit.snippet))
+    return results

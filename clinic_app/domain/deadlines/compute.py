@@ -1,0 +1,224 @@
+"""Turn rules and a matter's dates into deadlines. Pure: no clock, no files.
+
+Counting follows the Interpretation Act, ss. 27-28: the trigger day is excluded and
+the last day included; "clear days" (`clear_days: true`, used for wording such as
+"at least N days") exclude both ends; a period of months ends on the same day of the
+month, or the month's last day. Two safety choices (documented in the rules README):
+
+* A deadline counted *before* an event only ever moves earlier, and for it every
+  Saturday, Sunday and holiday is closed, whatever definition the rule names.
+* A chained rule counts from the other rule's *unadjusted* date, the earlier one.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from clinic_app.domain.deadlines.calendar import BusinessCalendar
+from clinic_app.domain.deadlines.model import (
+    DATE_KEYS,
+    MATTER_TYPES,
+    Bilingual,
+    Deadline,
+    MatterRef,
+    PendingRule,
+    Rule,
+    Timing,
+    Trigger,
+    Variant,
+)
+from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
+
+_WIDEST = "federal_courts_rules"
+
+
+def add_months(day: date, months: int, *, prefer_later: bool = False) -> date:
+    """`day` plus `months`; a missing day (Feb 30) becomes the month's last day,
+    or the next month's first day when `prefer_later` (an "earliest date" must not be early)."""
+    total = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    last = _cal.monthrange(year, month)[1]
+    if day.day <= last:
+        return date(year, month, day.day)
+    return date(year, month, last) + timedelta(days=1 if prefer_later else 0)
+
+
+def _closed(cal: BusinessCalendar, day: date, timing: Timing, step: int) -> Bilingual | None:
+    definition = _WIDEST if step < 0 else timing.holidays
+    return cal.closed_reason(day, definition)
+
+
+def raw_date(base: date, timing: Timing, kind: str, cal: BusinessCalendar) -> date:
+    """The date the count lands on, before any weekend/holiday move."""
+    step = timing.direction
+    day = add_months(base, timing.offset_months, prefer_later=kind == "not_before")
+    remaining = abs(timing.offset_days)
+    if timing.count == "calendar":
+        day += timedelta(days=step * remaining)
+    else:
+        while remaining:
+            day += timedelta(days=step)
+            if _closed(cal, day, timing, step) is None:
+                remaining -= 1
+    if timing.clear_days:
+        day += timedelta(days=step)
+    return day
+
+
+def roll(raw: date, timing: Timing, cal: BusinessCalendar) -> tuple[date, Bilingual | None]:
+    """Move `raw` off closed days in the rule's direction; return the day and why it moved."""
+    if timing.roll == "none":
+        return raw, None
+    step = 1 if timing.roll == "forward" else -1
+    day, reasons = raw, list[Bilingual]()
+    while (why := _closed(cal, day, timing, step)) is not None:
+        if why not in reasons:
+            reasons.append(why)
+        day += timedelta(days=step)
+    if not reasons:
+        return day, None
+    reason = reasons[0]
+    for more in reasons[1:]:
+        reason = reason.join(more)
+    return day, reason
+
+
+def _check_inputs(matter_type: str, dates: Mapping[str, date], rules: Iterable[Rule],
+                  variants: Mapping[str, str]) -> dict[str, Rule]:
+    if matter_type not in MATTER_TYPES:
+        raise ValidationError(_("unknown matter type"), item=matter_type, field="matter_type")
+    for key in dates:
+        if key not in DATE_KEYS:
+            raise ValidationError(_("unknown date name"), item=key, field="dates")
+    by_id = {r.id: r for r in rules}
+    for rule_id, key in variants.items():
+        rule = by_id.get(rule_id)
+        if rule is None:
+            raise ValidationError(_("no such rule"), item=rule_id, field="variants")
+        if key not in rule.variant_keys():
+            raise ValidationError(
+                _("unknown variant {variant}").format(variant=key), item=rule_id, field="variants"
+            )
+    return by_id
+
+
+class _Engine:
+    """Computes rules on demand, memoised, following chains between rules."""
+
+    def __init__(self, by_id: Mapping[str, Rule], dates: Mapping[str, date],
+                 cal: BusinessCalendar, variants: Mapping[str, str], matter_ref: MatterRef) -> None:
+        self.by_id, self.dates, self.cal = by_id, dates, cal
+        self.variants, self.matter_ref = variants, matter_ref
+        self.done: dict[str, Deadline | None] = {}
+
+    def _base(self, trig: Trigger, stack: tuple[str, ...]) -> tuple[date, str, bool] | None:
+        found = self._one(trig, stack)
+        if found is not None:
+            return found
+        if trig.fallback is not None:
+            alt = self._base(trig.fallback, stack)
+            if alt is not None:
+                return alt[0], alt[1], True
+        return None
+
+    def _one(self, trig: Trigger, stack: tuple[str, ...]) -> tuple[date, str, bool] | None:
+        if trig.date is not None:
+            value = self.dates.get(trig.date)
+            return None if value is None else (value, trig.date, False)
+        if trig.rule not in self.by_id:
+            raise ValidationError(_("refers to a rule that does not exist"), item=stack[-1],
+                                  field="trigger.rule")
+        other = self.get(trig.rule, stack)
+        return None if other is None else (other.unadjusted, trig.label(), other.estimated)
+
+    def get(self, rule_id: str, stack: tuple[str, ...] = ()) -> Deadline | None:
+        if rule_id in self.done:
+            return self.done[rule_id]
+        if rule_id in stack:  # the loader refuses cycles; this guards hand-built rule lists
+            raise ValidationError(_("rules trigger each other in a loop"), item=rule_id, field="trigger")
+        rule = self.by_id[rule_id]
+        variant = rule.variant(self.variants.get(rule_id))
+        timing = variant.timing if variant else rule.timing
+        base = self._base(timing.trigger, stack + (rule_id,))
+        result = None if base is None else self._make(rule, variant, timing, *base)
+        self.done[rule_id] = result
+        return result
+
+    def _make(self, rule: Rule, variant: Variant | None, timing: Timing, base: date,
+              basis: str, estimated: bool) -> Deadline:
+        raw = raw_date(base, timing, rule.kind, self.cal)
+        due, reason = roll(raw, timing, self.cal)
+        closed = None
+        if rule.kind == "due":
+            closed = self.cal.closed_reason(due, _WIDEST)
+        return Deadline(
+            rule_id=rule.id,
+            title=rule.name,
+            kind=rule.kind,
+            due=due,
+            unadjusted=raw,
+            moved_reason=reason,
+            citation=variant.citation if variant else rule.citation,
+            unconfirmed=(variant.unconfirmed if variant else False) or rule.unconfirmed,
+            forum=rule.forum,
+            matter_ref=self.matter_ref,
+            variant=variant.key if variant else None,
+            variant_label=variant.label if variant else None,
+            trigger=basis,
+            trigger_date=base,
+            estimated=estimated,
+            closed_day=closed,
+            notes=(variant.notes if variant and variant.notes else rule.notes),
+            optional=rule.optional,
+        )
+
+
+def compute_deadlines(matter_type: str, dates: Mapping[str, date], rules: Iterable[Rule],
+                      calendar: BusinessCalendar, *, variants: Mapping[str, str] | None = None,
+                      matter_ref: MatterRef = None) -> list[Deadline]:
+    """Every deadline of `matter_type` that the known `dates` allow, sorted by date.
+
+    `variants` maps a rule id to a variant key (e.g. {"rad.record": "practice_notice_45"});
+    rules not named use their default. Unknown matter types, date names, rule ids or
+    variant keys raise ValidationError rather than silently giving no deadline.
+    """
+    variants = dict(variants or {})
+    by_id = _check_inputs(matter_type, dates, list(rules), variants)
+    engine = _Engine(by_id, dates, calendar, variants, matter_ref)
+    out = [d for r in by_id.values() if matter_type in r.applies_to
+           if (d := engine.get(r.id)) is not None]
+    return sorted(out, key=lambda d: (d.due, d.rule_id))
+
+
+def pending_rules(matter_type: str, dates: Mapping[str, date], rules: Iterable[Rule],
+                  calendar: BusinessCalendar, *, variants: Mapping[str, str] | None = None
+                  ) -> list[PendingRule]:
+    """Rules that apply but lack a date, so the user can be asked for it (never silent)."""
+    rules = list(rules)
+    have = {d.rule_id for d in compute_deadlines(matter_type, dates, rules, calendar,
+                                                 variants=variants)}
+    by_id = {r.id: r for r in rules}
+    out: list[PendingRule] = []
+    for rule in rules:
+        if matter_type not in rule.applies_to or rule.id in have or rule.optional:
+            continue
+        out.append(PendingRule(rule.id, rule.name, _needs(rule, by_id, dict(variants or {}), ())))
+    return out
+
+
+def _needs(rule: Rule, by_id: Mapping[str, Rule], variants: Mapping[str, str],
+           seen: tuple[str, ...]) -> tuple[str, ...]:
+    variant = rule.variant(variants.get(rule.id))
+    trig: Trigger | None = (variant.timing if variant else rule.timing).trigger
+    keys: list[str] = []
+    while trig is not None:
+        if trig.date is not None:
+            keys.append(trig.date)
+        elif trig.rule in by_id and trig.rule not in seen:
+            keys.extend(_needs(by_id[trig.rule], by_id, variants, seen + (rule.id,)))
+        trig = trig.fallback
+    return tuple(dict.fromkeys(keys))

@@ -1,0 +1,128 @@
+"""Saving and reading clients, matters, letters, translations and bundle projects.
+
+Every save: permission check, one transaction holding the row, its search entry
+and its audit row, and a `Changes` value for the window to refresh from.
+Volunteers get letters only; narratives are blanked for roles that may not read them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.client import Client
+from clinic_app.domain.conflicts import ConflictMatch, find_conflicts, people_from_records
+from clinic_app.domain.ids import BundleId, ClientId, LetterId, MatterId
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.matter import Matter
+from clinic_app.domain.roles import Permission
+from clinic_app.domain.translation import TranslationLink
+from clinic_app.services import indexing
+from clinic_app.services.session import Session
+from clinic_app.vault import records
+
+
+def save_client(session: Session, client: Client) -> Changes:
+    session.require(Permission.EDIT_RECORDS)
+    with session.transaction() as conn:
+        client_id, created = records.save_client(conn, client)
+        indexing.index_client(conn, client_id, client)
+        session.audit("client_created" if created else "client_updated", target=f"client:{client_id}")
+    return Changes(clients=frozenset({ClientId(client_id)}))
+
+
+def save_matter(session: Session, matter: Matter) -> Changes:
+    session.require(Permission.EDIT_RECORDS)
+    with session.transaction() as conn:
+        matter_id, created = records.save_matter(conn, matter)
+        indexing.index_matter(conn, matter_id, matter)
+        session.audit("matter_created" if created else "matter_updated", target=f"matter:{matter_id}")
+    return Changes(matters=frozenset({MatterId(matter_id)}))
+
+
+def save_letter(session: Session, letter: SupportLetter) -> Changes:
+    session.require(Permission.MANAGE_LETTERS)
+    with session.transaction() as conn:
+        letter_id, created = records.save_letter(conn, letter)
+        indexing.index_letter(conn, letter_id, letter)
+        session.audit("letter_created" if created else "letter_updated", target=f"letter:{letter_id}",
+                      detail={"status": letter.status.value})
+    return Changes(letters=frozenset({LetterId(letter_id)}))
+
+
+def link_translation(session: Session, link: TranslationLink) -> Changes:
+    session.require(Permission.EDIT_RECORDS)
+    with session.transaction() as conn:
+        records.save_translation(conn, link)
+        session.audit("translation_linked", target=f"document:{link.original_ref}")
+    return Changes(links=True)
+
+
+def attach_declaration(session: Session, translation_ref: str, declaration_ref: str) -> Changes:
+    """Record that `declaration_ref` is the translator's declaration for `translation_ref`."""
+    from clinic_app.errors import ValidationError
+    from clinic_app.i18n import _
+
+    session.require(Permission.EDIT_RECORDS)
+    with session.transaction() as conn:
+        if not records.set_declaration(conn, translation_ref, declaration_ref):
+            raise ValidationError(_("{ref} is not linked as a translation of any document").format(
+                ref=translation_ref), item=declaration_ref, field="declaration_for")
+        session.audit("translation_linked", target=f"document:{translation_ref}")
+    return Changes(links=True)
+
+
+def save_bundle_project(session: Session, ref: str, matter_ref: str, spec: dict[str, Any]) -> Changes:
+    session.require(Permission.BUILD)
+    with session.transaction() as conn:
+        bundle_id, created = records.save_bundle(conn, ref, matter_ref, spec)
+        session.audit("bundle_created" if created else "bundle_updated", target=f"bundle:{bundle_id}")
+    return Changes(bundles=frozenset({BundleId(bundle_id)}))
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _visible(session: Session, client: Client) -> Client:
+    if session.can(Permission.READ_NARRATIVES):
+        return client
+    return dataclasses.replace(client, narrative="")
+
+
+def get_client(session: Session, ref: str) -> Client:
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    return _visible(session, records.load(conn, Client, records.require_id(conn, "clients", ref)))
+
+
+def clients(session: Session) -> list[Client]:
+    session.require(Permission.READ_RECORDS)
+    return [_visible(session, c) for c in records.load_all(session.vault.conn, Client)]
+
+
+def get_matter(session: Session, ref: str) -> Matter:
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    return records.load(conn, Matter, records.require_id(conn, "matters", ref))
+
+
+def matters(session: Session) -> list[Matter]:
+    session.require(Permission.READ_RECORDS)
+    return records.load_all(session.vault.conn, Matter)
+
+
+def letters(session: Session, matter_ref: str | None = None) -> list[SupportLetter]:
+    session.require(Permission.MANAGE_LETTERS)
+    conn = session.vault.conn
+    if matter_ref:
+        return records.letters_of_matter(conn, records.require_id(conn, "matters", matter_ref))
+    return records.load_all(conn, SupportLetter)
+
+
+def conflicts_for(session: Session, name: str) -> list[ConflictMatch]:
+    """People already in the vault whose names resemble `name` (run at intake)."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    people = people_from_records(records.load_all(conn, Client), records.load_all(conn, Matter))
+    return find_conflicts(name, people)

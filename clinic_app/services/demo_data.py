@@ -1,0 +1,169 @@
+"""Fictional matters for the demo vault, one per situation in product.md.
+
+Every person, organisation and number here is invented. Dates are relative to
+today so the demo's deadlines are always live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from clinic_app.domain.client import Client, ContactKind, ContactPoint, Relative
+from clinic_app.domain.document import DocumentCategory, DocumentMeta
+from clinic_app.domain.identifiers import FileNumbers
+from clinic_app.domain.letter import LetterStatus, SupportLetter, TranslationStatus, WriterStatus
+from clinic_app.domain.matter import AdverseParty, KeyDates, Matter, MatterType, ProceedingLanguage
+from clinic_app.domain.translation import TranslationLink
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    meta: DocumentMeta
+    matters: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    pages: int = 1
+    a4: bool = False
+
+
+def _d(days: int) -> date:
+    return date.today() + timedelta(days=days)
+
+
+def clients() -> list[Client]:
+    return [
+        Client(ref="c-reyes", legal_name="Ana Lucía Reyes Mejía", aliases=("Lucía Reyes",), public_initials="A.L.R.",
+               birth_date=date(1988, 3, 14), country="Honduras", languages=("Spanish (Honduras)",),
+               uci="1234-5678", narrative="Fictional: kidnapped and tortured after reporting an extortion; "
+               "police officers protected the cartel.",
+               contacts=(ContactPoint(ContactKind.PHONE, "+1 416 555 0101", safe_to_contact=True),),
+               relatives=(Relative("Rosa Mejía", "mother", country="Honduras", in_country_of_origin=True),)),
+        Client(ref="c-paz", legal_name="José Manuel Paz Herrera", public_initials="J.M.P.",
+               birth_date=date(1985, 11, 2), country="Honduras", languages=("Spanish",), uci="1234-5679"),
+        Client(ref="c-cruz", legal_name="Marvin Alexander Cruz Ramos", birth_date=date(1996, 6, 30),
+               country="Honduras", languages=("Spanish",)),
+        Client(ref="c-flores", legal_name="Karla Yesenia Flores", birth_date=date(1999, 1, 9),
+               country="El Salvador", languages=("Spanish",)),
+        Client(ref="c-diallo", legal_name="Moussa Diallo", birth_date=date(1990, 4, 21), country="Guinea",
+               languages=("French", "Pular"), uci="12-3456-7890",
+               contacts=(ContactPoint(ContactKind.ADDRESS, "Shared apartment, Montréal", do_not_contact=True),)),
+        Client(ref="c-petrov", legal_name="Aleksandr Ivanovich Petrov", aliases=("Александр Иванович Петров",),
+               birth_date=date(1979, 8, 5), country="Russia", languages=("Russian",), uci="2345-6789"),
+        Client(ref="c-li", legal_name="Li Wei", aliases=("李伟",), birth_date=date(1993, 2, 17), country="China",
+               languages=("Mandarin",),
+               relatives=(Relative("Li Qiang", "brother", location="Toronto", country="Canada",
+                                   status_in_canada="permanent resident", include_in_outputs=True),)),
+    ]
+
+
+def matters() -> list[Matter]:
+    cartel = (AdverseParty("Los Fictitios cartel", "fictional criminal organisation"),)
+    return [
+        Matter(ref="m-reyes-hc", client_ref="c-reyes", type=MatterType.HC,
+               title="Reyes & Paz: humanitarian and compassionate application",
+               file_numbers=FileNumbers(uci="1234-5678"), dates=KeyDates(decision=_d(-400), removal=_d(21)),
+               counsel="Fictional Counsel", adverse_parties=cartel),
+        Matter(ref="m-reyes-deferral", client_ref="c-reyes", type=MatterType.DEFERRAL,
+               title="Reyes & Paz: request to defer removal", dates=KeyDates(removal=_d(21)),
+               counsel="Fictional Counsel", adverse_parties=cartel),
+        Matter(ref="m-cruz-rpd", client_ref="c-cruz", type=MatterType.RPD_CLAIM, title="Cruz: refugee claim",
+               file_numbers=FileNumbers(irb="TB5-10001"), dates=KeyDates(referral=_d(-40), hearing=_d(30)),
+               counsel="Fictional Counsel"),
+        Matter(ref="m-flores-rpd", client_ref="c-flores", type=MatterType.RPD_CLAIM, title="Flores: refugee claim",
+               file_numbers=FileNumbers(irb="TB5-10002"), dates=KeyDates(referral=_d(-10), hearing=_d(60)),
+               counsel="Fictional Counsel"),
+        Matter(ref="m-diallo-deferral", client_ref="c-diallo", type=MatterType.DEFERRAL,
+               title="Diallo : demande de report du renvoi", language=ProceedingLanguage.FR,
+               dates=KeyDates(removal=_d(4)), counsel="Me Fictive"),
+        Matter(ref="m-diallo-stay", client_ref="c-diallo", type=MatterType.STAY_MOTION,
+               title="Diallo : requête en sursis", language=ProceedingLanguage.FR,
+               file_numbers=FileNumbers(fc="IMM-1234-26"), dates=KeyDates(hearing=_d(3), removal=_d(4)),
+               counsel="Me Fictive"),
+        Matter(ref="m-petrov-mr", client_ref="c-petrov", type=MatterType.MINISTERIAL_RELIEF,
+               title="Petrov: ministerial relief submissions", dates=KeyDates(decision=_d(-200)),
+               counsel="Fictional Counsel"),
+        Matter(ref="m-li-stca", client_ref="c-li", type=MatterType.STCA, title="Li: STCA family-member exception",
+               dates=KeyDates(referral=_d(-2)), counsel="Fictional Counsel"),
+    ]
+
+
+def documents() -> list[DemoDocument]:
+    cat = DocumentCategory
+    return [
+        DemoDocument(DocumentMeta(ref="d-hn-report", title="Honduras: country conditions 2025 (fictional)",
+                                  source="Fictional Human Rights Watchers", doc_date=_d(-120), language="en",
+                                  category=cat.COUNTRY_CONDITIONS, tags=("hardship_country_conditions",)),
+                     ("m-reyes-hc", "m-cruz-rpd", "m-flores-rpd"),
+                     ("Fictional report: extortion by criminal groups and complicity of local police.",), pages=6),
+        DemoDocument(DocumentMeta(ref="d-reyes-psych", title="Psychological assessment of A.L.R.",
+                                  source="Dr. Fictional Tremblay", doc_date=_d(-30), language="en",
+                                  category=cat.PSYCHOLOGICAL, tags=("health",)),
+                     ("m-reyes-hc", "m-reyes-deferral"), ("Fictional: symptoms consistent with PTSD.",), pages=3),
+        DemoDocument(DocumentMeta(ref="d-reyes-noa", title="CRA notice of assessment 2025 (fictional)",
+                                  source="Canada Revenue Agency", doc_date=_d(-200), language="en",
+                                  category=cat.TAX, tags=("establishment",)),
+                     ("m-reyes-hc",), ("Fictional notice of assessment.",)),
+        DemoDocument(DocumentMeta(ref="d-diallo-mariage", title="Preuve de mariage (demande en cours)",
+                                  source="Ville de Montréal (fictif)", doc_date=_d(-15), language="fr",
+                                  category=cat.IDENTITY, tags=("family_ties",)),
+                     ("m-diallo-deferral", "m-diallo-stay"),
+                     ("Document fictif : le certificat de mariage est retardé.",)),
+        DemoDocument(DocumentMeta(ref="d-petrov-military", title="Военный билет (military service record)",
+                                  source="Fictional military commissariat", doc_date=date(2001, 5, 1),
+                                  language="ru", category=cat.IDENTITY),
+                     ("m-petrov-mr",), ("Вымышленный документ: срочная служба 1998-2000.",), pages=2, a4=True),
+        DemoDocument(DocumentMeta(ref="d-petrov-military-en", title="Military service record (translation)",
+                                  source="Fictional Translations Inc.", doc_date=_d(-60), language="en",
+                                  category=cat.TRANSLATION),
+                     ("m-petrov-mr",), ("Fictional translation: compulsory service 1998-2000.",), pages=2),
+        DemoDocument(DocumentMeta(ref="d-petrov-military-decl", title="Translator's declaration",
+                                  source="Fictional Translations Inc.", doc_date=_d(-60), language="en",
+                                  category=cat.DECLARATION),
+                     ("m-petrov-mr",), ("I, a fictional translator, declare this translation accurate.",)),
+        DemoDocument(DocumentMeta(ref="d-li-brother-pr", title="Brother's permanent resident card (fictional)",
+                                  source="IRCC", doc_date=_d(-900), language="en", category=cat.IDENTITY,
+                                  tags=("family_ties",)),
+                     ("m-li-stca",), ("Fictional PR card of Li Qiang (李强).",)),
+    ]
+
+
+def translations() -> list[TranslationLink]:
+    return [TranslationLink("d-petrov-military", "d-petrov-military-en", "d-petrov-military-decl")]
+
+
+def letters() -> list[SupportLetter]:
+    base = dict(matter_ref="m-reyes-hc", language="en", writer_status=WriterStatus.CITIZEN)
+    return [
+        SupportLetter(ref="l-reyes-1", writer="Fictional School Principal", relationship="children's school",
+                      organisation="Fictional Public School", letter_date=_d(-20), signed=True,
+                      themes=("community", "family"), key_quote="An active, caring parent.",
+                      status=LetterStatus.READY_TO_FILE, **base),  # type: ignore[arg-type]
+        SupportLetter(ref="l-reyes-2", writer="Fictional Employer", relationship="employer since 2022",
+                      organisation="Fictional Bakery Ltd.", letter_date=_d(-12), signed=True,
+                      themes=("employment",), key_quote="Our most reliable baker.",
+                      status=LetterStatus.REVIEWED, **base),  # type: ignore[arg-type]
+        SupportLetter(ref="l-reyes-3", writer="Fictional Food Bank Coordinator", relationship="volunteer coordinator",
+                      organisation="Fictional Food Bank", themes=("volunteering",),
+                      status=LetterStatus.REQUESTED, **base),  # type: ignore[arg-type]
+        SupportLetter(ref="l-reyes-4", matter_ref="m-reyes-hc", writer="Fictional Neighbour", relationship="friend",
+                      language="es", translation_status=TranslationStatus.NEEDED, themes=("community",),
+                      status=LetterStatus.RECEIVED, writer_status=WriterStatus.PERMANENT_RESIDENT),
+    ]
+
+
+def bundles() -> list[tuple[str, str, dict[str, object]]]:
+    """(ref, matter ref, saved bundle project) in the manifest import's format."""
+    tab = lambda doc, title="": {"kind": "document", "doc": doc, "pages": [], "title": title,  # noqa: E731
+                                 "reference": "", "date": None}
+    return [
+        ("b-cruz-disclosure", "m-cruz-rpd", {
+            "title": "Claimant's Disclosure", "settings": {},
+            "tabs": [{"kind": "section", "doc": None, "pages": [], "title": "Country conditions", "reference": "",
+                      "date": None},
+                     {"kind": "document", "doc": "d-hn-report", "pages": [[1, 3]], "title": "", "reference": "",
+                      "date": None},
+                     {"kind": "reference", "doc": None, "pages": [], "title": "National Documentation Package",
+                      "reference": "NDP Honduras (fictional), item 7.3", "date": None}]}),
+        ("b-petrov-mr", "m-petrov-mr", {"title": "Ministerial relief submissions: evidence", "settings": {},
+                                        "tabs": [tab("d-petrov-military")]}),
+    ]

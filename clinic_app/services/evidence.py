@@ -1,0 +1,174 @@
+"""Putting document files into the vault and getting them back out.
+
+The original bytes are streamed into the encrypted database as received (never
+whole in memory); what intake learned (working copy, text, pages) is stored
+beside them in the same transaction, with the search entry and the audit row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.progress import CancelToken
+from clinic_app.domain.roles import Permission
+from clinic_app.fsutil import atomic_writer
+from clinic_app.services import indexing
+from clinic_app.services.session import Session
+from clinic_app.vault import blobs, records
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What intake found in a file (all optional: plain storage needs none of it)."""
+
+    working_pdf: bytes | None = None
+    text: str = ""
+    text_fingerprint: str = ""
+    page_count: int | None = None
+    pages_without_text: tuple[int, ...] = ()
+    was_encrypted: bool = False
+    language_guess: str = ""
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    document_id: int
+    ref: str
+    sha256: str
+    size: int
+    created: bool
+    bytes_already_stored: bool
+    likely_duplicate_of: str | None = None
+
+
+def store_document(
+    session: Session,
+    source: Path | BinaryIO,
+    meta: DocumentMeta,
+    matter_refs: Sequence[str],
+    *,
+    analysis: Analysis | None = None,
+    original_filename: str | None = None,
+    cancel: CancelToken | None = None,
+) -> StoredDocument:
+    """Store one document and link it to matters; re-storing the same ref updates it."""
+    session.require(Permission.IMPORT_DOCUMENTS)
+    analysis = analysis or Analysis()
+    with session.transaction() as conn:
+        if isinstance(source, Path):
+            with open_regular_file(source) as fh:
+                stored = blobs.put_stream(conn, fh, cancel=cancel)
+            name = original_filename or source.name
+        else:
+            stored = blobs.put_stream(conn, source, cancel=cancel)
+            name = original_filename or meta.original_filename
+        working_id = blobs.put_bytes(conn, analysis.working_pdf).blob_id if analysis.working_pdf else None
+        meta = dataclasses.replace(
+            meta,
+            sha256=stored.sha256,
+            size=stored.size,
+            original_filename=name,
+            page_count=analysis.page_count if analysis.page_count is not None else meta.page_count,
+            pages_without_text=analysis.pages_without_text or meta.pages_without_text,
+            was_encrypted=analysis.was_encrypted or meta.was_encrypted,
+            language_guess=analysis.language_guess or meta.language_guess,
+            media_type=analysis.media_type or meta.media_type,
+        )
+        doc_id, created = records.save_document(conn, meta, blob_id=stored.blob_id, working_blob_id=working_id,
+                                                text_fingerprint=analysis.text_fingerprint)
+        for ref in matter_refs:
+            records.link_document(conn, doc_id, records.require_id(conn, "matters", ref))
+        records.set_document_text(conn, doc_id, analysis.text)
+        indexing.index_document(conn, doc_id, meta, analysis.text)
+        likely = records.document_by_fingerprint(conn, analysis.text_fingerprint, exclude_id=doc_id)
+        if not created:
+            blobs.delete_unreferenced(conn)
+        session.audit("document_imported" if created else "document_updated", target=f"document:{doc_id}",
+                      detail={"sha256": stored.sha256, "size": stored.size, "matters": len(matter_refs)})
+    return StoredDocument(doc_id, meta.ref, stored.sha256, stored.size, created, stored.already_stored, likely)
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """Open for reading without following a final symbolic link, and only a regular file."""
+    import os
+    import stat
+
+    from clinic_app.errors import BadInput
+    from clinic_app.i18n import _
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not path.exists():
+            raise
+        raise BadInput(_("{name} cannot be read (it may be a link or protected).").format(name=path.name)) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise BadInput(_("{name} is not a regular file.").format(name=path.name))
+    return os.fdopen(fd, "rb")
+
+
+def link_to_matter(session: Session, document_ref: str, matter_ref: str) -> bool:
+    session.require(Permission.EDIT_RECORDS)
+    with session.transaction() as conn:
+        doc_id = records.require_id(conn, "documents", document_ref)
+        added = records.link_document(conn, doc_id, records.require_id(conn, "matters", matter_ref))
+        if added:
+            session.audit("document_linked", target=f"document:{doc_id}")
+    return added
+
+
+def find_by_sha256(session: Session, sha256: str) -> str | None:
+    """The ref of a document whose original bytes have this hash, if any."""
+    session.require(Permission.READ_RECORDS)
+    return records.document_ref_by_sha256(session.vault.conn, sha256)
+
+
+def open_original(session: Session, ref: str) -> BinaryIO:
+    """A streaming reader over the original bytes (for previews and bundling)."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    blob_id, _working = records.document_blobs(conn, records.require_id(conn, "documents", ref))
+    return blobs.open_reader(conn, blob_id)
+
+
+def open_working(session: Session, ref: str) -> BinaryIO:
+    """The sanitised working copy if intake made one, else the original."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    blob_id, working = records.document_blobs(conn, records.require_id(conn, "documents", ref))
+    return blobs.open_reader(conn, working if working is not None else blob_id)
+
+
+def export_original(session: Session, ref: str, target: Path) -> int:
+    """Write a document's original bytes to `target` (an export: audited)."""
+    session.require(Permission.EXPORT)
+    conn = session.vault.conn
+    doc_id = records.require_id(conn, "documents", ref)
+    blob_id, _working = records.document_blobs(conn, doc_id)
+    size = 0
+    with atomic_writer(Path(target)) as out:
+        for chunk in blobs.iter_chunks(conn, blob_id):
+            out.write(chunk)
+            size += len(chunk)
+    with session.transaction():
+        session.audit("document_exported", target=f"document:{doc_id}", detail={"size": size})
+    return size
+
+
+def verify_all(session: Session) -> list[str]:
+    """Refs of documents whose stored bytes no longer match their SHA-256."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    bad = []
+    for ref, blob_id in records.document_blob_ids(conn):
+        if not blobs.verify(conn, blob_id):
+            bad.append(ref)
+    return bad

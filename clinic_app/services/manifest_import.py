@@ -1,0 +1,166 @@
+"""Importing a case manifest into the vault: all or nothing, re-import updates.
+
+The manifest is fully checked first (services.manifest); then every file is
+analysed by intake; only then is one transaction opened that writes clients,
+matters, documents, translations, letters and bundle projects, with their
+search entries and audit rows. An error or a cancel anywhere rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clinic_app.domain.document import DocumentCategory, DocumentMeta
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.progress import CancelToken, Progress, no_progress
+from clinic_app.domain.roles import Permission
+from clinic_app.i18n import _
+from clinic_app.services import case_record, evidence
+from clinic_app.services.evidence import Analysis
+from clinic_app.services.manifest import BundleEntry, ExistingRefs, Manifest, load_manifest
+from clinic_app.services.session import Session
+from clinic_app.vault import records
+
+Analyzer = Callable[[Path, str | None, str], Analysis]  # (file, password, item label) -> Analysis
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    bytes_already_stored: int = 0
+    likely_duplicates: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, kind: str, created: bool) -> None:
+        target = self.created if created else self.updated
+        target[kind] = target.get(kind, 0) + 1
+
+
+def _existing(session: Session) -> ExistingRefs:
+    conn = session.vault.conn
+    return ExistingRefs(
+        clients=frozenset(records.all_refs(conn, "clients")),
+        matters=frozenset(records.all_refs(conn, "matters")),
+        documents=frozenset(records.all_refs(conn, "documents")),
+    )
+
+
+def _require_permissions(session: Session, manifest: Manifest) -> None:
+    if manifest.clients or manifest.matters or manifest.translations:
+        session.require(Permission.EDIT_RECORDS)
+    if manifest.documents:
+        session.require(Permission.IMPORT_DOCUMENTS)
+    if manifest.letters:
+        session.require(Permission.MANAGE_LETTERS)
+    if manifest.bundles:
+        session.require(Permission.BUILD)
+
+
+def _scan_ref(session: Session, letter_ref: str, taken: frozenset[str]) -> str:
+    """The document ref for a letter's scan: the one it already has on re-import, else a free one."""
+    conn = session.vault.conn
+    letter_id = records.id_for(conn, "letters", letter_ref)
+    if letter_id is not None:
+        existing = records.load(conn, SupportLetter, letter_id).document_ref
+        if existing:
+            return existing
+    wanted = f"{letter_ref}-scan"
+    ref, n = wanted, 1
+    while ref in taken or records.id_for(session.vault.conn, "documents", ref) is not None:
+        n += 1
+        ref = f"{wanted}-{n}"
+    return ref
+
+
+def bundle_project(entry: BundleEntry) -> dict[str, Any]:
+    """The saved form of a manifest bundle (the bundle engine reads this)."""
+    tabs = []
+    for tab in entry.tabs:
+        tabs.append({
+            "kind": tab.kind.value,
+            "doc": tab.doc_ref,
+            "pages": [list(r) for r in tab.pages],
+            "title": tab.title,
+            "reference": tab.reference,
+            "date": tab.tab_date.isoformat() if tab.tab_date else None,
+        })
+    return {"title": entry.title, "settings": dict(entry.settings), "tabs": tabs}
+
+
+def import_manifest(
+    session: Session,
+    path: Path,
+    *,
+    analyze: Analyzer | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportSummary:
+    manifest = load_manifest(Path(path), existing=_existing(session))
+    _require_permissions(session, manifest)
+    cancel = cancel or CancelToken()
+    letter_files = [(e.letter.ref, e.file) for e in manifest.letters if e.file is not None]
+    total = len(manifest.documents) + len(letter_files)
+    analyses: dict[str, Analysis] = {}
+    for i, entry in enumerate(manifest.documents):
+        cancel.raise_if_cancelled()
+        progress(i, total, _("Checking file {n} of {total}").format(n=i + 1, total=total))
+        if analyze is not None:
+            analyses[entry.ref] = analyze(entry.file, entry.password, f"documents ({entry.ref})")
+    for j, (ref, file) in enumerate(letter_files):
+        cancel.raise_if_cancelled()
+        progress(len(manifest.documents) + j, total,
+                 _("Checking file {n} of {total}").format(n=len(manifest.documents) + j + 1, total=total))
+        if analyze is not None and file is not None:
+            analyses["letter:" + ref] = analyze(file, None, f"letters ({ref})")
+
+    summary = ImportSummary()
+    with session.transaction():
+        for client in manifest.clients:
+            cancel.raise_if_cancelled()
+            created = records.id_for(session.vault.conn, "clients", client.ref) is None
+            case_record.save_client(session, client)
+            summary.count("clients", created)
+        for matter in manifest.matters:
+            created = records.id_for(session.vault.conn, "matters", matter.ref) is None
+            case_record.save_matter(session, matter)
+            summary.count("matters", created)
+        for i, entry in enumerate(manifest.documents):
+            progress(i, total, _("Storing file {n} of {total}").format(n=i + 1, total=total))
+            stored = evidence.store_document(session, entry.file, entry.meta, entry.matter_refs,
+                                             analysis=analyses.get(entry.ref), cancel=cancel)
+            summary.count("documents", stored.created)
+            summary.bytes_already_stored += int(stored.bytes_already_stored)
+            if stored.likely_duplicate_of:
+                summary.likely_duplicates.append((stored.ref, stored.likely_duplicate_of))
+        for link in manifest.translations:
+            case_record.link_translation(session, link)
+            summary.count("translations", True)
+        linked_here = {link.translation_ref for link in manifest.translations}
+        for entry in manifest.documents:
+            if entry.declaration_for and entry.declaration_for not in linked_here:
+                case_record.attach_declaration(session, entry.declaration_for, entry.ref)
+        for entry in manifest.letters:
+            cancel.raise_if_cancelled()
+            letter = entry.letter
+            if entry.file is not None and not letter.document_ref:
+                doc_ref = _scan_ref(session, letter.ref, manifest.all_refs())
+                meta = DocumentMeta(ref=doc_ref, title=_("Support letter from {writer}").format(writer=letter.writer),
+                                    source=letter.writer, doc_date=letter.letter_date, language=letter.language,
+                                    category=DocumentCategory.SUPPORT_LETTER)
+                evidence.store_document(session, entry.file, meta, (letter.matter_ref,),
+                                        analysis=analyses.get("letter:" + letter.ref), cancel=cancel)
+                letter = dataclasses.replace(letter, document_ref=doc_ref)
+            created = records.id_for(session.vault.conn, "letters", letter.ref) is None
+            case_record.save_letter(session, letter)
+            summary.count("letters", created)
+        for bundle in manifest.bundles:
+            created = records.id_for(session.vault.conn, "bundles", bundle.ref) is None
+            case_record.save_bundle_project(session, bundle.ref, bundle.matter_ref, bundle_project(bundle))
+            summary.count("bundles", created)
+        session.audit("manifest_imported", detail={"created": summary.created, "updated": summary.updated})
+    progress(total, total, _("Import complete"))
+    return summary

@@ -1,0 +1,159 @@
+"""Document bytes inside the encrypted database, content-addressed by SHA-256.
+
+Bytes are written and read in 1 MiB chunks, so a 200 MB file never sits whole in
+memory, and stored once however many documents or matters link to them. Writing
+is one pass: chunks go in under a provisional name, and if the finished hash is
+already stored the new copy is dropped inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from clinic_app.errors import NotFound, VaultDamaged
+from clinic_app.domain.progress import CancelToken
+from clinic_app.vault.audit import now_utc
+from clinic_app.vault.connection import Connection
+
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    blob_id: int
+    sha256: str
+    size: int
+    already_stored: bool
+
+
+def put_stream(conn: Connection, stream: BinaryIO, *, cancel: CancelToken | None = None) -> StoredBlob:
+    """Store everything `stream` yields; call inside a transaction."""
+    provisional = "pending-" + secrets.token_hex(16)
+    cur = conn.execute(
+        "INSERT INTO blobs (sha256, size, chunks, created_at) VALUES (?, 0, 0, ?)", (provisional, now_utc())
+    )
+    blob_id = int(cur.lastrowid)
+    digest, size, seq = hashlib.sha256(), 0, 0
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        digest.update(chunk)
+        size += len(chunk)
+        conn.execute("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)", (blob_id, seq, chunk))
+        seq += 1
+    sha = digest.hexdigest()
+    existing = conn.execute("SELECT id, size FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
+    if existing:
+        conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
+        return StoredBlob(int(existing[0]), sha, int(existing[1]), True)
+    conn.execute("UPDATE blobs SET sha256 = ?, size = ?, chunks = ? WHERE id = ?", (sha, size, seq, blob_id))
+    return StoredBlob(blob_id, sha, size, False)
+
+
+def put_bytes(conn: Connection, data: bytes) -> StoredBlob:
+    return put_stream(conn, io.BytesIO(data))
+
+
+def find(conn: Connection, sha256: str) -> int | None:
+    row = conn.execute("SELECT id FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def info(conn: Connection, blob_id: int) -> tuple[str, int]:
+    row = conn.execute("SELECT sha256, size FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"blob {blob_id}")
+    return str(row[0]), int(row[1])
+
+
+def iter_chunks(conn: Connection, blob_id: int) -> Iterator[bytes]:
+    """Yield the stored bytes chunk by chunk, checking the count against the record."""
+    row = conn.execute("SELECT chunks FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"blob {blob_id}")
+    for seq in range(int(row[0])):
+        chunk = conn.execute(
+            "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (blob_id, seq)
+        ).fetchone()
+        if chunk is None:
+            raise VaultDamaged(f"document bytes missing (chunk {seq})")
+        yield bytes(chunk[0])
+
+
+def read_all(conn: Connection, blob_id: int) -> bytes:
+    return b"".join(iter_chunks(conn, blob_id))
+
+
+def verify(conn: Connection, blob_id: int) -> bool:
+    """Re-hash the stored bytes: True when they still match their name."""
+    sha, size = info(conn, blob_id)
+    digest, total = hashlib.sha256(), 0
+    for chunk in iter_chunks(conn, blob_id):
+        digest.update(chunk)
+        total += len(chunk)
+    return digest.hexdigest() == sha and total == size
+
+
+class BlobReader(io.RawIOBase):
+    """A read-only, seekable file object over a stored blob (one chunk in memory)."""
+
+    def __init__(self, conn: Connection, blob_id: int) -> None:
+        self._conn = conn
+        self._blob_id = blob_id
+        _sha, self._size = info(conn, blob_id)
+        self._pos = 0
+        self._cached: tuple[int, bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def _chunk(self, seq: int) -> bytes:
+        if self._cached is None or self._cached[0] != seq:
+            row = self._conn.execute(
+                "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (self._blob_id, seq)
+            ).fetchone()
+            if row is None:
+                raise VaultDamaged(f"document bytes missing (chunk {seq})")
+            self._cached = (seq, bytes(row[0]))
+        return self._cached[1]
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self._pos >= self._size:
+            return 0
+        seq, offset = divmod(self._pos, CHUNK)
+        data = self._chunk(seq)[offset : offset + len(buffer)]
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+def open_reader(conn: Connection, blob_id: int) -> BinaryIO:
+    return io.BufferedReader(BlobReader(conn, blob_id), buffer_size=CHUNK)  # type: ignore[return-value]
+
+
+def delete_unreferenced(conn: Connection) -> int:
+    """Drop blobs no document points at (after deletions); returns how many."""
+    cur = conn.execute(
+        "DELETE FROM blobs WHERE id NOT IN (SELECT blob_id FROM documents) "
+        "AND id NOT IN (SELECT working_blob_id FROM documents WHERE working_blob_id IS NOT NULL)"
+    )
+    return int(cur.rowcount)

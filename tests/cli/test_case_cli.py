@@ -1,0 +1,50 @@
+"""import, list, search, show and demo through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support import ADMIN_PASS, run_cli
+
+from manifest_fixture import write_manifest
+
+
+def test_import_list_search_show(vault_folder: Path, tmp_path: Path) -> None:
+    v = ("--vault", str(vault_folder), "--passphrase-stdin")
+    path = write_manifest(tmp_path)
+    done = run_cli(*v, "import", str(path), stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "clients: 2 created, 0 updated" in done.stdout
+    docs = json.loads(run_cli(*v, "list", "documents", "--json", stdin=ADMIN_PASS + "\n").stdout)
+    report = next(d for d in docs if d["ref"] == "d-report")
+    assert report["matters"] == ["m-cruz", "m-garcia"] and len(report["sha256"]) == 64
+    hits = json.loads(run_cli(*v, "search", "TB1-12345", "--json", stdin=ADMIN_PASS + "\n").stdout)
+    assert [h["ref"] for h in hits] == ["m-garcia"]
+    shown = json.loads(run_cli(*v, "show", "m-garcia", "--json", stdin=ADMIN_PASS + "\n").stdout)
+    assert shown["client"]["ref"] == "c-garcia" and shown["bundles"] == ["b-1"]
+    by_id = json.loads(run_cli(*v, "show", str(shown["id"]), "--json", stdin=ADMIN_PASS + "\n").stdout)
+    assert by_id["ref"] == "m-garcia"
+    missing = run_cli(*v, "show", "m-nope", stdin=ADMIN_PASS + "\n")
+    assert missing.returncode == 4 and "m-nope" in missing.stderr
+
+
+def test_bad_manifest_exits_4_and_names_the_item(vault_folder: Path, tmp_path: Path) -> None:
+    path = write_manifest(tmp_path, bad_last_letter=True)
+    done = run_cli("--vault", str(vault_folder), "--passphrase-stdin", "import", str(path), stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 4
+    assert "l-2" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_creates_a_vault_with_every_situation(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    done = run_cli("demo", "--vault", str(folder), "--kdf-profile", "fast")
+    assert done.returncode == 0, done.stderr
+    assert str(folder) in done.stdout and "fictional clinic demo passphrase" in done.stdout
+    v = ("--vault", str(folder), "--user", "demo", "--passphrase-stdin")
+    matters = json.loads(run_cli(*v, "list", "matters", "--json", stdin="fictional clinic demo passphrase\n").stdout)
+    types = {m["type"] for m in matters}
+    assert {"hc", "deferral", "rpd_claim", "stay_motion", "ministerial_relief", "stca"} <= types
+    docs = json.loads(run_cli(*v, "list", "documents", "--json", stdin="fictional clinic demo passphrase\n").stdout)
+    shared = next(d for d in docs if d["ref"] == "d-hn-report")
+    assert len(shared["matters"]) == 3

@@ -1,0 +1,68 @@
+"""The deadline domain stays pure, and its vocabularies match the matter model."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clinic_app.domain.deadlines import DATE_KEYS, KEY_DATES, MATTER_TYPES, BusinessCalendar, compute_deadlines
+
+DOMAIN = Path(__file__).resolve().parents[2] / "clinic_app" / "domain" / "deadlines"
+ALLOWED_ROOTS = {"__future__", "calendar", "collections", "dataclasses", "datetime", "re", "typing", "holidays",
+                 "clinic_app"}
+ALLOWED_APP = ("clinic_app.domain", "clinic_app.errors", "clinic_app.i18n")
+
+
+def test_domain_modules_import_nothing_impure() -> None:
+    files = sorted(DOMAIN.glob("*.py"))
+    assert len(files) >= 5
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                assert name.split(".")[0] in ALLOWED_ROOTS, (path.name, name)
+                if name.startswith("clinic_app"):
+                    assert name.startswith(ALLOWED_APP), (path.name, name)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"open", "print", "input"}, (path.name, node.func.id)
+
+
+def test_vocabularies_match_the_matter_model() -> None:
+    matter = pytest.importorskip("clinic_app.domain.matter")
+    assert set(MATTER_TYPES) == {m.value for m in matter.MatterType}
+    assert set(KEY_DATES) == {k.value for k in matter.KeyDate}
+    assert set(KEY_DATES) <= set(DATE_KEYS)
+
+
+def test_a_matters_known_dates_can_be_passed_straight_in(loaded) -> None:
+    matter = pytest.importorskip("clinic_app.domain.matter")
+    dates = matter.KeyDates(referral=date(2027, 6, 16))
+    got = compute_deadlines(matter.MatterType.RPD_CLAIM, dates.known(), loaded.rules, BusinessCalendar("ON"))
+    assert [(d.rule_id, d.due) for d in got] == [("rpd.boc", date(2027, 7, 2))]
+
+
+def test_french_part_covers_every_message_with_the_same_placeholders() -> None:
+    import re
+
+    from clinic_app.i18n import parse_po
+
+    root = DOMAIN.parents[2]
+    single, plural = parse_po((root / "resources/locale/fr/LC_MESSAGES/deadlines.po.part").read_text(encoding="utf-8"))
+    modules = sorted(DOMAIN.glob("*.py")) + [root / "clinic_app/services/deadline_rules.py",
+                                            root / "clinic_app/services/ics.py"]
+    used: set[str] = set()
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "N_", "ngettext"}:
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    used.add(first.value)
+    assert len(used) > 40
+    assert used - set(single) - set(plural) == set()
+    for msgid, text in list(single.items()) + [(k, v) for k, forms in plural.items() for v in forms]:
+        assert set(re.findall(r"\{(\w+)\}", msgid)) == set(re.findall(r"\{(\w+)\}", text)), msgid

@@ -1,0 +1,115 @@
+"""Matters: the exact type and key-date vocabularies, date order, forum numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clinic_app.domain.identifiers import FileNumbers
+from clinic_app.domain.matter import (
+    MATTER_TYPE_LABELS,
+    AdverseParty,
+    KeyDate,
+    KeyDates,
+    Matter,
+    MatterStatus,
+    MatterType,
+    ProceedingLanguage,
+)
+from clinic_app.errors import ValidationError
+
+
+def test_matter_types_are_exactly_the_agreed_codes() -> None:
+    assert {t.value for t in MatterType} == {
+        "rpd_claim", "rad_appeal", "prra", "hc", "deferral", "fc_jr", "stay_motion",
+        "sponsorship", "ministerial_relief", "stca",
+    }
+
+
+def test_every_matter_type_has_its_own_label() -> None:
+    assert set(MATTER_TYPE_LABELS) == set(MatterType)
+    labels = [t.label for t in MatterType]
+    assert len(set(labels)) == len(labels)
+    assert MatterType.PRRA.label_in("en") == "Pre-removal risk assessment (PRRA)"
+
+
+def test_key_dates_are_exactly_the_agreed_names() -> None:
+    assert [k.value for k in KeyDate] == [
+        "referral", "hearing", "decision", "reasons_received", "notification", "removal",
+    ]
+
+
+def test_matter_defaults_and_text_values() -> None:
+    matter = Matter(ref="m-1", client_ref="c-1", type="hc", title="H&C")  # type: ignore[arg-type]
+    assert matter.type is MatterType.HC
+    assert matter.language is ProceedingLanguage.EN
+    assert matter.status is MatterStatus.OPEN
+
+
+@pytest.mark.parametrize(("field", "value"), [("type", "h_c"), ("language", "es"), ("status", "pending")])
+def test_unknown_enum_values_name_the_field(field: str, value: str) -> None:
+    values = {"ref": "m-1", "client_ref": "c-1", "type": "hc", "title": "T", field: value}
+    with pytest.raises(ValidationError) as err:
+        Matter(**values)  # type: ignore[arg-type]
+    assert err.value.field == field
+    assert value in str(err.value)
+
+
+def test_client_ref_error_uses_the_manifest_key() -> None:
+    with pytest.raises(ValidationError) as err:
+        Matter(ref="m-1", client_ref="", type=MatterType.HC, title="T")
+    assert err.value.field == "client"
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"decision": date(2024, 2, 1), "reasons_received": date(2024, 1, 1)}, "reasons_received"),
+        ({"referral": date(2024, 2, 1), "hearing": date(2024, 1, 1)}, "hearing"),
+        ({"referral": date(2024, 2, 1), "decision": date(2024, 1, 1)}, "decision"),
+    ],
+)
+def test_key_dates_out_of_order_are_refused(dates: dict[str, date], field: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        KeyDates(**dates)
+    assert err.value.field == field
+
+
+def test_key_dates_in_order_and_unrelated_dates_are_accepted() -> None:
+    dates = KeyDates(referral=date(2023, 1, 1), hearing=date(2023, 6, 1), decision=date(2023, 7, 1),
+                     reasons_received=date(2023, 7, 1), removal=date(2022, 1, 1))
+    assert dates.get(KeyDate.HEARING) == date(2023, 6, 1)
+    assert set(dates.known()) == {KeyDate.REFERRAL, KeyDate.HEARING, KeyDate.DECISION,
+                                  KeyDate.REASONS_RECEIVED, KeyDate.REMOVAL}
+
+
+def test_key_dates_refuse_a_date_with_time() -> None:
+    from datetime import datetime
+
+    with pytest.raises(ValidationError) as err:
+        KeyDates(hearing=datetime(2024, 1, 1, 9, 30))
+    assert err.value.field == "hearing"
+
+
+@pytest.mark.parametrize(
+    ("type_", "numbers", "expected"),
+    [
+        (MatterType.RPD_CLAIM, FileNumbers(uci="1234-5678", irb="TB1-12345"), "TB1-12345"),
+        (MatterType.STAY_MOTION, FileNumbers(irb="TB1-12345", fc="IMM-5360-23"), "IMM-5360-23"),
+        (MatterType.HC, FileNumbers(uci="1234-5678", ircc="W993830598"), "W993830598"),
+        (MatterType.DEFERRAL, FileNumbers(uci="N/A"), None),
+    ],
+)
+def test_forum_file_number(type_: MatterType, numbers: FileNumbers, expected: str | None) -> None:
+    matter = Matter(ref="m-1", client_ref="c-1", type=type_, title="T", file_numbers=numbers)
+    assert matter.forum_file_number == expected
+
+
+def test_adverse_parties_live_on_the_matter() -> None:
+    matter = Matter(ref="m-1", client_ref="c-1", type=MatterType.RPD_CLAIM, title="Claim",
+                    adverse_parties=[AdverseParty("Los Ejemplos", "gang")])  # type: ignore[arg-type]
+    assert matter.adverse_parties == (AdverseParty("Los Ejemplos", "gang"),)
+    with pytest.raises(ValidationError) as err:
+        AdverseParty("")
+    assert err.value.field == "name"

@@ -1,0 +1,107 @@
+"""Document bytes in the vault: byte-identical, stored once, chunked, bounded memory."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import random
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from clinic_app.domain.client import Client
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.matter import Matter, MatterType
+from clinic_app.services import case_record, evidence
+from clinic_app.vault import blobs, records
+
+from support import ADMIN, ADMIN_PASS
+
+
+def _matters(session, refs=("m1",)):  # type: ignore[no-untyped-def]
+    case_record.save_client(session, Client(ref="c1", legal_name="Test Person"))
+    for ref in refs:
+        case_record.save_matter(session, Matter(ref=ref, client_ref="c1", type=MatterType.HC, title=ref))
+
+
+def test_a_thousand_documents_read_back_byte_identical(admin_session, tmp_path: Path) -> None:
+    _matters(admin_session)
+    rng = random.Random(7)
+    expected = {}
+    with admin_session.transaction():
+        for i in range(1000):
+            data = rng.randbytes(rng.choice([0, 1, 100, 4096, 20_000, blobs.CHUNK + 17]) if i % 97 == 0
+                                 else rng.randint(200, 6000))
+            ref = f"d{i:04d}"
+            expected[ref] = hashlib.sha256(data).hexdigest()
+            evidence.store_document(admin_session, io.BytesIO(data), DocumentMeta(ref=ref, title=f"Doc {i}"), ["m1"],
+                                    original_filename=f"{ref}.bin")
+    conn = admin_session.vault.conn
+    for ref, sha in expected.items():
+        with evidence.open_original(admin_session, ref) as fh:
+            assert hashlib.sha256(fh.read()).hexdigest() == sha
+    assert evidence.verify_all(admin_session) == []
+    assert records.count(conn, "documents") == 1000
+
+
+def test_one_file_linked_to_three_matters_is_stored_once(admin_session, tmp_path: Path) -> None:
+    _matters(admin_session, ("m1", "m2", "m3"))
+    report = tmp_path / "country-report.pdf"
+    report.write_bytes(os.urandom(300_000))
+    first = evidence.store_document(admin_session, report, DocumentMeta(ref="report", title="Report"),
+                                    ["m1", "m2", "m3"])
+    again = evidence.store_document(admin_session, report, DocumentMeta(ref="report-copy", title="Same bytes"),
+                                    ["m2"])
+    conn = admin_session.vault.conn
+    assert records.count(conn, "blobs") == 1
+    assert again.bytes_already_stored and not first.bytes_already_stored
+    assert records.matters_of_document(conn, first.document_id) == ["m1", "m2", "m3"]
+    chunks = conn.execute("SELECT count(*) FROM blob_chunks").fetchone()[0]
+    assert chunks == 1
+
+
+def test_reader_seeks_across_chunks(admin_session) -> None:
+    _matters(admin_session)
+    data = os.urandom(blobs.CHUNK * 2 + 1234)
+    evidence.store_document(admin_session, io.BytesIO(data), DocumentMeta(ref="big", title="Big"), ["m1"])
+    fh = evidence.open_original(admin_session, "big")
+    fh.seek(blobs.CHUNK - 10)
+    assert fh.read(20) == data[blobs.CHUNK - 10 : blobs.CHUNK + 10]
+    fh.seek(-5, io.SEEK_END)
+    assert fh.read() == data[-5:]
+
+
+def test_a_200_mb_file_imports_with_memory_well_under_its_size(vault_folder: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    block = os.urandom(1024 * 1024)
+    with big.open("wb") as fh:
+        for i in range(200):
+            fh.write(block[i:] + block[:i])
+    expected = hashlib.sha256(big.read_bytes()).hexdigest()
+    script = textwrap.dedent(f"""
+        import hashlib, resource
+        from pathlib import Path
+        from clinic_app.domain.client import Client
+        from clinic_app.domain.document import DocumentMeta
+        from clinic_app.domain.matter import Matter, MatterType
+        from clinic_app.services import case_record, evidence
+        from clinic_app.services.session import unlock
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with unlock(Path({str(vault_folder)!r}), user={ADMIN!r}, passphrase={ADMIN_PASS!r}) as s:
+            case_record.save_client(s, Client(ref="c1", legal_name="Big File Owner"))
+            case_record.save_matter(s, Matter(ref="m1", client_ref="c1", type=MatterType.HC, title="m"))
+            evidence.store_document(s, Path({str(big)!r}), DocumentMeta(ref="big", title="Big"), ["m1"])
+            digest = hashlib.sha256()
+            with evidence.open_original(s, "big") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(digest.hexdigest(), (peak - base) // 1024)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    digest, growth_mb = done.stdout.split()
+    assert digest == expected
+    assert int(growth_mb) < 80, f"peak memory grew by {growth_mb} MB for a 200 MB file"
