@@ -5,14 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from reportlab.pdfgen import canvas
+
+
+def _pdf(path: Path, text: str, pages: int = 1) -> None:
+    """A small real PDF, so the intake sandbox accepts it."""
+    c = canvas.Canvas(str(path), invariant=1)
+    for i in range(pages):
+        c.drawString(72, 720, f"{text}, page {i + 1}")
+        c.showPage()
+    c.save()
 
 
 def write_manifest(folder: Path, *, bad_last_letter: bool = False, title: str = "García: refugee claim") -> Path:
     (folder / "docs").mkdir(exist_ok=True)
-    (folder / "docs" / "report.pdf").write_bytes(b"%PDF-1.4 fictional country report" * 50)
-    (folder / "docs" / "passport.pdf").write_bytes(b"%PDF-1.4 fictional passport")
-    (folder / "docs" / "passport-en.pdf").write_bytes(b"%PDF-1.4 fictional passport translation")
-    (folder / "docs" / "letter.pdf").write_bytes(b"%PDF-1.4 fictional letter scan")
+    _pdf(folder / "docs" / "report.pdf", "Fictional country report", pages=4)
+    _pdf(folder / "docs" / "passport.pdf", "Pasaporte ficticio")
+    _pdf(folder / "docs" / "passport-en.pdf", "Fictional passport (translation)")
+    _pdf(folder / "docs" / "letter.pdf", "Fictional support letter")
     data = {
         "version": 1,
         "clients": [

@@ -55,7 +55,7 @@ def link_translation(session: Session, link: TranslationLink) -> Changes:
     session.require(Permission.EDIT_RECORDS)
     with session.transaction() as conn:
         records.save_translation(conn, link)
-        session.audit("translation_linked", target=f"document:{link.original_ref}")
+        session.audit("translation_linked", target=f"document:{records.require_id(conn, 'documents', link.original_ref)}")
     return Changes(links=True)
 
 
@@ -69,7 +69,7 @@ def attach_declaration(session: Session, translation_ref: str, declaration_ref: 
         if not records.set_declaration(conn, translation_ref, declaration_ref):
             raise ValidationError(_("{ref} is not linked as a translation of any document").format(
                 ref=translation_ref), item=declaration_ref, field="declaration_for")
-        session.audit("translation_linked", target=f"document:{translation_ref}")
+        session.audit("translation_linked", target=f"document:{records.require_id(conn, 'documents', translation_ref)}")
     return Changes(links=True)
 
 

@@ -48,3 +48,29 @@ def test_demo_creates_a_vault_with_every_situation(tmp_path: Path) -> None:
     docs = json.loads(run_cli(*v, "list", "documents", "--json", stdin="fictional clinic demo passphrase\n").stdout)
     shared = next(d for d in docs if d["ref"] == "d-hn-report")
     assert len(shared["matters"]) == 3
+
+
+def test_manifest_with_a_damaged_file_names_the_item_and_imports_nothing(vault_folder: Path, tmp_path: Path) -> None:
+    path = write_manifest(tmp_path)
+    (tmp_path / "docs" / "passport.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    v = ("--vault", str(vault_folder), "--passphrase-stdin")
+    done = run_cli(*v, "import", str(path), stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 4
+    assert "d-passport" in done.stderr and "passport.pdf" in done.stderr and "damaged" in done.stderr
+    listed = json.loads(run_cli(*v, "list", "clients", "--json", stdin=ADMIN_PASS + "\n").stdout)
+    assert listed == []
+
+
+def test_import_files_prints_one_line_per_file_and_fails_on_refusal(vault_folder: Path, tmp_path: Path) -> None:
+    v = ("--vault", str(vault_folder), "--passphrase-stdin")
+    assert run_cli(*v, "import", str(write_manifest(tmp_path)), stdin=ADMIN_PASS + "\n").returncode == 0
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    done = run_cli(*v, "import-files", "m-cruz", str(tmp_path / "docs" / "report.pdf"), str(bad),
+                   stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 1
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("report.pdf: duplicate") and lines[1].startswith("bad.pdf: refused")
+    assert lines[-1] == "0 imported, 1 duplicates linked, 1 refused."
+    ok = run_cli(*v, "import-files", "m-cruz", str(tmp_path / "docs"), "--json", stdin=ADMIN_PASS + "\n")
+    assert ok.returncode == 0 and {f["outcome"] for f in json.loads(ok.stdout)} == {"duplicate"}

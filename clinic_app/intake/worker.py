@@ -1,0 +1,143 @@
+"""The child process: receives jobs over a pipe, parses, answers, never dies of an exception.
+
+Started with the multiprocessing "spawn" method (a fresh interpreter, never a fork
+of the GUI with its Qt threads). Before reading any job it leads its own process
+group (so the parent can kill it with LibreOffice or Tesseract in one call), caps
+its memory, CPU and file writes, lowers the parsers' limits and sends its output
+to /dev/null, so no library can print a document's content to the parent's
+terminal or log. Messages are JSON bytes, never pickles:
+    parent -> child: {"op": "parse", "path", "password", "extension", "scratch"}
+    child -> parent: a JSON header, then the working-copy PDF (empty on refusal).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from clinic_app.intake.errors import (
+    DamagedFile,
+    FileTooLarge,
+    ImageTooLarge,
+    ParseOutOfMemory,
+    Refusal,
+    UnsupportedFile,
+)
+from clinic_app.intake.limits import Limits, apply_process_limits, arm_cpu_limit, harden_libraries
+
+CPU_SLACK = 1.5  # CPU seconds allowed per wall-clock second of timeout (tools run apart)
+TEST_OPS = ("test_hang", "test_crash", "test_allocate")
+
+
+def send_answer(conn: Any, header: dict[str, Any], pdf: bytes = b"") -> None:
+    """Two messages, so that a large working copy is never copied into a bigger buffer."""
+    conn.send_bytes(json.dumps(header, ensure_ascii=False).encode("utf-8"))
+    conn.send_bytes(pdf)
+
+
+def _quiet() -> None:
+    """No library output leaves the child: pypdf logs, warnings, native stderr."""
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    os.close(devnull)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for life
+
+
+def worker_main(conn: Any, limits_data: dict[str, Any], allow_test_ops: bool) -> None:
+    """Entry point of the child process."""
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:
+            pass
+    limits = Limits.from_dict(limits_data)
+    _quiet()
+    harden_libraries(limits)  # after _quiet: it promotes Pillow's bomb warning to an error
+    apply_process_limits(limits)
+    send_answer(conn, {"ready": True})
+    while True:
+        try:
+            job = json.loads(conn.recv_bytes().decode("utf-8"))
+        except (EOFError, OSError, ValueError):
+            return
+        if not isinstance(job, dict) or job.get("op") == "stop":
+            return
+        arm_cpu_limit(limits.timeout_s * CPU_SLACK + 5)
+        header, pdf = run_job(job, limits, allow_test_ops)
+        try:
+            send_answer(conn, header, pdf)
+        except (OSError, ValueError):
+            return
+        del header, pdf
+        gc.collect()
+
+
+def _refusal(key: str, **params: int) -> dict[str, Any]:
+    return {"ok": False, "key": key, "params": params}
+
+
+def run_job(
+    job: dict[str, Any], limits: Limits, allow_test_ops: bool
+) -> tuple[dict[str, Any], bytes]:
+    """Run one job and map every possible failure to a refusal the parent can show."""
+    from PIL import Image
+
+    from clinic_app.intake.pdf_parse import is_size_limit
+    from clinic_app.intake.pipeline import parse_document, read_input
+
+    started = time.monotonic()
+    op = job.get("op")
+    try:
+        if op in TEST_OPS and allow_test_ops:
+            return _test_op(op), b""
+        if op != "parse":
+            return _refusal(UnsupportedFile.key), b""
+        path = Path(str(job.get("path", "")))
+        password = job.get("password")
+        data = read_input(path, limits)
+        header, pdf = parse_document(
+            data,
+            str(job.get("extension", "")),
+            password if isinstance(password, str) else None,
+            limits,
+            started,
+            Path(str(job.get("scratch", ""))),
+        )
+        header["ok"] = True
+        return header, pdf
+    except Refusal as refusal:
+        return _refusal(refusal.key, **refusal.params), b""
+    except MemoryError:
+        return _refusal(ParseOutOfMemory.key, limit_mb=limits.memory_mb), b""
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return _refusal(ImageTooLarge.key, limit_mpx=limits.max_image_mpx), b""
+    except RecursionError:
+        return _refusal(DamagedFile.key), b""
+    except Exception as exc:  # any parser failure is a damaged file to the user
+        if is_size_limit(exc):
+            return _refusal(FileTooLarge.key, limit_mb=limits.max_stream_mb), b""
+        return _refusal(DamagedFile.key), b""
+
+
+def _test_op(op: str) -> dict[str, Any]:
+    """Misbehaviours the tests need; unreachable unless the sandbox was built for tests."""
+    if op == "test_hang":
+        while True:
+            time.sleep(3600)
+    if op == "test_crash":
+        os.abort()
+    hog = bytearray(8 * 1024 * 1024 * 1024)  # test_allocate: far above any memory cap
+    return {"ok": False, "key": "damaged", "params": {"size": len(hog)}}

@@ -1,0 +1,117 @@
+"""OCR with Tesseract when installed; a clear install hint when it is not."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pypdfium2
+import pytest
+from PIL import Image
+
+from clinic_app.intake import IntakeSandbox, ParsedFile
+
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract is not installed"
+)
+LINES = ["Refugee protection hearing", "Montreal, 12 March 2023"]
+
+
+def _word_box_fraction(result: ParsedFile, word: str) -> tuple[float, float]:
+    """Centre of `word` as fractions of the page as displayed (rotation applied)."""
+    document = pypdfium2.PdfDocument(result.working_pdf)
+    page = document[0]
+    text = page.get_textpage()
+    found = text.search(word, match_case=False).get_next()
+    assert found is not None, f"{word!r} not in the text layer"
+    index, count = found
+    boxes = [text.get_charbox(i) for i in range(index, index + count)]
+    x = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
+    y = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+    info = result.pages[0]
+    left, bottom, *_ = page.get_cropbox()
+    w, h = info.width_pt, info.height_pt
+    dx, dy = x - left, y - bottom
+    u, v, shown_w, shown_h = {
+        0: (dx, dy, w, h),
+        90: (dy, w - dx, h, w),
+        180: (w - dx, h - dy, w, h),
+        270: (h - dy, dx, h, w),
+    }[info.rotation]
+    document.close()
+    return u / shown_w, v / shown_h
+
+
+@needs_tesseract
+def test_scanned_page_gets_an_invisible_text_layer(
+    tmp_path: Path, sandbox: IntakeSandbox, make: SimpleNamespace
+) -> None:
+    scan = tmp_path / "scan.png"
+    make.text_image(LINES).save(scan, dpi=(200, 200))
+    result = sandbox.parse(scan)
+    assert result.ocr_applied and result.ocr_pages == (1,) and result.pages_without_text == ()
+    assert "refugee protection hearing" in result.text.lower()
+    assert result.pages[0].has_text and result.date_suggestion == "2023-03-12"
+    assert any("recognised automatically" in w for w in result.warnings)
+    u, v = _word_box_fraction(result, "hearing")
+    assert 0.2 < u < 0.9 and v > 0.8  # top of the page, where it was drawn
+
+
+@needs_tesseract
+@pytest.mark.parametrize("orientation", [6, 3, 8])
+def test_ocr_text_sits_on_the_pixels_of_rotated_pages(
+    tmp_path: Path, sandbox: IntakeSandbox, make: SimpleNamespace, orientation: int
+) -> None:
+    upright = make.text_image(LINES)
+    plain = tmp_path / "plain.jpg"
+    upright.save(plain, quality=90)
+    turn = {
+        6: Image.Transpose.ROTATE_90,
+        3: Image.Transpose.ROTATE_180,
+        8: Image.Transpose.ROTATE_270,
+    }
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    rotated = tmp_path / f"rotated-{orientation}.jpg"
+    upright.transpose(turn[orientation]).save(rotated, quality=90, exif=exif)
+    reference, result = sandbox.parse(plain), sandbox.parse(rotated)
+    assert result.pages[0].rotation == {6: 90, 3: 180, 8: 270}[orientation]
+    assert result.ocr_applied and "hearing" in result.text.lower()
+    expected = _word_box_fraction(reference, "hearing")
+    actual = _word_box_fraction(result, "hearing")
+    assert actual == pytest.approx(expected, abs=0.03)
+
+
+@needs_tesseract
+def test_ocr_of_scanned_pdf_pages(sandbox: IntakeSandbox, corpus_folder: Path) -> None:
+    result = sandbox.parse(corpus_folder / "qpdf_fax-scans-mixed-sizes.pdf")
+    assert result.ocr_applied and result.ocr_pages
+    assert set(result.ocr_pages).isdisjoint(result.pages_without_text)
+
+
+def test_without_tesseract_pages_are_flagged_with_an_install_hint(
+    tmp_path: Path, no_tools_path: None, make: SimpleNamespace
+) -> None:
+    scan = tmp_path / "scan.png"
+    make.text_image(LINES).save(scan)
+    with IntakeSandbox() as sandbox:  # started after PATH lost tesseract
+        result = sandbox.parse(scan, display_name="Exhibit C.png")
+    assert (
+        not result.ocr_applied and result.pages_without_text == (1,) and result.text.strip() == ""
+    )
+    [hint] = [w for w in result.warnings if "Tesseract" in w]
+    assert "Exhibit C.png" in hint and "apt install tesseract-ocr" in hint
+
+
+def test_text_pdf_pages_need_no_ocr(
+    sandbox: IntakeSandbox, make: SimpleNamespace, tmp_path: Path
+) -> None:
+    doc = tmp_path / "typed.pdf"
+    doc.write_bytes(make.reportlab_pdf(["Typed page one", "Typed page two"], rotations=[0, 90]))
+    result = sandbox.parse(doc)
+    assert not result.ocr_applied and result.pages_without_text == ()
+    assert [p.rotation for p in result.pages] == [0, 90]
+    assert [t.strip() for t in result.text.split("\f")] == ["Typed page one", "Typed page two"]
+    assert io.BytesIO(result.working_pdf).read(5) == b"%PDF-"

@@ -1,0 +1,94 @@
+"""Importing evidence files through the intake sandbox into a real vault."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from reportlab.pdfgen import canvas
+
+from clinic_app.domain.client import Client
+from clinic_app.domain.matter import Matter, MatterType
+from clinic_app.domain.progress import CancelToken
+from clinic_app.errors import Cancelled
+from clinic_app.services import case_record, evidence, records
+from clinic_app.services.import_files import DUPLICATE, IMPORTED, REFUSED, import_files
+from clinic_app.vault import records as rows
+
+
+def _pdf(path: Path, text: str, pages: int = 2) -> Path:
+    c = canvas.Canvas(str(path))
+    for i in range(pages):
+        c.drawString(72, 720, f"{text} page {i + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def matter(admin_session) -> str:
+    case_record.save_client(admin_session, Client(ref="c1", legal_name="Test Client"))
+    case_record.save_matter(admin_session, Matter(ref="m1", client_ref="c1", type=MatterType.HC, title="H&C"))
+    case_record.save_matter(admin_session, Matter(ref="m2", client_ref="c1", type=MatterType.DEFERRAL, title="Def"))
+    return "m1"
+
+
+def test_outcomes_per_file_and_originals_byte_identical(admin_session, matter: str, tmp_path: Path) -> None:
+    good = _pdf(tmp_path / "psych report.pdf", "Psychological assessment of the claimant", pages=3)
+    (tmp_path / "notes.txt").write_text("Déclaration du témoin: Иван Петров", encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage")
+    report = import_files(admin_session, matter, [good, tmp_path / "notes.txt", tmp_path / "broken.pdf"])
+    outcomes = {f.name: f.outcome for f in report.files}
+    assert outcomes == {"psych report.pdf": IMPORTED, "notes.txt": IMPORTED, "broken.pdf": REFUSED}
+    refused = next(f for f in report.files if f.outcome == REFUSED)
+    assert "broken.pdf" in refused.message and refused.reason == "damaged"
+    ref = next(f.document_ref for f in report.files if f.name == "psych report.pdf")
+    with evidence.open_original(admin_session, ref) as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == hashlib.sha256(good.read_bytes()).hexdigest()
+    with evidence.open_working(admin_session, ref) as fh:
+        assert len(pikepdf.open(io.BytesIO(fh.read())).pages) == 3
+    doc = next(d for d in records.show_matter(admin_session, matter)["documents"] if d["ref"] == ref)
+    assert doc["pages"] == 3
+    assert [h.ref for h in records.search_records(admin_session, "Петров")] != []
+    assert [h.ref for h in records.search_records(admin_session, "assessment claimant")] == [ref]
+
+
+def test_exact_duplicate_is_linked_not_stored_again(admin_session, matter: str, tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path / "report.pdf", "Country report")
+    first = import_files(admin_session, "m1", [pdf])
+    again = import_files(admin_session, "m2", [tmp_path / "report.pdf"])
+    assert [f.outcome for f in first.files] == [IMPORTED] and [f.outcome for f in again.files] == [DUPLICATE]
+    conn = admin_session.vault.conn
+    assert rows.count(conn, "documents") == 1
+    assert rows.matters_of_document(conn, rows.require_id(conn, "documents", first.files[0].document_ref)) == [
+        "m1", "m2"]
+
+
+def test_folder_import_and_password_protected(admin_session, matter: str, tmp_path: Path, corpus_dir: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    _pdf(folder / "a.pdf", "first")
+    (folder / ".hidden.pdf").write_bytes(b"skip me")
+    protected = corpus_dir / "qpdf_enc-aes256-R6_user-view_owner-master.pdf"
+    wrong = import_files(admin_session, matter, [folder, protected], password="not-it")
+    assert [(f.name, f.outcome) for f in wrong.files] == [("a.pdf", IMPORTED), (protected.name, REFUSED)]
+    assert wrong.files[1].reason == "wrong_password"
+    right = import_files(admin_session, matter, [protected], password="view")
+    assert right.files[0].outcome == IMPORTED
+
+
+def test_cancel_stops_between_files_and_keeps_what_finished(admin_session, matter: str, tmp_path: Path) -> None:
+    files = [_pdf(tmp_path / f"f{i}.pdf", f"document {i}") for i in range(4)]
+    token = CancelToken()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done == 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        import_files(admin_session, matter, files, progress=progress, cancel=token)
+    assert rows.count(admin_session.vault.conn, "documents") == 2
+    assert evidence.verify_all(admin_session) == []
