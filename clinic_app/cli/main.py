@@ -73,6 +73,8 @@ def run(argv: list[str]) -> int:
     except HavenError as exc:
         print(f"clinic-app: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        return ExitCode.OK
     except KeyboardInterrupt:
         print(_("Interrupted. Nothing was changed."), file=sys.stderr)
         return 130

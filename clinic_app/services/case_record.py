@@ -8,12 +8,10 @@ Volunteers get letters only; narratives are blanked for roles that may not read 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
-
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.client import Client
 from clinic_app.domain.conflicts import ConflictMatch, find_conflicts, people_from_records
-from clinic_app.domain.ids import BundleId, ClientId, LetterId, MatterId
+from clinic_app.domain.ids import ClientId, LetterId, MatterId
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Permission
@@ -71,14 +69,6 @@ def attach_declaration(session: Session, translation_ref: str, declaration_ref: 
                 ref=translation_ref), item=declaration_ref, field="declaration_for")
         session.audit("translation_linked", target=f"document:{records.require_id(conn, 'documents', translation_ref)}")
     return Changes(links=True)
-
-
-def save_bundle_project(session: Session, ref: str, matter_ref: str, spec: dict[str, Any]) -> Changes:
-    session.require(Permission.BUILD)
-    with session.transaction() as conn:
-        bundle_id, created = records.save_bundle(conn, ref, matter_ref, spec)
-        session.audit("bundle_created" if created else "bundle_updated", target=f"bundle:{bundle_id}")
-    return Changes(bundles=frozenset({BundleId(bundle_id)}))
 
 
 # --- reading --------------------------------------------------------------------------

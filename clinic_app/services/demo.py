@@ -9,7 +9,10 @@ from pathlib import Path
 
 from clinic_app.domain.roles import Role
 from clinic_app.pdf.demo_pages import fictional_pdf
-from clinic_app.services import case_record, demo_data, evidence, users
+from clinic_app.domain.bundle import BundleSpec, Section, Tab
+from clinic_app.i18n import _
+from clinic_app.services import bundles, case_record, demo_data, evidence, users
+from clinic_app.services.bundle_specs import tab_for_document
 from clinic_app.services.evidence import Analysis
 from clinic_app.services.session import Session, create_vault, unlock
 from clinic_app.services.vault_check import CheckReport, check
@@ -41,8 +44,14 @@ def populate(session: Session) -> None:
             case_record.link_translation(session, link)
         for letter in demo_data.letters():
             case_record.save_letter(session, letter)
-        for ref, matter_ref, spec in demo_data.bundles():
-            case_record.save_bundle_project(session, ref, matter_ref, spec)
+        for ref, matter_ref, title, sections, references in demo_data.bundles():
+            conn = session.vault.conn
+            spec = BundleSpec(title=title, sections=[
+                Section(name, [tab_for_document(conn, doc, pages=pages) for doc, pages in docs])
+                for name, docs in sections])
+            spec.sections[-1].tabs += [Tab(title=_("National Documentation Package"), reference=cite)
+                                       for cite in references]
+            bundles.save_project(session, ref, matter_ref, spec)
 
 
 @dataclass(frozen=True)

@@ -151,19 +151,14 @@ def letters() -> list[SupportLetter]:
     ]
 
 
-def bundles() -> list[tuple[str, str, dict[str, object]]]:
-    """(ref, matter ref, saved bundle project) in the manifest import's format."""
-    tab = lambda doc, title="": {"kind": "document", "doc": doc, "pages": [], "title": title,  # noqa: E731
-                                 "reference": "", "date": None}
+def bundles() -> list[tuple[str, str, str, list[tuple[str, list[tuple[str, str]]]], list[str]]]:
+    """(ref, matter ref, title, [(section title, [(document ref, pages)])], reference-only citations)."""
     return [
-        ("b-cruz-disclosure", "m-cruz-rpd", {
-            "title": "Claimant's Disclosure", "settings": {},
-            "tabs": [{"kind": "section", "doc": None, "pages": [], "title": "Country conditions", "reference": "",
-                      "date": None},
-                     {"kind": "document", "doc": "d-hn-report", "pages": [[1, 3]], "title": "", "reference": "",
-                      "date": None},
-                     {"kind": "reference", "doc": None, "pages": [], "title": "National Documentation Package",
-                      "reference": "NDP Honduras (fictional), item 7.3", "date": None}]}),
-        ("b-petrov-mr", "m-petrov-mr", {"title": "Ministerial relief submissions: evidence", "settings": {},
-                                        "tabs": [tab("d-petrov-military")]}),
+        ("b-cruz-disclosure", "m-cruz-rpd", "Claimant's Disclosure",
+         [("Country conditions", [("d-hn-report", "1-3")])], ["NDP Honduras (fictional), item 7.3"]),
+        ("b-petrov-mr", "m-petrov-mr", "Ministerial relief submissions: evidence",
+         [("", [("d-petrov-military", "")])], []),
+        ("b-reyes-hc", "m-reyes-hc", "H&C application: evidence",
+         [("Establishment", [("d-reyes-noa", "")]), ("Health", [("d-reyes-psych", "")]),
+          ("Country conditions", [("d-hn-report", "")])], []),
     ]

@@ -12,16 +12,17 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.i18n import _
-from clinic_app.services import case_record, evidence
+from clinic_app.domain.matter import Matter
+from clinic_app.services import bundles, case_record, evidence
+from clinic_app.services.bundle_specs import spec_from_manifest
 from clinic_app.services.evidence import Analysis
-from clinic_app.services.manifest import BundleEntry, ExistingRefs, Manifest, load_manifest
+from clinic_app.services.manifest import ExistingRefs, Manifest, load_manifest
 from clinic_app.services.session import Session
 from clinic_app.vault import records
 
@@ -74,21 +75,6 @@ def _scan_ref(session: Session, letter_ref: str, taken: frozenset[str]) -> str:
         n += 1
         ref = f"{wanted}-{n}"
     return ref
-
-
-def bundle_project(entry: BundleEntry) -> dict[str, Any]:
-    """The saved form of a manifest bundle (the bundle engine reads this)."""
-    tabs = []
-    for tab in entry.tabs:
-        tabs.append({
-            "kind": tab.kind.value,
-            "doc": tab.doc_ref,
-            "pages": [list(r) for r in tab.pages],
-            "title": tab.title,
-            "reference": tab.reference,
-            "date": tab.tab_date.isoformat() if tab.tab_date else None,
-        })
-    return {"title": entry.title, "settings": dict(entry.settings), "tabs": tabs}
 
 
 def import_manifest(
@@ -158,8 +144,11 @@ def import_manifest(
             case_record.save_letter(session, letter)
             summary.count("letters", created)
         for bundle in manifest.bundles:
-            created = records.id_for(session.vault.conn, "bundles", bundle.ref) is None
-            case_record.save_bundle_project(session, bundle.ref, bundle.matter_ref, bundle_project(bundle))
+            conn = session.vault.conn
+            created = records.id_for(conn, "bundles", bundle.ref) is None
+            matter = records.load(conn, Matter, records.require_id(conn, "matters", bundle.matter_ref))
+            spec = spec_from_manifest(conn, bundle, matter.language.value)
+            bundles.save_project(session, bundle.ref, bundle.matter_ref, spec)
             summary.count("bundles", created)
         session.audit("manifest_imported", detail={"created": summary.created, "updated": summary.updated})
     progress(total, total, _("Import complete"))

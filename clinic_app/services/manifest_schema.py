@@ -60,7 +60,7 @@ KEYS: dict[str, frozenset[str]] = {
 BUNDLE_SETTINGS: dict[str, tuple[type, tuple[str, ...] | None]] = {
     "section_prefixes": (bool, None),
     "tab_sheets": (bool, None),
-    "front_matter_numbering": (str, ("none", "separate", "continuous")),
+    "front_matter_numbering": (str, ("none", "roman")),
     "first_page": (int, None),
     "split_max_mb": (float, None),
     "split_max_pages": (int, None),

@@ -162,6 +162,24 @@ def translations_of_matter(conn: Connection, matter_id: int) -> list[Translation
     return [TranslationLink(r[0], r[1], r[2]) for r in rows]
 
 
+def translations_of_document(conn: Connection, original_ref: str) -> list[TranslationLink]:
+    rows = conn.execute(
+        "SELECT o.ref, t.ref, d.ref FROM translations tr "
+        "JOIN documents o ON o.id = tr.original_id JOIN documents t ON t.id = tr.translation_id "
+        "LEFT JOIN documents d ON d.id = tr.declaration_id WHERE o.ref = ? ORDER BY tr.id", (original_ref,)).fetchall()
+    return [TranslationLink(r[0], r[1], r[2]) for r in rows]
+
+
+def translated_refs(conn: Connection) -> set[str]:
+    """Refs of documents that have at least one translation linked."""
+    rows = conn.execute("SELECT DISTINCT o.ref FROM translations tr JOIN documents o ON o.id = tr.original_id")
+    return {str(r[0]) for r in rows}
+
+
+def bundle_id(conn: Connection, ref: str) -> int | None:
+    return id_for(conn, "bundles", ref)
+
+
 def bundles_of_matter(conn: Connection, matter_id: int) -> list[tuple[str, dict[str, Any]]]:
     rows = conn.execute("SELECT ref, data FROM bundles WHERE matter_id = ? ORDER BY ref", (matter_id,))
     return [(r[0], json.loads(r[1])) for r in rows]

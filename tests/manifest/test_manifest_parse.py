@@ -434,7 +434,7 @@ def test_bundle_tabs_in_every_form(case_dir: Path) -> None:
         '[{section: "A. Identity"}, d-1, {doc: d-1, pages: "1-3, 7", title: Excerpt}, {doc: d-1, pages: 9}, '
         '{reference: "NDP Honduras, item 7.3", title: Gangs, date: 2025-04-30}]'
     )
-    settings = ", settings: {section_prefixes: true, front_matter_numbering: separate, split_max_mb: 24.5}"
+    settings = ", settings: {section_prefixes: true, front_matter_numbering: roman, split_max_mb: 24.5}"
     m = parse(bundle_text(tabs_text, settings), case_dir)
     tabs = m.bundles[0].tabs
     assert tabs[0].kind is TabKind.SECTION and tabs[0].title == "A. Identity"
@@ -443,7 +443,7 @@ def test_bundle_tabs_in_every_form(case_dir: Path) -> None:
     assert tabs[3].pages == ((9, 9),)
     assert (tabs[4].kind, tabs[4].reference, tabs[4].tab_date) == (TabKind.REFERENCE, "NDP Honduras, item 7.3",
                                                                    date(2025, 4, 30))
-    assert dict(m.bundles[0].settings) == {"section_prefixes": True, "front_matter_numbering": "separate",
+    assert dict(m.bundles[0].settings) == {"section_prefixes": True, "front_matter_numbering": "roman",
                                            "split_max_mb": 24.5}
 
 
@@ -459,7 +459,7 @@ def test_bundle_tabs_in_every_form(case_dir: Path) -> None:
         ("[d-1]", ", settings: {split_max_pages: 0}", "settings.split_max_pages", "greater than zero"),
         ("[d-1]", ", settings: {split_max_mb: .inf}", "settings.split_max_mb", "greater than zero"),
         ("[d-1]", ", settings: {first_page: 1.5}", "settings.first_page", "greater than zero"),
-        ("[d-1]", ", settings: {front_matter_numbering: roman}", "settings.front_matter_numbering", "roman"),
+        ("[d-1]", ", settings: {front_matter_numbering: separate}", "settings.front_matter_numbering", "separate"),
         ("[d-1]", ", settings: {colour: red}", "settings.colour", "unknown key"),
     ],
 )

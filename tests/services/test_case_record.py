@@ -14,7 +14,8 @@ from clinic_app.domain.letter import LetterStatus, SupportLetter, WriterStatus
 from clinic_app.domain.matter import AdverseParty, KeyDates, Matter, MatterType, ProceedingLanguage
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.errors import PermissionDenied
-from clinic_app.services import case_record, evidence, records
+from clinic_app.domain.bundle import BundleSpec
+from clinic_app.services import bundles, case_record, evidence, records
 from clinic_app.vault import records as rows
 
 CLIENT = Client(
@@ -54,7 +55,7 @@ def test_every_entity_round_trips(admin_session) -> None:
                            language="fr", signed=True, themes=("employment",), key_quote="Très fiable.",
                            status=LetterStatus.RECEIVED, document_ref="d-id")
     case_record.save_letter(admin_session, letter)
-    case_record.save_bundle_project(admin_session, "b-1", "m-garcia-rpd", {"title": "Disclosure", "tabs": []})
+    bundles.save_project(admin_session, "b-1", "m-garcia-rpd", BundleSpec(title="Disclosure"))
 
     assert case_record.get_client(admin_session, "c-garcia") == CLIENT.__class__(**{**CLIENT.__dict__,
                                                                                    "id": 1})

@@ -1,0 +1,206 @@
+"""Merge one volume: generated pages and source pages in plan order, stamped, then saved.
+
+Pages are copied with qpdf (pikepdf), one source at a time; each source's stream data is
+detached into the output and the source closed before the next is fetched, which keeps
+a 5,000-page bundle's memory to the output itself. Saving uses a content-derived /ID and
+no clock, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from collections.abc import Callable, Mapping
+from typing import BinaryIO
+
+import pikepdf
+from pikepdf import Array, Name
+
+from clinic_app.domain.bundle import (
+    BODY,
+    PAPER_SIZES,
+    SEPARATOR,
+    BundlePlan,
+    BundleSpec,
+    PageSlot,
+    VolumePlan,
+)
+from clinic_app.pdf import navigation, normalize, sources
+from clinic_app.pdf import vocab as v
+from clinic_app.pdf.errors import SourceChanged, SourceUnreadable
+from clinic_app.pdf.pool import SourcePool
+from clinic_app.pdf.render import Rendered
+from clinic_app.pdf.saving import save_with_content_id
+from clinic_app.pdf.separators import separator_page
+from clinic_app.pdf.stamp import TextKit
+from clinic_app.pdf.tounicode import repair_tounicode
+
+Tick = Callable[[], None]
+
+
+class _Writer:
+    """Appends pages to `dest`, normalising and stamping each one.
+
+    `pages` holds the page objects in order: pikepdf's `pdf.pages[i]`, `len(pdf.pages)`
+    and `pdf.pages.append` cost time in proportion to the page count, which made
+    5,000-page bundles quadratic.
+    """
+
+    def __init__(self, dest: pikepdf.Pdf, kit: TextKit, paper: tuple[float, float]) -> None:
+        self.dest, self.kit, self.paper = dest, kit, paper
+        self.pages: list[pikepdf.Dictionary] = []
+        self._prefixes: dict[bytes, pikepdf.Object] = {}
+
+    def add(self, page: pikepdf.Dictionary) -> pikepdf.Dictionary:
+        """Append `page` (from another PDF, or new in `dest`); returns it as it is in `dest`."""
+        local = page if page.is_owned_by(self.dest) else self.dest.copy_foreign(page)
+        add_page = getattr(self.dest, "_add_page", None)
+        if add_page is not None:  # qpdf's addPage: O(1); PageList.append calls len() first
+            add_page(local, first=False)
+        else:
+            self.dest.pages.append(pikepdf.Page(local))
+        self.pages.append(local)
+        return local
+
+    def place(self, page: pikepdf.Dictionary, stamp: str, header: str) -> None:
+        frame, placement = normalize.fit(page, self.paper)
+        normalize.apply_frame(page, frame, placement)
+        ops = normalize.prefix_ops(placement)
+        prefix = self._prefixes.get(ops)
+        if prefix is None:  # pages of the same size share one prefix stream
+            prefix = self._prefixes[ops] = self.dest.make_stream(ops)
+        post = self.dest.make_stream(b"\nQ\n" + self.kit.stamp_ops(frame, stamp, header))
+        contents = page.get("/Contents")
+        if isinstance(contents, pikepdf.Array):
+            page[Name.Contents] = Array([prefix, *contents, post])
+        elif isinstance(contents, pikepdf.Stream):
+            page[Name.Contents] = Array([prefix, contents, post])
+        else:
+            page[Name.Contents] = Array([prefix, post])
+        self.kit.install(page)
+
+
+def write_volume(
+    out: BinaryIO,
+    spec: BundleSpec,
+    plan: BundlePlan,
+    volume: VolumePlan,
+    rendered: Rendered,
+    pool: SourcePool,
+    counts: Mapping[str, int],
+    where: Callable[[int, int], str],
+    when: _dt.date | None,
+    tick: Tick,
+) -> None:
+    """Build the volume described by `volume` and save it to `out`."""
+    paper = PAPER_SIZES[spec.settings.paper]
+    dest = pikepdf.new()
+    pool.begin(dest)
+    try:
+        with pikepdf.open(io.BytesIO(rendered.pdf)) as generated:
+            pages = _fill(
+                dest, generated, spec, plan, volume, rendered, pool, counts, where, tick, paper
+            )
+            navigation.add_links(dest, pages, plan, volume, rendered.rows)
+            navigation.add_outline(dest, pages, spec, plan, volume, rendered.rows)
+            navigation.set_page_labels(dest, spec, plan, volume)
+            navigation.set_metadata(dest, spec, volume, len(plan.volumes), when)
+            save_with_content_id(dest, out)
+    finally:
+        pool.end_volume()
+        dest.close()
+
+
+def _fill(
+    dest: pikepdf.Pdf,
+    generated: pikepdf.Pdf,
+    spec: BundleSpec,
+    plan: BundlePlan,
+    volume: VolumePlan,
+    rendered: Rendered,
+    pool: SourcePool,
+    counts: Mapping[str, int],
+    where: Callable[[int, int], str],
+    tick: Tick,
+    paper: tuple[float, float],
+) -> list[pikepdf.Dictionary]:
+    """Every page of the volume, in plan order, placed and stamped; returns the pages."""
+    repair_tounicode(generated)
+    writer = _Writer(dest, TextKit(dest, generated, rendered.carrier_page), paper)
+    slots = volume.pages
+    i = 0
+    while i < len(slots):
+        slot = slots[i]
+        if slot.kind == BODY:
+            run = _run(slots, i)
+            _copy_part(writer, spec, plan, run, pool, counts, where, tick)
+            i += len(run)
+            continue
+        if slot.kind == SEPARATOR and slot.tab is not None:
+            page = writer.add(separator_page(dest, writer.kit, spec, plan.tabs[slot.tab], paper))
+        else:
+            page = writer.add(generated.pages[i].obj)
+        writer.place(page, slot.stamp, "")
+        tick()
+        i += 1
+    return writer.pages
+
+
+def _run(slots: tuple[PageSlot, ...], start: int) -> list[PageSlot]:
+    """The consecutive body slots of one part, starting at `start`."""
+    first = slots[start]
+    end = start
+    while (
+        end < len(slots)
+        and slots[end].kind == BODY
+        and slots[end].tab == first.tab
+        and slots[end].part == first.part
+    ):
+        end += 1
+    return list(slots[start:end])
+
+
+def _copy_part(
+    writer: _Writer,
+    spec: BundleSpec,
+    plan: BundlePlan,
+    run: list[PageSlot],
+    pool: SourcePool,
+    counts: Mapping[str, int],
+    where: Callable[[int, int], str],
+    tick: Tick,
+) -> None:
+    """Copy one part's pages from its source, detach them, then place and stamp them."""
+    dest = writer.dest
+    tab_pos, part_no = run[0].tab, run[0].part
+    assert tab_pos is not None and part_no is not None
+    tab = plan.tabs[tab_pos]
+    part = tab.parts[part_no]
+    label = where(tab_pos, part_no)
+    header = (
+        v.header_text(spec.language, spec.file_number, tab.label) if spec.settings.header else ""
+    )
+    opened = pool.take(part.document_id, label)
+    try:
+        src = opened.pdf
+        src_pages = list(src.pages)  # one pass: indexing src.pages costs O(pages) each time
+        if len(src_pages) != counts[part.document_id]:  # the plan was made for other pages
+            raise SourceChanged(label)
+        wanted = [src_pages[(slot.source_page or 1) - 1] for slot in run]
+        sources.flatten_if_annotated(src, wanted)
+        first = sources.marker(dest)
+        added = []
+        for page in wanted:
+            sources.clean_page(page.obj)
+            added.append(writer.add(page.obj))
+        sources.defuse(dest, first + 1, sources.marker(dest))
+    except SourceChanged:
+        opened.close()
+        raise
+    except Exception as exc:  # a page tree qpdf could open but not copy
+        opened.close()
+        raise SourceUnreadable(label) from exc
+    pool.copied(opened)
+    for page, slot in zip(added, run):
+        writer.place(page, slot.stamp, header)
+        tick()

@@ -1,0 +1,164 @@
+"""Fit every source page to the bundle's paper size, keeping its look and orientation.
+
+A page is scaled (aspect ratio kept) and centred into the paper size in the orientation
+it is *seen* in: a landscape scan stays landscape, a page with /Rotate 90 keeps its
+/Rotate and gets a MediaBox that shows as letter-size once rotated. The visible area
+(CropBox within MediaBox) is clipped, so nothing the author cropped away reappears.
+`Frame` tells the stamper the rotation and size, so stamps come out upright.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Name
+
+_BOX_KEYS = frozenset(("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox", "/UserUnit"))
+_MEDIABOX, _ROTATE, _RECT = Name.MediaBox, Name.Rotate, Name.Rect
+_MAX_DEPTH = 64  # inherited attributes: stop on absurd or looping page trees
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A normalised page: its /Rotate and its MediaBox size in user space."""
+
+    rotate: int
+    width: float
+    height: float
+
+    @property
+    def visible(self) -> tuple[float, float]:
+        return (self.height, self.width) if self.rotate in (90, 270) else (self.width, self.height)
+
+    def matrix(self, x: float, y: float) -> tuple[float, ...]:
+        """Text matrix placing upright text at visible point (x, y), whatever the /Rotate."""
+        w, h = self.width, self.height
+        a, b, c, d, e, f = {
+            0: (1, 0, 0, 1, 0, 0),
+            90: (0, 1, -1, 0, w, 0),
+            180: (-1, 0, 0, -1, w, h),
+            270: (0, -1, 1, 0, 0, h),
+        }[self.rotate]
+        return (a, b, c, d, x * a + y * c + e, x * b + y * d + f)
+
+
+def num(value: float) -> str:
+    """A short, deterministic decimal for content streams."""
+    if value == int(value):
+        return str(int(value))
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def inherited(page: pikepdf.Dictionary, key: str) -> pikepdf.Object | None:
+    """A page attribute, looked up through /Parent like a viewer does."""
+    node: pikepdf.Object | None = page
+    for _ in range(_MAX_DEPTH):
+        if node is None or not isinstance(node, pikepdf.Dictionary):
+            return None
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None
+
+
+def rotation(page: pikepdf.Dictionary) -> int:
+    """/Rotate as 0, 90, 180 or 270 (360, -90 or 450 normalised).
+
+    Inherited values are already on the page: pikepdf pushes /Rotate, /MediaBox,
+    /CropBox and /Resources down from the page tree when it lists the pages, and
+    `sources.clean_page` fills any gap, so no /Parent walk is needed per page.
+    """
+    value = page.get("/Rotate") if "/Rotate" in page.keys() else None
+    try:
+        degrees = int(value) if value is not None else 0
+    except (TypeError, ValueError):
+        degrees = 0
+    return (round(degrees / 90) * 90) % 360
+
+
+def _box(value: pikepdf.Object | None) -> tuple[float, float, float, float] | None:
+    if not isinstance(value, pikepdf.Array) or len(value) != 4:
+        return None
+    try:
+        rect = pikepdf.Rectangle(value)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return None
+    x0, y0, x1, y1 = rect.llx, rect.lly, rect.urx, rect.ury
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
+
+
+def visible_box(page: pikepdf.Dictionary) -> tuple[float, float, float, float]:
+    """CropBox clipped to MediaBox (both possibly inherited); US Letter if neither is usable."""
+    keys = page.keys()  # one call: a missing-key lookup costs more than a present one
+    media = (_box(page.get("/MediaBox")) if "/MediaBox" in keys else None) or (
+        0.0,
+        0.0,
+        612.0,
+        792.0,
+    )
+    crop = (_box(page.get("/CropBox")) if "/CropBox" in keys else None) or media
+    box = (
+        max(media[0], crop[0]),
+        max(media[1], crop[1]),
+        min(media[2], crop[2]),
+        min(media[3], crop[3]),
+    )
+    return box if box[2] - box[0] > 1 and box[3] - box[1] > 1 else media
+
+
+def fit(page: pikepdf.Dictionary, paper: tuple[float, float]) -> tuple[Frame, tuple[float, ...]]:
+    """The normalised frame and the (scale, tx, ty, x0, y0, w, h) placing the old page in it."""
+    rot = rotation(page)
+    x0, y0, x1, y1 = visible_box(page)
+    w, h = x1 - x0, y1 - y0
+    seen_w, seen_h = (h, w) if rot in (90, 270) else (w, h)
+    pw, ph = sorted(paper)
+    target = (ph, pw) if seen_w > seen_h else (pw, ph)  # keep the page's seen orientation
+    uw, uh = (target[1], target[0]) if rot in (90, 270) else target
+    scale = min(uw / w, uh / h)
+    tx = (uw - scale * w) / 2 - scale * x0
+    ty = (uh - scale * h) / 2 - scale * y0
+    return Frame(rot, uw, uh), (scale, tx, ty, x0, y0, w, h)
+
+
+def prefix_ops(placement: tuple[float, ...]) -> bytes:
+    """`q`, then the transform and clip for the old content (nothing more if it is identity)."""
+    scale, tx, ty, x0, y0, w, h = placement
+    if abs(scale - 1) < 1e-9 and abs(tx) < 1e-6 and abs(ty) < 1e-6:
+        return f"q {num(x0)} {num(y0)} {num(w)} {num(h)} re W n\n".encode()
+    return (
+        f"q {num(scale)} 0 0 {num(scale)} {num(tx)} {num(ty)} cm "
+        f"{num(x0)} {num(y0)} {num(w)} {num(h)} re W n\n"
+    ).encode()
+
+
+def apply_frame(page: pikepdf.Dictionary, frame: Frame, placement: tuple[float, ...]) -> None:
+    """Set the new boxes and /Rotate, and move kept annotations with the content."""
+    page[_MEDIABOX] = Array([0, 0, _round(frame.width), _round(frame.height)])
+    page[_ROTATE] = frame.rotate
+    keys = page.keys()
+    for key in _BOX_KEYS.intersection(keys):
+        del page[key]
+    scale, tx, ty = placement[:3]
+    annots = page.get("/Annots") if "/Annots" in keys else None
+    if isinstance(annots, pikepdf.Array):
+        for annot in annots:
+            rect = _box(annot.get("/Rect")) if isinstance(annot, pikepdf.Dictionary) else None
+            if rect:
+                annot[_RECT] = Array(
+                    [
+                        _round(scale * rect[0] + tx),
+                        _round(scale * rect[1] + ty),
+                        _round(scale * rect[2] + tx),
+                        _round(scale * rect[3] + ty),
+                    ]
+                )
+
+
+def _round(value: float) -> float | int:
+    r = round(value, 4)
+    return int(r) if r == int(r) else r

@@ -1,0 +1,140 @@
+"""Source documents: fetched one at a time from the caller, opened defensively, made inert.
+
+The caller (services) takes working copies out of the encrypted vault; they are
+sanitised at import, but a bundle is filed with a court, so pages are cleaned again
+here: annotations are flattened into the page (filled forms keep their values), only
+plain web links survive, and page-level actions go. After its pages are copied, a
+source's streams are detached into the output (`detach`) and the source is closed, so
+memory holds one source at a time, never the whole bundle's inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from clinic_app.pdf.normalize import inherited
+
+_PAGE_DROP = ("/AA", "/B", "/Thumb", "/PieceInfo", "/StructParents", "/Tabs", "/Annots")
+# pikepdf pushes inherited /Rotate, /CropBox, /MediaBox and /Resources onto pages when it
+# opens a file; this fallback only covers the two a page cannot do without.
+_INHERITABLE = ("/Resources", "/MediaBox")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_BAD_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/GoToE",
+    "/GoToR",
+    "/ImportData",
+    "/SubmitForm",
+    "/ResetForm",
+    "/Rendition",
+    "/RichMediaExecute",
+    "/Sound",
+    "/Movie",
+    "/Hide",
+    "/Thread",
+    "/SetOCGState",
+    "/Trans",
+    "/GoTo3DView",
+}
+_BAD_KEYS = frozenset(
+    ("/JS", "/JavaScript", "/AA", "/OpenAction", "/EmbeddedFiles", "/EF", "/RichMediaContent")
+)
+
+
+def flatten_if_annotated(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
+    """Draw annotation appearances (form values, stamps, highlights) into the page content."""
+    if not any("/Annots" in page.obj for page in pages):
+        return
+    with contextlib.suppress(Exception):  # a broken form must not stop the bundle
+        pdf.flatten_annotations("all")
+
+
+def clean_page(page: pikepdf.Dictionary) -> None:
+    """Pin inherited attributes, keep only http(s)/mailto links, drop page actions."""
+    for key in _INHERITABLE:
+        if key not in page and "/Parent" in page:  # normally pushed down by pikepdf already
+            value = inherited(page, key)
+            if value is not None:
+                page[key] = value
+    links = _safe_links(page.get("/Annots"))
+    for key in _PAGE_DROP:
+        if key in page:
+            del page[key]
+    if links:
+        page[Name.Annots] = Array(links)
+
+
+def _safe_links(annots: pikepdf.Object | None) -> list[Dictionary]:
+    out: list[Dictionary] = []
+    if not isinstance(annots, pikepdf.Array):
+        return out
+    for annot in annots:
+        if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != Name.Link:
+            continue
+        action = annot.get("/A")
+        if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != Name.URI:
+            continue
+        uri = action.get("/URI")
+        text = bytes(uri).decode("latin-1", "replace") if isinstance(uri, pikepdf.String) else ""
+        if not text.lower().startswith(_SAFE_SCHEMES) or "/Rect" not in annot:
+            continue
+        out.append(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=annot.Rect,
+                Border=Array([0, 0, 0]),
+                A=Dictionary(S=Name.URI, URI=pikepdf.String(text)),
+            )
+        )
+    return out
+
+
+def marker(pdf: pikepdf.Pdf) -> int:
+    """The next object number `pdf` will allocate (objects are numbered in creation order)."""
+    return pdf.make_indirect(Dictionary()).objgen[0]
+
+
+def detach(pdf: pikepdf.Pdf, first: int, end: int) -> None:
+    """Copy the data of streams `first..end-1` into `pdf`, so their sources can close.
+
+    Copied pages keep reading stream data from their source until saved; taking the raw
+    (still compressed) bytes now lets the source be closed.
+    """
+    for objid in range(first, end):
+        obj = pdf.get_object(objid, 0)
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(
+                obj.read_raw_bytes(),
+                filter=obj.get("/Filter"),
+                decode_parms=obj.get("/DecodeParms"),
+                type_check=False,
+            )
+
+
+def defuse(pdf: pikepdf.Pdf, first: int, end: int) -> None:
+    """Remove anything executable or embedded from objects `first..end-1` (belt and braces:
+    `clean_page` already dropped every entry that can lead to an action)."""
+    for objid in range(first, end):
+        obj = pdf.get_object(objid, 0)
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            _defuse(obj)
+
+
+def _defuse(obj: pikepdf.Object) -> None:
+    keys = obj.keys()
+    for key in _BAD_KEYS.intersection(keys):
+        del obj[key]
+    kind = obj.get("/S") if "/S" in keys else None
+    if (isinstance(kind, pikepdf.Name) and str(kind) in _BAD_ACTIONS) or (
+        "/Type" in keys and obj.get("/Type") == Name.EmbeddedFile
+    ):
+        for key in list(obj.keys()):
+            if key not in ("/Length", "/Filter", "/DecodeParms"):
+                del obj[key]
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(b"")

@@ -1,0 +1,211 @@
+"""Bundle projects: save and reload, pre-flight, build, serve (freezing pagination),
+supplementary bundles and the service log.
+
+A project is a BundleSpec saved as JSON in the vault. Building reads each
+document's sanitised working copy from the vault, fills the cover from the matter,
+and writes through the engine (temp file in the target folder, then rename). Once a
+bundle is marked served its spec and page map are frozen in the service log; a
+later bundle continues the numbering from the last served page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from clinic_app.domain.bundle import BundleSpec, Section
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.client import Client
+from clinic_app.domain.deadlines import compute_deadlines
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.ids import BundleId
+from clinic_app.domain.matter import Matter
+from clinic_app.domain.progress import CancelToken, Progress, no_progress
+from clinic_app.domain.roles import Permission
+from clinic_app.errors import BadInput
+from clinic_app.i18n import _
+from clinic_app.pdf import engine
+from clinic_app.pdf.engine import BuildResult
+from clinic_app.pdf.preflight import DocumentFacts, Problem, preflight
+from clinic_app.services import evidence
+from clinic_app.services.bundle_specs import fill_cover
+from clinic_app.services.session import Session
+from clinic_app.vault import bundle_service, records
+from clinic_app.vault.bundle_service import ServiceEntry
+
+# the disclosure-type deadline that a bundle for this kind of matter must meet
+DISCLOSURE_RULES = {"rpd_claim": "rpd.disclosure", "rad_appeal": "rad.record", "fc_jr": "fc.applicants_record",
+                    "stay_motion": "fc.stay_motion_record", "prra": "prra.submissions"}
+
+
+def load_project(session: Session, bundle_ref: str) -> tuple[str, BundleSpec]:
+    """(matter ref, spec) of a saved project; volunteers may not."""
+    session.require(Permission.BUILD)
+    _bundle_id, matter_ref, data = records.load_bundle(session.vault.conn, bundle_ref)
+    return matter_ref, BundleSpec.from_dict(data)
+
+
+def save_project(session: Session, bundle_ref: str, matter_ref: str, spec: BundleSpec) -> Changes:
+    """Save (or replace) a project; a served bundle is frozen and refuses changes."""
+    session.require(Permission.BUILD)
+    conn = session.vault.conn
+    existing = records.bundle_id(conn, bundle_ref)
+    if existing is not None and bundle_service.entries(conn, bundle_id=existing):
+        raise BadInput(_("Bundle {ref} has been served, so its pages are frozen. Create a supplementary "
+                         "bundle instead.").format(ref=bundle_ref))
+    with session.transaction():
+        bundle_id, created = records.save_bundle(conn, bundle_ref, matter_ref, spec.to_dict())
+        session.audit("bundle_created" if created else "bundle_updated", target=f"bundle:{bundle_id}")
+    return Changes(bundles=frozenset({BundleId(bundle_id)}))
+
+
+def projects(session: Session, matter_ref: str) -> list[tuple[str, BundleSpec]]:
+    session.require(Permission.BUILD)
+    conn = session.vault.conn
+    return [(ref, BundleSpec.from_dict(data))
+            for ref, data in records.bundles_of_matter(conn, records.require_id(conn, "matters", matter_ref))]
+
+
+def _matter_and_client(session: Session, matter_ref: str) -> tuple[Matter, Client]:
+    conn = session.vault.conn
+    matter = records.load(conn, Matter, records.require_id(conn, "matters", matter_ref))
+    client = records.load(conn, Client, records.require_id(conn, "clients", matter.client_ref))
+    return matter, client
+
+
+def disclosure_deadline(matter: Matter, province: str = "ON") -> date | None:
+    rule_id = DISCLOSURE_RULES.get(matter.type.value)
+    if rule_id is None:
+        return None
+    from clinic_app.services.deadline_rules import calendar_for, load_rules
+
+    dates = {k: v for k, v in dataclasses.asdict(matter.dates).items() if v}
+    found = compute_deadlines(matter.type.value, dates, load_rules().rules, calendar_for(province))
+    return next((d.due for d in found if d.rule_id == rule_id and d.kind == "due"), None)
+
+
+def document_facts(session: Session, spec: BundleSpec) -> dict[str, DocumentFacts]:
+    """What the vault knows of each source: present, pages, text layer, hash, language, size."""
+    conn = session.vault.conn
+    facts: dict[str, DocumentFacts] = {}
+    for ref in spec.document_ids():
+        doc_id = records.id_for(conn, "documents", ref)
+        if doc_id is None:
+            facts[ref] = DocumentFacts(present=False)
+            continue
+        doc = records.load(conn, DocumentMeta, doc_id)
+        facts[ref] = DocumentFacts(present=True, page_count=doc.page_count or 0,
+                                   pages_without_text=len(doc.pages_without_text), sha256=doc.sha256 or "",
+                                   language=doc.language or doc.language_guess, size_bytes=doc.size or 0)
+    return facts
+
+
+def check(session: Session, bundle_ref: str, *, today: date | None = None) -> list[Problem]:
+    """Pre-flight problems, by tab, before building."""
+    matter_ref, spec = load_project(session, bundle_ref)
+    matter, _client = _matter_and_client(session, matter_ref)
+    today = today or date.today()
+    return preflight(spec, document_facts(session, spec), deadline=disclosure_deadline(matter), today=today)
+
+
+def build(
+    session: Session,
+    bundle_ref: str,
+    out_path: Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    today: date | None = None,
+) -> BuildResult:
+    """Build a saved project to `out_path` (volumes beside it when split)."""
+    matter_ref, spec = load_project(session, bundle_ref)
+    matter, client = _matter_and_client(session, matter_ref)
+    today = today or date.today()
+    served = _served_snapshot(session, bundle_ref)
+    spec = fill_cover(served or spec, matter, client, today)
+    conn = session.vault.conn
+    page_counts = {}
+    for ref in spec.document_ids():
+        doc_id = records.id_for(conn, "documents", ref)
+        if doc_id is not None:
+            count = records.load(conn, DocumentMeta, doc_id).page_count
+            if count:
+                page_counts[ref] = count
+    result = engine.build_bundle(spec, lambda ref: evidence.open_working(session, ref), Path(out_path),
+                                 progress=progress, cancel=cancel, today=today, page_counts=page_counts)
+    with session.transaction():
+        session.audit("bundle_built", target=f"bundle:{records.bundle_id(conn, bundle_ref)}",
+                      detail={"pages": result.total_pages, "volumes": len(result.volumes)})
+    return result
+
+
+def build_bundle_project(session: Session, matter_ref: str, bundle_ref: str, out_path: Path, *,
+                         progress: Progress = no_progress, cancel: CancelToken | None = None) -> BuildResult:
+    """The CLI's `build MATTER --bundle REF`: the bundle must belong to that matter."""
+    owner, _spec = load_project(session, bundle_ref)
+    conn = session.vault.conn
+    if records.require_id(conn, "matters", matter_ref) != records.require_id(conn, "matters", owner):
+        raise BadInput(_("Bundle {ref} belongs to matter {owner}, not {matter}.").format(
+            ref=bundle_ref, owner=owner, matter=matter_ref))
+    return build(session, bundle_ref, out_path, progress=progress, cancel=cancel)
+
+
+# --- service: freezing pagination -------------------------------------------------------
+
+
+def _served_snapshot(session: Session, bundle_ref: str) -> BundleSpec | None:
+    conn = session.vault.conn
+    entries = bundle_service.entries(conn, bundle_id=records.bundle_id(conn, bundle_ref))
+    return BundleSpec.from_dict(entries[0].snapshot["spec"]) if entries else None
+
+
+def mark_served(session: Session, bundle_ref: str, *, served_to: str, method: str, served_on: date,
+                result: BuildResult) -> ServiceEntry:
+    """Record service of a built bundle; from now on its numbers never change."""
+    session.require(Permission.BUILD)
+    if not served_to.strip() or not method.strip():
+        raise BadInput(_("Say on whom the bundle was served and how."))
+    matter_ref, spec = load_project(session, bundle_ref)
+    conn = session.vault.conn
+    digest = hashlib.sha256()
+    for volume in result.volumes:
+        digest.update(volume.path.read_bytes())
+    first = min((v.first_number for v in result.volumes if v.first_number), default=spec.settings.first_page_number)
+    last = max((v.last_number or 0 for v in result.volumes), default=first)
+    frozen = _served_snapshot(session, bundle_ref) or spec
+    snapshot = {"spec": frozen.to_dict(), "tabs": [_plain(dataclasses.asdict(t)) for t in result.tabs]}
+    bundle_id = records.bundle_id(conn, bundle_ref)
+    assert bundle_id is not None
+    with session.transaction():
+        bundle_service.record(conn, bundle_id, served_on=served_on.isoformat(), served_to=served_to.strip(),
+                              method=method.strip(), first_page=first, last_page=last,
+                              output_sha256=digest.hexdigest(), snapshot=snapshot, recorded_by=session.user.name)
+        session.audit("bundle_served", target=f"bundle:{bundle_id}", detail={"last_page": last})
+    return bundle_service.entries(conn, bundle_id=bundle_id)[-1]
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    return {k: str(v) if isinstance(v, Path) else v for k, v in row.items()}
+
+
+def service_log(session: Session, matter_ref: str) -> list[ServiceEntry]:
+    session.require(Permission.BUILD)
+    conn = session.vault.conn
+    return bundle_service.entries(conn, matter_id=records.require_id(conn, "matters", matter_ref))
+
+
+def create_supplementary(session: Session, served_ref: str, new_ref: str, title: str) -> BundleSpec:
+    """A new, empty project whose numbering continues after everything served for the matter."""
+    matter_ref, spec = load_project(session, served_ref)
+    entries = service_log(session, matter_ref)
+    if not entries:
+        raise BadInput(_("Bundle {ref} has not been served yet; edit it instead.").format(ref=served_ref))
+    last = max(e.last_page for e in entries)
+    tabs = sum(len(s.tabs) for s in spec.sections)
+    settings = dataclasses.replace(spec.settings, first_page_number=last + 1,
+                                   first_tab_number=spec.settings.first_tab_number + tabs)
+    new = BundleSpec(title=title, language=spec.language, settings=settings, sections=[Section()])
+    save_project(session, new_ref, matter_ref, new)
+    return new

@@ -1,0 +1,102 @@
+"""Fonts, markup escaping and right-to-left order, at the unit level."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate
+
+from clinic_app.pdf import bidi, fonts, markup, textdraw
+
+EVIL = [
+    "<font color=\"[[[__import__('os').system('id')]]]\">x</font>",
+    '<img src="file:///etc/passwd" width="10" height="10"/>',
+    '<a href="https://example.org/">link</a>',
+    "&amp; & &lt; < > \" '",
+    "<para><b>not bold</b></para>",
+]
+
+
+def test_fonts_load_from_resources_with_licences() -> None:
+    folder = fonts.font_dir()
+    sizes = sum(p.stat().st_size for p in folder.glob("*.ttf"))
+    assert sizes < 6_000_000
+    assert (folder / "README.md").is_file()
+    assert {p.name for p in folder.glob("LICENSE*")} >= {
+        "LICENSE-DejaVu.txt",
+        "LICENSE-DroidSansFallback-Apache-2.0.txt",
+    }
+    fonts.ensure_fonts()
+    assert fonts.covers(fonts.SANS, "Ж") and fonts.covers(fonts.CJK, "王")
+    assert not fonts.covers(fonts.SANS, "王")
+
+
+def test_segment_switches_font_per_script() -> None:
+    runs = fonts.segment("José 王小明 Жуков")
+    assert runs == [(fonts.SANS, "José "), (fonts.CJK, "王小明 "), (fonts.SANS, "Жуков")]
+    assert "".join(r for _f, r in runs) == "José 王小明 Жуков"
+    assert fonts.segment("e\u0301\u200d") == [(fonts.SANS, "e\u0301\u200d")]  # marks attach
+    assert fonts.segment("") == []
+
+
+def test_width_matches_reportlab() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    text = "José 王小明 Жуков"
+    expected = sum(pdfmetrics.stringWidth(r, f, 11) for f, r in fonts.segment(text))
+    assert fonts.string_width(text, fonts.SANS, 11) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", EVIL)
+def test_escape_and_rich_produce_no_user_tags(text: str) -> None:
+    escaped = markup.escape(text)
+    assert "<" not in escaped and ">" not in escaped and '"' not in escaped
+    rich = markup.rich(text + " 王")
+    tags = re.findall(r"<[^>]*>", rich)
+    assert set(tags) <= {f'<font name="{fonts.CJK}">', "</font>", "<br/>"}
+
+
+def test_clean_drops_controls_but_keeps_text() -> None:
+    assert markup.clean("a\x00b\x07c\td\r\ne\ud800") == "abc d\ne"
+    assert markup.clean("Cafe\u0301") == "Café"  # NFC
+
+
+def test_reportlab_fetches_nothing() -> None:
+    assert rl_config.trustedSchemes == [] and rl_config.trustedHosts == []
+
+
+def test_paragraphs_render_user_text_literally(tmp_path: Path) -> None:
+    fonts.ensure_fonts()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, invariant=1)
+    style = ParagraphStyle("p", fontName=fonts.SANS, fontSize=10)
+    doc.build([markup.paragraph(t, style) for t in EVIL])
+    reader = pypdf.PdfReader(io.BytesIO(buf.getvalue()))
+    text = " ".join(reader.pages[0].extract_text().split())
+    for t in EVIL:
+        assert " ".join(t.split()) in text, t
+    assert not reader.pages[0].images
+    assert "/Annots" not in reader.pages[0]  # the <a href> did not become a link
+
+
+def test_wrap_keeps_every_character() -> None:
+    text = "Affidavit of 王小明王小明王小明王小明王小明王小明 regarding events of 2019 and onward"
+    lines = textdraw.wrap(text, fonts.SANS, 10, 90)
+    assert len(lines) > 2
+    assert all(textdraw.width(line, fonts.SANS, 10) <= 90 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_bidi_visual_order() -> None:
+    hebrew = "\u05e9\u05dc\u05d5\u05dd \u05e2\u05dc\u05d9\u05db\u05dd"
+    assert bidi.visual(hebrew) == hebrew[::-1]
+    assert bidi.visual("Tab 12 A-1 TB1-12345") == "Tab 12 A-1 TB1-12345"
+    assert bidi.visual(f"Avi {hebrew} 12") == f"Avi 12 {hebrew[::-1]}"
+    assert bidi.visual(f"{hebrew} (x)") == "(x) " + hebrew[::-1]
+    assert bidi.visual("\u05d0(\u05d1)") == "(\u05d1)\u05d0"  # brackets mirrored in RTL

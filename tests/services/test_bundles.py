@@ -1,0 +1,148 @@
+"""Bundle projects through the services layer, on a real vault, read back by two readers."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from reportlab.lib.pagesizes import A4, LEGAL
+from reportlab.pdfgen import canvas
+
+from clinic_app.domain.bundle import BundleSettings, BundleSpec, Section, Tab
+from clinic_app.domain.client import Client
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.matter import KeyDates, Matter, MatterType
+from clinic_app.domain.translation import TranslationLink
+from clinic_app.errors import BadInput, PermissionDenied
+from clinic_app.services import bundles, case_record
+from clinic_app.services.bundle_specs import tab_for_document
+from clinic_app.services.import_files import import_files
+
+
+def _pdf(path: Path, label: str, pages: int, size=A4, rotate: int = 0) -> Path:  # type: ignore[no-untyped-def]
+    c = canvas.Canvas(str(path), pagesize=size, invariant=1)
+    for i in range(pages):
+        c.drawString(72, 500, f"{label} source page {i + 1}")
+        c.showPage()
+    c.save()
+    if rotate:
+        pdf = pikepdf.open(path, allow_overwriting_input=True)
+        for page in pdf.pages:
+            page.Rotate = rotate
+        pdf.save(path)
+    return path
+
+
+@pytest.fixture
+def seeded(admin_session, tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = admin_session
+    case_record.save_client(s, Client(ref="c1", legal_name="María García", public_initials="M.G."))
+    case_record.save_matter(s, Matter(ref="m1", client_ref="c1", type=MatterType.RPD_CLAIM,
+                                      title="García: claim", dates=KeyDates(hearing=date(2030, 6, 3))))
+    files = [_pdf(tmp_path / "report.pdf", "REPORT", 5), _pdf(tmp_path / "legal.pdf", "LEGALDOC", 2, LEGAL, 90),
+             _pdf(tmp_path / "acta.pdf", "ACTA", 1), _pdf(tmp_path / "acta-en.pdf", "ACTAEN", 1)]
+    report = import_files(s, "m1", files)
+    refs = {f.name: f.document_ref for f in report.files}
+    for name, lang in (("acta.pdf", "es"), ("acta-en.pdf", "en")):
+        doc = case_record.records.load(s.vault.conn, DocumentMeta,
+                                       case_record.records.require_id(s.vault.conn, "documents", refs[name]))
+        from clinic_app.vault import records as rows
+        with s.transaction():
+            rows.update_document_meta(s.vault.conn, doc.__class__(**{**doc.__dict__, "language": lang,
+                                                                     "doc_date": date(2024, 1, 2)}))
+    case_record.link_translation(s, TranslationLink(refs["acta.pdf"], refs["acta-en.pdf"]))
+    conn = s.vault.conn
+    spec = BundleSpec(title="Claimant's Disclosure", settings=BundleSettings(front_matter_numbering="roman"),
+                      sections=[Section("A. Evidence", [tab_for_document(conn, refs["report.pdf"], pages="2-4"),
+                                                        tab_for_document(conn, refs["legal.pdf"])]),
+                                Section("B. Identity", [tab_for_document(conn, refs["acta.pdf"]),
+                                                        Tab(title="NDP", reference="NDP item 7.3")])])
+    bundles.save_project(s, "b1", "m1", spec)
+    return s, refs
+
+
+def _stamps(path: Path) -> list[str]:
+    """The bare page-number line of every page (the stamp), read by pypdf."""
+    found = []
+    for page in pypdf.PdfReader(path).pages:
+        lines = [ln.strip() for ln in page.extract_text().splitlines() if ln.strip()]
+        found.append(next((ln for ln in reversed(lines) if re.fullmatch(r"[0-9]+|[ivxlc]+", ln)), ""))
+    return found
+
+
+def test_build_from_the_vault_numbers_match_the_index(seeded, tmp_path: Path) -> None:
+    s, refs = seeded
+    out = tmp_path / "out" / "bundle.pdf"
+    out.parent.mkdir()
+    result = bundles.build(s, "b1", out, today=date(2030, 1, 1))
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == result.total_pages
+        assert all(abs(float(p.mediabox[2]) - 612) < 0.5 and abs(float(p.mediabox[3]) - 792) < 0.5
+                   or int(p.obj.get("/Rotate", 0)) % 180 == 90 for p in pdf.pages)
+    stamps = _stamps(out)
+    body = [t for t in result.tabs if not t.reference_only]
+    for tab in body:
+        assert stamps[tab.first_physical - 1] == str(tab.first_number)
+        assert stamps[tab.last_physical - 1] == str(tab.last_number)
+    index_text = pypdf.PdfReader(out).pages[1].extract_text()
+    for tab in body:
+        assert f"{tab.first_number}" in index_text
+    pages = pypdf.PdfReader(out).pages
+    first = body[0]
+    excerpt = "".join(pages[i].extract_text() for i in range(first.first_physical - 1, first.last_physical))
+    assert [f"REPORT source page {n}" in excerpt for n in range(1, 6)] == [False, True, True, True, False]
+    text = "".join(p.extract_text() for p in pages)
+    assert "ACTAEN source page 1" in text  # the translation travels with the original
+    assert "M.G." in pypdf.PdfReader(out).pages[0].extract_text()  # public initials on the cover
+    assert list(out.parent.iterdir()) == [out]  # no temp file left behind
+
+
+def test_preflight_flags_untranslated_and_missing(seeded) -> None:
+    s, refs = seeded
+    matter_ref, spec = bundles.load_project(s, "b1")
+    spec.sections[1].tabs[0].parts = spec.sections[1].tabs[0].parts[:1]  # drop the translation
+    spec.sections[0].tabs.append(Tab(title="Gone", parts=[type(spec.sections[0].tabs[0].parts[0])("no-such-doc")]))
+    bundles.save_project(s, "b1", matter_ref, spec)
+    codes = {p.code for p in bundles.check(s, "b1", today=date(2030, 1, 1))}
+    assert "missing" in codes and any("translat" in c for c in codes)
+    late = {p.code for p in bundles.check(s, "b1", today=date(2030, 6, 1))}
+    assert any("deadline" in c for c in late)
+
+
+def test_served_bundle_is_frozen_and_supplementary_continues(seeded, tmp_path: Path) -> None:
+    s, refs = seeded
+    result = bundles.build(s, "b1", tmp_path / "b1.pdf", today=date(2030, 1, 1))
+    entry = bundles.mark_served(s, "b1", served_to="Minister's counsel", method="My Case",
+                                served_on=date(2030, 1, 2), result=result)
+    _m, spec = bundles.load_project(s, "b1")
+    with pytest.raises(BadInput, match="served"):
+        bundles.save_project(s, "b1", "m1", spec)
+    supp = bundles.create_supplementary(s, "b1", "b2", "Supplementary Disclosure")
+    assert supp.settings.first_page_number == entry.last_page + 1
+    supp.sections[0].tabs.append(tab_for_document(s.vault.conn, refs["legal.pdf"]))
+    bundles.save_project(s, "b2", "m1", supp)
+    second = bundles.build(s, "b2", tmp_path / "b2.pdf", today=date(2030, 2, 1))
+    assert second.tabs[0].first_number == entry.last_page + 1
+    assert _stamps(tmp_path / "b2.pdf")[second.tabs[0].first_physical - 1] == str(entry.last_page + 1)
+    rebuilt = bundles.build(s, "b1", tmp_path / "again.pdf", today=date(2030, 1, 1))
+    assert [(t.first_number, t.last_number) for t in rebuilt.tabs] == [(t.first_number, t.last_number)
+                                                                      for t in result.tabs]
+    assert [e.bundle_ref for e in bundles.service_log(s, "m1")] == ["b1"]
+
+
+def test_identical_inputs_give_identical_bytes(seeded, tmp_path: Path) -> None:
+    s, _refs = seeded
+    bundles.build(s, "b1", tmp_path / "one.pdf", today=date(2030, 1, 1))
+    bundles.build(s, "b1", tmp_path / "two.pdf", today=date(2030, 1, 1))
+    assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
+
+
+def test_volunteers_cannot_build(role_sessions, tmp_path: Path) -> None:
+    with role_sessions("volunteer") as vol:
+        with pytest.raises(PermissionDenied):
+            bundles.build(vol, "b1", tmp_path / "x.pdf")
