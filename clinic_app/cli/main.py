@@ -7,7 +7,7 @@ import sys
 import traceback
 
 from clinic_app import __version__
-from clinic_app.cli import cmd_case, cmd_demo, cmd_import_files, cmd_records, cmd_users, cmd_vault
+from clinic_app.cli import cmd_case, cmd_demo, cmd_import_files, cmd_packages, cmd_records, cmd_users, cmd_vault
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.secrets_input import SecretSource
 from clinic_app.errors import ExitCode, HavenError
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_records.register(sub, common)
     cmd_case.register(sub, common)
     cmd_import_files.register(sub, common)
+    cmd_packages.register(sub, common)
     cmd_demo.register(sub, common)
     return parser
 

@@ -33,6 +33,9 @@ class OcrOutcome:
 
 
 def tesseract_path() -> str | None:
+    """Tesseract, unless the clinic turned OCR off (HAVEN_OCR=off) to import big batches fast."""
+    if os.environ.get("HAVEN_OCR", "").strip().lower() in ("0", "off", "no", "false"):
+        return None
     return shutil.which("tesseract")
 
 

@@ -133,7 +133,7 @@ def build(
             count = records.load(conn, DocumentMeta, doc_id).page_count
             if count:
                 page_counts[ref] = count
-    result = engine.build_bundle(spec, lambda ref: evidence.open_working(session, ref), Path(out_path),
+    result = engine.build_bundle(spec, lambda ref: evidence.read_working(session, ref), Path(out_path),
                                  progress=progress, cancel=cancel, today=today, page_counts=page_counts)
     with session.transaction():
         session.audit("bundle_built", target=f"bundle:{records.bundle_id(conn, bundle_ref)}",

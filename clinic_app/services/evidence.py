@@ -147,6 +147,15 @@ def open_working(session: Session, ref: str) -> BinaryIO:
     return blobs.open_reader(conn, working if working is not None else blob_id)
 
 
+def read_working(session: Session, ref: str) -> bytes:
+    """The whole working copy (or original) in memory: the bundle engine parses bytes
+    far faster than a Python file object, and holds one source at a time."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    blob_id, working = records.document_blobs(conn, records.require_id(conn, "documents", ref))
+    return blobs.read_all(conn, working if working is not None else blob_id)
+
+
 def export_original(session: Session, ref: str, target: Path) -> int:
     """Write a document's original bytes to `target` (an export: audited)."""
     session.require(Permission.EXPORT)

@@ -89,7 +89,13 @@ def iter_chunks(conn: Connection, blob_id: int) -> Iterator[bytes]:
 
 
 def read_all(conn: Connection, blob_id: int) -> bytes:
-    return b"".join(iter_chunks(conn, blob_id))
+    rows = conn.execute("SELECT data FROM blob_chunks WHERE blob_id = ? ORDER BY seq", (blob_id,)).fetchall()
+    expected = conn.execute("SELECT chunks FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+    if expected is None:
+        raise NotFound(f"blob {blob_id}")
+    if len(rows) != int(expected[0]):
+        raise VaultDamaged("document bytes missing")
+    return b"".join(r[0] for r in rows)
 
 
 def verify(conn: Connection, blob_id: int) -> bool:

@@ -1,0 +1,115 @@
+"""Building bundles from a vault: 1,000 pages of 150 mixed sources, and 5,000 pages.
+
+Sources (text and scanned pages; Letter, A4, Legal; landscape; rotated) are made by
+benchmarks/bundle_engine.py's generator, imported into a real vault through the
+sandboxed intake, saved as a bundle project, then built through the services layer
+(decrypting each working copy out of SQLCipher, cover, index, stamps, links,
+bookmarks). Reference: a plain pikepdf (qpdf) merge of the same source files, in
+the same run. Peak memory is measured in a fresh process that only builds.
+
+Reproduce: python benchmarks/bundle.py [--quick] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bundle_engine import generate, high_water_mb, plain_merge  # noqa: E402
+
+PASS = "benchmark passphrase words"
+
+
+def prepare(folder: Path, n_sources: int, pages: int) -> tuple[Path, dict[str, int], float]:
+    from clinic_app.domain.bundle import BundleSpec, Section
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.identifiers import FileNumbers
+    from clinic_app.domain.matter import Matter, MatterType
+    from clinic_app.services import bundles, case_record
+    from clinic_app.services.bundle_specs import tab_for_document
+    from clinic_app.services.import_files import IMPORTED, import_files
+    from clinic_app.services.session import create_vault
+
+    src = folder / "src"
+    src.mkdir()
+    counts = generate(src, n_sources, pages, seed=7)
+    vault = folder / "vault"
+    session, _ = create_vault(vault, admin="bench", passphrase=PASS, kdf_profile="fast")
+    with session:
+        case_record.save_client(session, Client(ref="c", legal_name="Bench Client"))
+        case_record.save_matter(session, Matter(ref="m", client_ref="c", type=MatterType.FC_JR, title="JR",
+                                                file_numbers=FileNumbers(fc="IMM-5360-23")))
+        t0 = time.perf_counter()
+        report = import_files(session, "m", sorted(src.iterdir()))
+        import_s = time.perf_counter() - t0
+        assert report.count(IMPORTED) == n_sources, [f.message for f in report.files if f.outcome != IMPORTED][:3]
+        conn = session.vault.conn
+        tabs = [tab_for_document(conn, f.document_ref) for f in report.files if f.document_ref]
+        half = len(tabs) // 2
+        bundles.save_project(session, "b", "m", BundleSpec(
+            title="Applicant's Record", sections=[Section("Evidence", tabs[:half]), Section("Country", tabs[half:])]))
+    return vault, counts, import_s
+
+
+def build_once(vault: Path, out: Path) -> float:
+    from clinic_app.services import bundles
+    from clinic_app.services.session import unlock
+
+    with unlock(vault, user="bench", passphrase=PASS) as session:
+        t0 = time.perf_counter()
+        bundles.build(session, "b", out)
+        return time.perf_counter() - t0
+
+
+def child_peak(vault: Path, out: Path) -> float:
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+            f"from benchmarks.bundle import build_once; from benchmarks.bundle_engine import high_water_mb; "
+            f"build_once(Path({str(vault)!r}), Path({str(out)!r})); print(high_water_mb())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ})
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def case(n_sources: int, pages: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ["HAVEN_STATE_DIR"] = str(folder / "state")
+        os.environ["HAVEN_OCR"] = "off"  # OCR of the scanned pages is intake's cost (benchmarks/intake.py)
+        vault, counts, import_s = prepare(folder, n_sources, pages)
+        ours, plain = [], []
+        for i in range(runs):
+            ours.append(build_once(vault, folder / f"bundle{i}.pdf"))
+            t0 = time.perf_counter()
+            plain_merge(folder / "src", counts, folder / f"plain{i}.pdf")
+            plain.append(time.perf_counter() - t0)
+        peak = child_peak(vault, folder / "peak.pdf")
+        size = (folder / "bundle0.pdf").stat().st_size / 1e6
+    o, p = statistics.median(ours), statistics.median(plain)
+    print(f"{pages} pages, {n_sources} sources ({size:.1f} MB output): build from vault median {o:.2f} s, "
+          f"plain pikepdf merge median {p:.2f} s, ratio {o / p:.2f}x; peak memory of a build-only process "
+          f"{peak:.0f} MB; {o / pages * 1000:.2f} ms/page (import through intake took {import_s:.1f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="1,000 pages only")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    case(150, 1000, args.runs)
+    if not args.quick:
+        case(500, 5000, args.runs)
+    print(f"reproduce: python benchmarks/bundle.py{' --quick' if args.quick else ''} --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""deadlines [MATTER], checklist MATTER --package TYPE, build MATTER (--package TYPE | --bundle REF).
+
+One `build` command serves filing packages and saved bundle projects. Exit code 4
+(bad input) when pre-flight refuses a package; --force builds it anyway and prints
+what pre-flight found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clinic_app.cli.context import CliContext
+from clinic_app.cli.output import emit_json, emit_table
+from clinic_app.domain.deadlines import GROUP_LABELS, describe_days
+from clinic_app.domain.packages import PackageNotReady, PackageProblem, PackageType
+from clinic_app.domain.progress import CancelToken
+from clinic_app.errors import ExitCode, UsageError
+from clinic_app.i18n import _, current_language
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("not a date (use YYYY-MM-DD): {value}").format(value=text)) from None
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("deadlines", parents=[common],
+                       help=_("deadlines of one matter, or the agenda of every open matter"))
+    p.add_argument("matter", nargs="?", help=_("a matter ref or id (default: every open matter)"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON"))
+    p.add_argument("--ics", metavar="FILE", type=Path, help=_("also write the deadlines to an iCalendar (.ics) file"))
+    p.add_argument("--ics-with-refs", action="store_true",
+                   help=_("put matter refs in calendar event titles (an export: needs the export permission)"))
+    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("count as if today were this date"))
+    p.set_defaults(func=cmd_deadlines)
+
+    p = sub.add_parser("checklist", parents=[common], help=_("show a package's checklist and pre-flight problems"))
+    p.add_argument("matter")
+    p.add_argument("--package", required=True, choices=[t.value for t in PackageType])
+    p.add_argument("--json", action="store_true", help=_("print as JSON"))
+    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("count as if today were this date"))
+    p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("build", parents=[common], help=_("build a filing package or a saved bundle into a PDF"))
+    p.add_argument("matter")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--package", choices=[t.value for t in PackageType], help=_("the package type to build"))
+    what.add_argument("--bundle", metavar="REF", help=_("a saved bundle project to build"))
+    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help=_("the PDF to write"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument("--force", action="store_true", help=_("build even when pre-flight finds problems"))
+    p.add_argument("--themes", metavar="LIST",
+                   help=_("only support letters with one of these themes (comma-separated)"))
+    p.add_argument("--no-cover-letter", action="store_true", help=_("leave the generated cover letter out"))
+    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("build as if today were this date"))
+    p.set_defaults(func=cmd_build)
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{label} ({done}/{total})", end="", file=sys.stderr, flush=True)
+
+
+def _problem(p: PackageProblem) -> dict[str, str]:
+    return {"severity": p.severity, "code": p.code, "message": p.message, "item": p.item, "ref": p.ref}
+
+
+def cmd_deadlines(ctx: CliContext) -> int:
+    from clinic_app.services import deadlines
+
+    args = ctx.args
+    today = args.today or date.today()
+    lang = current_language()
+    with ctx.unlock() as session:
+        if args.matter:
+            found = deadlines.for_matter(session, args.matter, province=args.province)
+            data: dict[str, Any] = {
+                "matter": found.matter_ref, "today": today.isoformat(),
+                "deadlines": [deadlines.deadline_row(d, today, lang) for d in found.deadlines],
+                "pending": [{"rule": p.rule_id, "title": p.title.get(lang), "needs": list(p.needs)}
+                            for p in found.pending]}
+        else:
+            agenda = deadlines.agenda(session, today=today, province=args.province)
+            data = {"today": today.isoformat(), "groups": {
+                key: [dict(deadlines.deadline_row(i.deadline, today, lang), when=describe_days(i)) for i in items]
+                for key, items in agenda.groups()}}
+        if args.ics:
+            events = deadlines.export_ics(session, args.ics, matter_ref=args.matter, province=args.province,
+                                          today=today, with_refs=args.ics_with_refs)
+            data["ics"] = {"path": str(args.ics), "events": events}
+    if args.json:
+        emit_json(data)
+        return ExitCode.OK
+    if args.matter:
+        if not data["deadlines"]:
+            print(_("No deadline can be computed yet."))
+        for r in data["deadlines"]:
+            print(f"{r['due']}  {r['days']:>5}  {r['title']}  ({r['citation']})")
+            for flag in r["flags"]:
+                print(f"{'':19}! {flag}")
+        for p in data["pending"]:
+            print(_("Needs a date ({dates}): {title}").format(dates=", ".join(p["needs"]), title=p["title"]))
+    else:
+        for key, rows in data["groups"].items():
+            if rows:
+                print(f"{_(GROUP_LABELS[key])}:")
+                for r in rows:
+                    print(f"  {r['due']}  {r['matter']}  {r['when']}  {r['title']}")
+        if not any(data["groups"].values()):
+            print(_("No deadlines."))
+    if args.ics:
+        print(_("Wrote {count} events to {path}.").format(count=data["ics"]["events"], path=args.ics))
+    return ExitCode.OK
+
+
+def cmd_checklist(ctx: CliContext) -> int:
+    from clinic_app.services import packages
+
+    args = ctx.args
+    with ctx.unlock() as session:
+        report = packages.preflight(session, args.matter, args.package, today=args.today, province=args.province)
+    lang = current_language()
+    rows = [{"section": e.section.title_in(lang), "item": e.item.id, "title": e.item.label_in(lang),
+             "required": e.required, "satisfied": e.satisfied, "status": e.status.value, "signed": e.item.signed,
+             "documents": list(e.documents), "letters": list(e.letters)} for e in report.checklist.entries]
+    if args.json:
+        emit_json({"package": args.package, "ready": report.ready, "items": rows,
+                   "problems": [_problem(p) for p in report.problems]})
+    else:
+        emit_table([_("Item"), _("Required"), _("Status"), _("Title")],
+                   [(r["item"], _("yes") if r["required"] else "", r["status"], r["title"]) for r in rows],
+                   empty=_("The package has no items."))
+        for p in report.problems:
+            print(f"{_('Error') if p.severity == 'error' else _('Warning')}: {p.message}")
+        print(_("Ready to file.") if report.ready else _("Not ready to file."))
+    return ExitCode.OK if report.ready else ExitCode.FAILED
+
+
+def cmd_build(ctx: CliContext) -> int:
+    args = ctx.args
+    if args.bundle:
+        return _build_bundle(ctx)
+    from clinic_app.services import packages
+
+    themes = [t.strip() for t in args.themes.split(",") if t.strip()] if args.themes else None
+    try:
+        with ctx.unlock() as session:
+            built = packages.build_package(session, args.matter, args.package, args.out, force=args.force,
+                                           today=args.today, province=args.province, letter_themes=themes,
+                                           include_cover_letter=not args.no_cover_letter,
+                                           progress=_progress, cancel=CancelToken())
+    except PackageNotReady as exc:
+        if args.json:
+            emit_json({"built": False, "ready": False, "problems": [_problem(p) for p in exc.problems]})
+        else:
+            print(f"clinic-app: {exc}", file=sys.stderr)
+            print(_("Nothing was written. Use --force to build it anyway."), file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        emit_json({"built": True, "forced": built.forced, "package": built.package,
+                   "files": [str(f) for f in built.files], "pages": built.pages, "tabs": built.tabs,
+                   "sections": list(built.sections), "problems": [_problem(p) for p in built.problems]})
+        return ExitCode.OK
+    for p in built.problems:
+        print(f"{_('Error') if p.severity == 'error' else _('Warning')}: {p.message}", file=sys.stderr)
+    for path in built.files:
+        print(_("Built {path}: {pages} pages, {tabs} tabs.").format(path=path, pages=built.pages, tabs=built.tabs))
+    return ExitCode.OK
+
+
+def _build_bundle(ctx: CliContext) -> int:
+    args = ctx.args
+    if args.themes or args.no_cover_letter:
+        raise UsageError(_("--themes and --no-cover-letter apply to packages, not to bundles."))
+    try:
+        from clinic_app.services.bundles import build_bundle_project
+    except ImportError:
+        raise UsageError(_("Building saved bundles is not available in this version of Haven.")) from None
+    if args.force:
+        raise UsageError(_("--force applies to packages; a bundle is built as saved (see its pre-flight)."))
+    with ctx.unlock() as session:
+        result = build_bundle_project(session, args.matter, args.bundle, args.out, progress=_progress,
+                                      cancel=CancelToken())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    files = [str(f) for f in getattr(result, "files", [args.out])]
+    pages = getattr(result, "total_pages", None)
+    if args.json:
+        emit_json({"built": True, "bundle": args.bundle, "files": files, "pages": pages,
+                   "warnings": list(getattr(result, "warnings", ()))})
+    else:
+        for warning in getattr(result, "warnings", ()):
+            print(f"{_('Warning')}: {warning}", file=sys.stderr)
+        for path in files:
+            print(_("Built {path}.").format(path=path))
+    return ExitCode.OK

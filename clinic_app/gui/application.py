@@ -1,0 +1,75 @@
+"""The QApplication, translators (Haven's gettext catalogs and Qt's own qtbase), and start-up."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from clinic_app.i18n import detect_language, set_language
+
+_translators: list[QTranslator] = []
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Haven")
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def app_icon() -> QIcon:
+    """Haven's icon at every size packaged in resources/icons (sharp on high-DPI screens)."""
+    from clinic_app.paths import resources_dir
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("haven-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def apply_language(lang: str) -> str:
+    """Switch `_()` and Qt's standard buttons and dialogs to `lang` ("" = the computer's)."""
+    lang = lang or detect_language()
+    set_language(lang)
+    app = QApplication.instance()
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if lang != "en":
+        translator = QTranslator()
+        if translator.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+            _translators.append(translator)
+    return lang
+
+
+def run_gui(folder: Path | None = None, *, user: str = "", demo_hint: str = "", demo_passphrase: str = "",
+            kdf_profile: str = "standard", started: float | None = None) -> int:
+    """Open the window on `folder` (default: the last vault, else the default vault folder)."""
+    from clinic_app.gui.main_window import MainWindow
+    from clinic_app.gui.settings import Settings
+    from clinic_app.paths import default_vault_dir
+
+    app = make_app()
+    settings = Settings()
+    apply_language(settings.language)
+    target = Path(folder) if folder else Path(settings.last_vault or default_vault_dir())
+    window = MainWindow(folder=target, settings=settings, kdf_profile=kdf_profile, preferred_user=user,
+                        hint=demo_hint, prefill_passphrase=demo_passphrase)
+    window.show()
+    if os.environ.get("HAVEN_QUIT_WHEN_SHOWN") == "1":  # used by benchmarks/gui_startup.py
+        def report() -> None:
+            elapsed = time.perf_counter() - started if started is not None else -1.0
+            print(f"haven-window-shown {elapsed:.3f} {window.windowTitle()}", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, report)
+    return int(app.exec())

@@ -1,0 +1,1 @@
+"""Dialogs: recovery key, client and matter forms, settings, build progress."""

@@ -1,0 +1,111 @@
+"""Add or edit a matter: client, type, title, language, file numbers and key dates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from clinic_app.domain.identifiers import FileNumbers
+from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterStatus, MatterType, ProceedingLanguage
+from clinic_app.errors import HavenError
+from clinic_app.gui.context import Context
+from clinic_app.gui.operations import records as record_ops
+from clinic_app.gui.presenter import describe
+from clinic_app.gui.undo import ServiceEdit
+from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
+from clinic_app.i18n import _
+
+
+class MatterForm(QDialog):
+    def __init__(self, ctx: Context, matter: Matter | None = None, client_ref: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.before = ctx, matter
+        self.saved_ref = ""
+        self.setWindowTitle(_("Edit matter") if matter else _("New matter"))
+        m = matter
+        self.client = QComboBox()
+        self.client.setAccessibleName(_("Client"))
+        self._wanted_client = m.client_ref if m else client_ref
+        self.type = choice([(t.value, t.label) for t in MatterType], name=_("Type"),
+                           current=m.type.value if m else MatterType.RPD_CLAIM.value)
+        self.title = line(m.title if m else "", name=_("Title"))
+        self.language = choice([("en", _("English")), ("fr", _("French"))], name=_("Language of the proceeding"),
+                               current=m.language.value if m else "en")
+        self.status = choice([(MatterStatus.OPEN.value, _("Open")), (MatterStatus.CLOSED.value, _("Closed"))],
+                             name=_("Status"), current=m.status.value if m else "open")
+        self.counsel = line(m.counsel if m else "", name=_("Counsel"))
+        numbers = m.file_numbers if m else FileNumbers()
+        self.numbers = {key: line(getattr(numbers, key) or "", name=label, placeholder=hint) for key, label, hint in (
+            ("uci", _("UCI"), "0000-0000"), ("irb", _("IRB file"), "TB1-12345"),
+            ("fc", _("Federal Court file"), "IMM-5360-23"), ("ircc", _("IRCC application"), "W993830598"))}
+        dates = m.dates if m else KeyDates()
+        self.dates = {k: line(show_date(dates.get(k)), name=k.label, placeholder="YYYY-MM-DD") for k in KeyDate}
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("Client:"), self.client)
+        form.addRow(_("Type:"), self.type)
+        form.addRow(_("Title:"), self.title)
+        form.addRow(_("Language:"), self.language)
+        form.addRow(_("Status:"), self.status)
+        form.addRow(_("Counsel:"), self.counsel)
+        for edit in self.numbers.values():
+            form.addRow(edit.accessibleName() + ":", edit)
+        for key, edit in self.dates.items():
+            form.addRow(key.label + ":", edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        record_ops.client_choices(ctx.runner).success(self._clients).run()
+
+    def _clients(self, choices: list[tuple[str, str]]) -> None:
+        self.client.clear()
+        for ref, name in choices:
+            self.client.addItem(f"{name} ({ref})", ref)
+        index = self.client.findData(self._wanted_client)
+        if index >= 0:
+            self.client.setCurrentIndex(index)
+
+    def record(self) -> Matter:
+        numbers = FileNumbers(**{k: e.text() or None for k, e in self.numbers.items()})
+        dates = KeyDates(**{k.value: parse_date(e.text(), k.value) for k, e in self.dates.items()})
+        fields = dict(client_ref=self.client.currentData() or "", type=MatterType(self.type.currentData()),
+                      title=self.title.text(), language=ProceedingLanguage(self.language.currentData()),
+                      status=MatterStatus(self.status.currentData()), counsel=self.counsel.text(),
+                      file_numbers=numbers, dates=dates)
+        if self.before is not None:
+            return dataclasses.replace(self.before, **fields)
+        return Matter(ref="new", **fields)  # type: ignore[arg-type]
+
+    def save(self) -> None:
+        try:
+            if not self.client.currentData():
+                raise HavenError(_("Choose the client first (add one with New client)."))
+            matter = self.record()
+        except HavenError as exc:
+            self.error.setText(str(exc))
+            return
+        self.buttons.setEnabled(False)
+        record_ops.save_matter(self.ctx.runner, matter=matter, new=self.before is None) \
+            .success(lambda saved: self._saved(saved, matter)).failure(self._failed).run()
+
+    def _saved(self, saved: record_ops.Saved, matter: Matter) -> None:
+        self.saved_ref = saved.ref
+        self.ctx.status(_("Matter {ref} saved.").format(ref=saved.ref))
+        if self.before is not None:
+            def save(m: Matter):  # noqa: ANN202 - an Op
+                return record_ops.save_matter(self.ctx.runner, matter=m, new=False)
+
+            self.ctx.undo.push(ServiceEdit(_("Edit matter {ref}").format(ref=saved.ref), save, self.before, matter))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(describe(exc))

@@ -1,0 +1,78 @@
+"""The recovery key, shown once, with a printable sheet made in memory (no temp file)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+)
+
+from clinic_app.gui import messages
+from clinic_app.i18n import _
+
+
+class RecoveryKeyDialog(QDialog):
+    def __init__(self, key: str, folder: str, admin: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Haven: your recovery key"))
+        self._html = messages.recovery_sheet_html(key, folder, admin, date.today().isoformat())
+        explain = QLabel(messages.recovery_explained())
+        explain.setWordWrap(True)
+        self.key_label = QLabel(key)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(18)
+        self.key_label.setFont(font)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setAccessibleName(_("Recovery key"))
+        print_button = QPushButton(_("Print…"))
+        print_button.clicked.connect(self.print_sheet)
+        pdf_button = QPushButton(_("Save as PDF…"))
+        pdf_button.clicked.connect(self.save_pdf)
+        row = QHBoxLayout()
+        row.addWidget(print_button)
+        row.addWidget(pdf_button)
+        row.addStretch(1)
+        self.confirm = QCheckBox(_("I have printed or written down the recovery key"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Continue"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.confirm.toggled.connect(self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        for w in (explain, self.key_label):
+            layout.addWidget(w)
+        layout.addLayout(row)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.buttons)
+        self.finished.connect(self._forget)
+
+    def document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setHtml(self._html)
+        return doc
+
+    def print_sheet(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.document().print_(printer)
+
+    def save_pdf(self, path: str = "") -> None:
+        if not path:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save the recovery sheet"),
+                                                        "haven-recovery-key.pdf", _("PDF files (*.pdf)"))
+        if path:
+            writer = QPdfWriter(path)
+            writer.setTitle(_("Haven recovery key"))
+            self.document().print_(writer)
+
+    def _forget(self) -> None:
+        """The key leaves memory the window holds once the dialog closes."""
+        self._html = ""
+        self.key_label.clear()

@@ -1,0 +1,250 @@
+"""The main window: wires pages, actions and the lock; holds no client logic."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget
+
+from clinic_app.domain.roles import Permission
+from clinic_app.gui import actions as action_table
+from clinic_app.gui import messages
+from clinic_app.gui.clipboard import SecureClipboard
+from clinic_app.gui.context import Context
+from clinic_app.gui.lock import InactivityWatcher, SystemLockWatcher
+from clinic_app.gui.lock_sequence import LockController
+from clinic_app.gui.operations import vault as vault_ops
+from clinic_app.gui.pages.desk import Desk
+from clinic_app.gui.pages.first_run import FirstRunPage
+from clinic_app.gui.pages.unlock import UnlockPage
+from clinic_app.gui.presenter import ErrorPresenter
+from clinic_app.gui.settings import Settings
+from clinic_app.gui.tasks import TaskRunner
+from clinic_app.i18n import _
+
+TITLE = "Haven"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, folder: Path, settings: Settings, kdf_profile: str = "standard",
+                 preferred_user: str = "", hint: str = "", prefill_passphrase: str = "") -> None:
+        super().__init__()
+        self.folder, self.settings, self.kdf_profile = Path(folder), settings, kdf_profile
+        self.preferred_user, self.hint, self.prefill = preferred_user, hint, prefill_passphrase
+        self.setWindowTitle(TITLE)
+        self.runner = TaskRunner(self)
+        self.presenter = ErrorPresenter(self)
+        self.runner.presenter = self.presenter
+        self.clipboard = SecureClipboard(self)
+        self.undo = QUndoStack(self)
+        self.opened: vault_ops.Opened | None = None
+        self.desk: Desk | None = None
+        self.inactivity = InactivityWatcher(self, settings.autolock_seconds)
+        self.system_lock = SystemLockWatcher(self)
+        self.locker = LockController(self)
+        self.inactivity.idle.connect(lambda: self.lock_now("idle"))
+        self.system_lock.lock_now.connect(self.lock_now)
+        self.busy = QLabel()
+        self.busy.setAccessibleName(_("Background work"))
+        self.statusBar().addPermanentWidget(self.busy)
+        self.runner.busy_changed.connect(self._busy)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self._build_pages()
+        self._build_actions()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        else:
+            self.resize(1100, 720)
+        self.show_start_page()
+
+    # --- pages --------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        self.first_run = FirstRunPage(self.runner, self.folder, self.kdf_profile)
+        self.unlock_page = UnlockPage(self.runner, self.folder)
+        self.first_run.created.connect(self._created)
+        self.unlock_page.unlocked.connect(self._unlocked)
+        for page in (self.first_run, self.unlock_page):
+            page.choose_folder.connect(self.choose_folder)
+            self.stack.addWidget(page)
+
+    def show_start_page(self) -> None:
+        if vault_ops.users_of(self.folder):
+            self.unlock_page.set_folder(self.folder, self.preferred_user)
+            self.unlock_page.set_hint(self.hint)
+            if self.prefill:
+                self.unlock_page.passphrase.setText(self.prefill)
+            self.stack.setCurrentWidget(self.unlock_page)
+            self.unlock_page.focus()
+        else:
+            self.first_run.set_folder(self.folder)
+            self.stack.setCurrentWidget(self.first_run)
+            self.first_run.passphrase.setFocus()
+
+    def show_unlock(self, notice: str = "") -> None:
+        self.unlock_page.set_notice(notice)
+        self.prefill = ""
+        self.show_start_page()
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the vault folder"), str(self.folder.parent))
+        if chosen:
+            self.folder = Path(chosen)
+            self.hint = ""
+            self.show_start_page()
+
+    def _created(self, opened: vault_ops.Opened) -> None:
+        from clinic_app.gui.dialogs.recovery import RecoveryKeyDialog
+
+        dialog = RecoveryKeyDialog(opened.recovery_key, str(opened.folder), opened.user, self)
+        self.recovery_dialog = dialog
+        dialog.open()
+        self._unlocked(dataclasses.replace(opened, recovery_key=""))
+
+    def _unlocked(self, opened: vault_ops.Opened) -> None:
+        self.opened = opened
+        self.settings.last_vault = str(opened.folder)
+        ctx = Context(self.runner, opened, self.undo, self.clipboard, self.statusBar().showMessage,
+                      self.open_matter)
+        self.desk = Desk(ctx, self.stack)
+        self.stack.addWidget(self.desk)
+        self.stack.setCurrentWidget(self.desk)
+        self.setWindowTitle(f"{TITLE} — {opened.user} ({opened.role})")
+        self.inactivity.set_timeout(self.settings.autolock_seconds)
+        self.inactivity.start()
+        action_table.refresh(self.action_map, self.specs, opened.can)
+        self.desk.focus_search()
+        if not opened.can(Permission.READ_RECORDS):
+            self.statusBar().showMessage(messages.volunteer_note())
+
+    def _busy(self, busy: bool) -> None:
+        self.busy.setText(_("Working…") if busy else "")
+
+    def lock_now(self, reason: str = "manual") -> None:
+        self.locker.lock(reason)
+
+    def open_matter(self, ref: str) -> None:
+        if self.desk is not None:
+            self.desk.open_matter(ref)
+
+    def tear_down(self) -> None:
+        """Remove every trace of the session from the window (the lock sequence calls this)."""
+        self.inactivity.stop()
+        self.undo.clear()
+        self.opened = None
+        if self.desk is not None:
+            self.desk.clear()
+            self.stack.removeWidget(self.desk)
+            self.desk.hide()
+            self.desk.setParent(None)
+            self.desk.deleteLater()
+            self.desk = None
+        self.statusBar().clearMessage()
+        self.setWindowTitle(TITLE)
+        action_table.refresh(self.action_map, self.specs, None)
+
+    def backup_folder(self) -> Path | None:
+        return Path(self.settings.backup_folder) if self.settings.backup_folder else None
+
+    # --- actions ------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        m = action_table.menu_names()
+        S = action_table.Spec  # noqa: N806
+        self.specs = [
+            S("new_client", m["file"], _("New &client…"), "Ctrl+Shift+N", self.new_client,
+              permission=Permission.EDIT_RECORDS),
+            S("new_matter", m["file"], _("New &matter…"), QKeySequence.StandardKey.New, self.new_matter,
+              permission=Permission.EDIT_RECORDS),
+            S("lock", m["file"], _("&Lock"), "Ctrl+L", self.lock_now),
+            S("settings", m["file"], _("&Settings…"), "Ctrl+,", self.open_settings, needs_unlock=False),
+            S("quit", m["file"], _("&Quit"), QKeySequence.StandardKey.Quit, self.close, needs_unlock=False),
+            S("find", m["edit"], _("&Find…"), QKeySequence.StandardKey.Find, self._find),
+            S("import", m["matter"], _("&Import files…"), "Ctrl+I", self._import, permission=Permission.IMPORT_DOCUMENTS),
+            S("letters", m["matter"], _("Support &letters"), "Ctrl+Shift+L", self._letters),
+            S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
+        ]
+        undo = self.undo.createUndoAction(self, _("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, _("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.action_map = action_table.build(self, self.specs, {m["edit"]: [undo, redo]})
+        action_table.refresh(self.action_map, self.specs, self.opened.can if self.opened else None)
+
+    def new_client(self) -> None:
+        from clinic_app.gui.dialogs.client_form import ClientForm
+
+        if self.desk is not None:
+            ClientForm(self.desk.ctx, None, self).open()
+
+    def new_matter(self) -> None:
+        from clinic_app.gui.dialogs.matter_form import MatterForm
+
+        if self.desk is not None:
+            form = MatterForm(self.desk.ctx, None, parent=self)
+            form.accepted.connect(lambda: self.open_matter(form.saved_ref))
+            form.open()
+
+    def _find(self) -> None:
+        if self.desk is not None:
+            self.desk.focus_search()
+
+    def _import(self) -> None:
+        ws = self.desk.current_workspace() if self.desk else None
+        if ws is not None:
+            ws.setCurrentWidget(ws.documents)
+            ws.documents.choose_files()
+
+    def _letters(self) -> None:
+        ws = self.desk.current_workspace() if self.desk else None
+        if ws is not None:
+            ws.setCurrentWidget(ws.letters)
+            ws.letters.form.reset()
+
+    def _close_tab(self) -> None:
+        if self.desk is not None and self.desk.current_workspace() is not None:
+            self.desk.close_tab(self.desk.currentIndex())
+
+    def open_settings(self) -> None:
+        from clinic_app.gui.application import apply_language
+        from clinic_app.gui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+
+        def accepted() -> None:
+            if dialog.apply():
+                apply_language(self.settings.language)
+                self.retranslate()
+            self.inactivity.set_timeout(self.settings.autolock_seconds)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def retranslate(self) -> None:
+        """Rebuild menus and pages in the new language (an open desk is rebuilt from the vault)."""
+        for page in (self.first_run, self.unlock_page):
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._build_pages()
+        self._build_actions()
+        opened, desk = self.opened, self.desk
+        if opened is not None and desk is not None:
+            refs = [ws.ref for ws in desk.workspaces()]
+            self.tear_down()
+            self._unlocked(opened)
+            for ref in refs:
+                self.open_matter(ref)
+        else:
+            self.show_start_page()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.desk is not None and not self.locker.lock("manual"):
+            event.ignore()
+            return
+        vault_ops.lock(self.runner, backup_folder=self.backup_folder()).run()  # no-op if already locked
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        self.clipboard.clear_if_ours()
+        self.runner.shutdown()
+        event.accept()

@@ -1,0 +1,208 @@
+"""The home page: instant search over clients and matters, the agenda, recent matters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.roles import Permission
+from clinic_app.gui.context import Context
+from clinic_app.gui.operations import adapters
+from clinic_app.gui.operations import records as record_ops
+from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
+from clinic_app.i18n import N_, _
+
+KIND_LABELS = {"client": N_("Client"), "matter": N_("Matter"), "document": N_("Document"), "letter": N_("Letter")}
+
+
+def agenda_rows(agenda: object) -> list[tuple[str, object]]:
+    """(group key, AgendaItem) in display order, from a domain Agenda."""
+    rows = []
+    for key, items in agenda.groups():  # type: ignore[attr-defined]
+        rows.extend((key, item) for item in items)
+    return rows
+
+
+class HomePage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._query_seq = 0
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search names, aliases, file numbers, document text… (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search"))
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.open_current)
+        self.model = RowsModel([
+            Column(_("Kind"), lambda r: _(KIND_LABELS.get(r.kind, r.kind))),
+            Column(_("Ref"), lambda r: r.ref),
+            Column(_("Name or title"), lambda r: r.label),
+            Column(_("Details"), lambda r: r.detail),
+        ], self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Search results"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        fit_columns(self.table, 2)
+        self.table.verticalHeader().hide()
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        buttons = QHBoxLayout()
+        self.new_client = QPushButton(_("New client…"))
+        self.new_matter = QPushButton(_("New matter…"))
+        open_button = QPushButton(_("Open"))
+        open_button.clicked.connect(self.open_current)
+        for b in (self.new_client, self.new_matter):
+            b.setVisible(ctx.can(Permission.EDIT_RECORDS))
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(open_button)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.search)
+        lv.addWidget(self.table, 1)
+        lv.addLayout(buttons)
+        self.agenda_model = RowsModel([
+            Column(_("Due"), lambda r: r[1].deadline.due.isoformat()),
+            Column(_("When"), lambda r: _describe_days(r[1])),
+            Column(_("Matter"), lambda r: str(r[1].deadline.matter_ref or "")),
+            Column(_("Deadline"), lambda r: r[1].deadline.title.get(_lang())),
+        ], self, warn=lambda r: r[0] == "overdue")
+        self.agenda = QTableView()
+        self.agenda.setModel(self.agenda_model)
+        self.agenda.setAccessibleName(_("Agenda of deadlines"))
+        self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.agenda.verticalHeader().hide()
+        fit_columns(self.agenda, 3)
+        self.agenda.activated.connect(self._open_deadline)
+        self.agenda_note = QLabel()
+        self.agenda_note.setWordWrap(True)
+        self.recent = QListWidget()
+        self.recent.setAccessibleName(_("Recent matters"))
+        self.recent.itemActivated.connect(lambda item: ctx.open_matter(item.data(Qt.ItemDataRole.UserRole)))
+        agenda_box = QGroupBox(_("Agenda"))
+        av = QVBoxLayout(agenda_box)
+        av.addWidget(self.agenda_note)
+        av.addWidget(self.agenda)
+        recent_box = QGroupBox(_("Recent matters (this session)"))
+        QVBoxLayout(recent_box).addWidget(self.recent)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(agenda_box, 2)
+        rv.addWidget(recent_box, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        QVBoxLayout(self).addWidget(split)
+        ctx.runner.changed.connect(self.on_changed)
+        self.refresh()
+        self.refresh_agenda()
+
+    def refresh(self) -> None:
+        self._query_seq += 1
+        seq = self._query_seq
+        record_ops.search(self.ctx.runner, query=self.search.text()).success(
+            lambda rows: self._show(seq, rows)).run()
+
+    def _show(self, seq: int, rows: list[record_ops.Row]) -> None:
+        if seq == self._query_seq:  # a slower, older query never overwrites a newer one
+            self.model.set_rows(rows)
+            if rows:
+                self.table.selectRow(0)
+
+    def refresh_agenda(self) -> None:
+        if not adapters.available("deadlines"):
+            self.agenda_note.setText(_("The deadline agenda is not available in this version of Haven yet."))
+            self.agenda.hide()
+            return
+        record_ops.agenda(self.ctx.runner, today=date.today()).success(
+            lambda a: self.agenda_model.set_rows(agenda_rows(a))).failure(
+            lambda exc: self.agenda_note.setText(str(exc))).run()
+
+    def on_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.clients or changes.matters or changes.documents or changes.letters or changes.links:
+            self.refresh()
+        if changes.matters:
+            self.refresh_agenda()
+
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        self.open_row(index.row() if index.isValid() else 0)
+
+    def open_row(self, row_number: int) -> None:
+        row = self.model.row(row_number)
+        if row is None:
+            return
+        if row.kind == "matter":
+            self.ctx.open_matter(row.ref)
+        elif row.kind == "letter":
+            from clinic_app.gui.operations.letters import letter_by_ref
+
+            letter_by_ref(self.ctx.runner, ref=row.ref).success(
+                lambda letter: letter and self.ctx.open_matter(letter.matter_ref)).run()
+        elif row.kind == "document":
+            record_ops.matters_of_document(self.ctx.runner, ref=row.ref).success(
+                lambda refs: refs and self.ctx.open_matter(refs[0])).run()
+        elif row.kind == "client":
+            self.edit_client(row.ref)
+
+    def edit_client(self, ref: str) -> None:
+        from clinic_app.gui.dialogs.client_form import ClientForm
+
+        def show(client: object) -> None:
+            ClientForm(self.ctx, client, self.window()).open()  # type: ignore[arg-type]
+
+        record_ops.load_client(self.ctx.runner, ref=ref).success(show).run()
+
+    def _open_deadline(self, index: object) -> None:
+        row = self.agenda_model.row(index.row())  # type: ignore[attr-defined]
+        if row is not None and row[1].deadline.matter_ref:
+            self.ctx.open_matter(str(row[1].deadline.matter_ref))
+
+    def add_recent(self, ref: str, title: str) -> None:
+        for i in range(self.recent.count()):
+            if self.recent.item(i).data(Qt.ItemDataRole.UserRole) == ref:
+                self.recent.takeItem(i)
+                break
+        item = QListWidgetItem(f"{title} ({ref})")
+        item.setData(Qt.ItemDataRole.UserRole, ref)
+        self.recent.insertItem(0, item)
+        while self.recent.count() > 10:
+            self.recent.takeItem(self.recent.count() - 1)
+
+    def clear(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.model.clear()
+        self.agenda_model.clear()
+        self.recent.clear()
+
+
+def _lang() -> str:
+    from clinic_app.i18n import current_language
+
+    return current_language()
+
+
+def _describe_days(item: object) -> str:
+    from clinic_app.domain.deadlines.agenda import describe_days
+
+    return describe_days(item)  # type: ignore[arg-type]

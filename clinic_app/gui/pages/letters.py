@@ -1,0 +1,146 @@
+"""Support letters of a matter (or, for volunteers, every letter): the list and the fast form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.errors import ValidationError
+from clinic_app.gui.context import Context
+from clinic_app.gui.operations import letters as letter_ops
+from clinic_app.gui.operations.records import Saved
+from clinic_app.gui.pages.letter_form import LetterForm
+from clinic_app.gui.presenter import describe
+from clinic_app.gui.undo import ServiceEdit
+from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
+from clinic_app.i18n import _
+
+
+class LettersTab(QWidget):
+    def __init__(self, ctx: Context, matter_ref: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.matter_ref = ctx, matter_ref
+        self.model = RowsModel([
+            Column(_("Ref"), lambda x: x.ref),
+            Column(_("Matter"), lambda x: x.matter_ref),
+            Column(_("Writer"), lambda x: x.writer),
+            Column(_("Organisation"), lambda x: x.organisation),
+            Column(_("Date"), lambda x: x.letter_date.isoformat() if x.letter_date else ""),
+            Column(_("Signed"), lambda x: _("yes") if x.signed else _("no")),
+            Column(_("Status"), lambda x: x.status.label),
+        ], self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(_("Filter letters"))
+        self.filter.setAccessibleName(_("Filter letters"))
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(_("Support letters"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        fit_columns(self.table, 2)
+        self.table.activated.connect(self._edit)
+        if matter_ref is not None:
+            self.table.hideColumn(1)
+        self.form = LetterForm(ask_matter=matter_ref is None)
+        self.form.submitted.connect(self.save)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Letter form messages"))
+        new_button = QPushButton(_("&New letter"))
+        new_button.clicked.connect(lambda: self.form.reset())
+        save_button = QPushButton(_("&Save letter (Enter)"))
+        save_button.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(save_button)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.addWidget(self.form)
+        rv.addWidget(self.message)
+        rv.addLayout(buttons)
+        rv.addStretch(1)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.filter)
+        lv.addWidget(self.table)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        QVBoxLayout(self).addWidget(split)
+        ctx.runner.changed.connect(self.on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        letter_ops.letters(self.ctx.runner, matter_ref=self.matter_ref).success(self._show).run()
+
+    def _show(self, letters: list[SupportLetter]) -> None:
+        self.model.set_rows(sorted(letters, key=lambda x: x.ref))
+        if self.matter_ref is None:
+            self.form.set_matter_choices([x.matter_ref for x in letters])
+
+    def on_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.letters:
+            self.refresh()
+
+    def _edit(self, index: object) -> None:
+        letter = self.model.row(self.proxy.mapToSource(index).row())  # type: ignore[arg-type]
+        if letter is not None:
+            self.form.load(letter)
+
+    def save(self) -> None:
+        """Validate here, clear the form at once for the next letter, save in the background."""
+        try:
+            letter = self.form.record(self.matter_ref or "")
+        except ValidationError as exc:
+            self.message.setText(str(exc))
+            self.form.focus_field(exc.field)
+            return
+        before = self.form.editing
+        self.form.reset()
+        self.message.setText(_("Saving…"))
+        letter_ops.save_letter(self.ctx.runner, letter=letter, new=before is None).by(self) \
+            .success(lambda saved: self._saved(saved, before, letter)) \
+            .failure(lambda exc: self._failed(exc, before, letter)).run()
+
+    def _saved(self, saved: Saved, before: SupportLetter | None, letter: SupportLetter) -> None:
+        if before is not None:
+            def save(x: SupportLetter):  # noqa: ANN202 - an Op
+                return letter_ops.save_letter(self.ctx.runner, letter=x, new=False)
+
+            self.ctx.undo.push(ServiceEdit(_("Edit letter {ref}").format(ref=saved.ref), save, before, letter))
+        self.message.setText(_("Letter {ref} saved. Type the next one.").format(ref=saved.ref))
+        self.ctx.status(_("Letter {ref} saved.").format(ref=saved.ref))
+
+    def _failed(self, exc: BaseException, before: SupportLetter | None, letter: SupportLetter) -> None:
+        """Put the letter back in the form, as typed, with the reason it was not saved."""
+        self.form.load(letter)
+        self.form.editing = before
+        if before is None:
+            self.form.mode.setText(_("New letter"))
+        self.form.dirty = True
+        self.message.setText(describe(exc))
+        if isinstance(exc, ValidationError):
+            self.form.focus_field(exc.field)
+
+    def has_unsaved(self) -> bool:
+        return self.form.dirty and bool(self.form.writer.text().strip())
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.form.reset(keep_matter=False)
+        self.filter.clear()
+        self.message.clear()

@@ -1,0 +1,143 @@
+"""Deadlines of one matter or of every open matter, the agenda, and calendar export.
+
+Rules come from `deadline_rules.load_rules` (bundled files, or a clinic's edited
+copies in `override_dir`); closed days from `calendar_for(province)`, a clinic
+setting that defaults to Ontario. Dates are counted from the matter's key dates;
+the rule engine is pure, so `today` is always passed in (tests pin it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from clinic_app.domain.deadlines import (
+    PROVINCES,
+    Agenda,
+    BusinessCalendar,
+    Deadline,
+    PendingRule,
+    build_agenda,
+    compute_deadlines,
+    describe_flags,
+    pending_rules,
+)
+from clinic_app.domain.matter import Matter, MatterStatus
+from clinic_app.domain.roles import Permission
+from clinic_app.errors import BadInput
+from clinic_app.i18n import _, current_language
+from clinic_app.services import ics
+from clinic_app.services.deadline_rules import LoadedRules, calendar_for, load_rules
+from clinic_app.services.session import Session
+from clinic_app.vault import records
+
+
+@dataclass(frozen=True)
+class MatterDeadlines:
+    matter_ref: str
+    matter_type: str
+    deadlines: tuple[Deadline, ...] = ()
+    pending: tuple[PendingRule, ...] = ()
+
+
+@dataclass
+class RuleContext:
+    """Rules and calendar loaded once and reused across matters."""
+
+    province: str = "ON"
+    override_dir: Path | None = None
+    _rules: LoadedRules | None = field(default=None, init=False, repr=False)
+    _calendar: BusinessCalendar | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.province = self.province.strip().upper()
+        if self.province not in PROVINCES:
+            raise BadInput(_("Unknown province or territory {code}: use one of {codes}.").format(
+                code=self.province, codes=", ".join(sorted(PROVINCES))))
+
+    @property
+    def rules(self) -> LoadedRules:
+        if self._rules is None:
+            self._rules = load_rules(override_dir=self.override_dir)
+        return self._rules
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        if self._calendar is None:
+            self._calendar = calendar_for(self.province)
+        return self._calendar
+
+
+def of_matter_record(matter: Matter, ctx: RuleContext) -> MatterDeadlines:
+    """Deadlines and pending rules of one loaded matter (no permission check: callers hold one)."""
+    dates = {key.value: day for key, day in matter.dates.known().items()}
+    rules = ctx.rules.rules
+    found = compute_deadlines(matter.type.value, dates, rules, ctx.calendar, matter_ref=matter.ref)
+    pending = pending_rules(matter.type.value, dates, rules, ctx.calendar)
+    return MatterDeadlines(matter.ref, matter.type.value, tuple(found), tuple(pending))
+
+
+def for_matter(session: Session, matter_ref: str, *, province: str = "ON",
+               context: RuleContext | None = None) -> MatterDeadlines:
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    matter = records.load(conn, Matter, records.require_id(conn, "matters", matter_ref))
+    return of_matter_record(matter, context or RuleContext(province))
+
+
+def for_all(session: Session, *, province: str = "ON", include_closed: bool = False,
+            context: RuleContext | None = None) -> list[MatterDeadlines]:
+    """Every open matter's deadlines (closed matters too if asked), by matter ref."""
+    session.require(Permission.READ_RECORDS)
+    ctx = context or RuleContext(province)
+    matters = records.load_all(session.vault.conn, Matter)
+    return [of_matter_record(m, ctx) for m in matters if include_closed or m.status is MatterStatus.OPEN]
+
+
+def agenda(session: Session, *, today: date | None = None, province: str = "ON", week_days: int = 7,
+           matter_ref: str | None = None) -> Agenda:
+    """Overdue, today, this week and later, across open matters (or one matter)."""
+    found = [for_matter(session, matter_ref, province=province)] if matter_ref else \
+        for_all(session, province=province)
+    return build_agenda([d for m in found for d in m.deadlines], today or date.today(), week_days=week_days)
+
+
+def export_ics(session: Session, target: Path, *, matter_ref: str | None = None, province: str = "ON",
+               today: date | None = None, lang: str | None = None, with_refs: bool = False,
+               now: datetime | None = None) -> int:
+    """Write upcoming (and overdue) deadlines to an .ics file; returns the number of events.
+
+    By default events carry only the rule's title and citation: calendars leave the
+    vault. `with_refs` adds the matter ref to each title and needs the export permission.
+    """
+    session.require(Permission.READ_RECORDS)
+    if with_refs:
+        session.require(Permission.EXPORT)
+    lang = lang or current_language()
+    found = [for_matter(session, matter_ref, province=province)] if matter_ref else \
+        for_all(session, province=province)
+    day = today or date.today()
+    entries = []
+    for m in found:
+        for d in m.deadlines:
+            if d.kind != "due" and d.due < day:
+                continue
+            summary = f"{m.matter_ref}: {d.title.get(lang)}" if with_refs else None
+            entries.append(ics.IcsEntry(d, summary=summary))
+    ics.write_ics(Path(target), entries, lang=lang, calendar_name="Haven", now=now, alarm_days=2)
+    with session.transaction():
+        session.audit("deadlines_exported", detail={"events": len(entries), "with_refs": with_refs})
+    return len(entries)
+
+
+def deadline_row(d: Deadline, today: date, lang: str | None = None) -> dict[str, Any]:
+    """Plain data for --json and tables."""
+    lang = lang or current_language()
+    return {
+        "matter": d.matter_ref, "rule": d.rule_id, "title": d.title.get(lang), "kind": d.kind,
+        "due": d.due.isoformat(), "days": (d.due - today).days, "citation": d.citation,
+        "unconfirmed": d.unconfirmed, "estimated": d.estimated, "variant": d.variant,
+        "flags": describe_flags(d, lang),
+    }

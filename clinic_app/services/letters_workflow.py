@@ -1,0 +1,97 @@
+"""The support-letter workflow: moving letters along, seeing what each H&C factor has,
+picking letters for a package by theme, and printing the guidance sheet for writers.
+
+Volunteers do most of this work, so everything here needs only the letters
+permission, except the completeness view's documents, which need the records one:
+a volunteer sees the letters side of it (`documents_visible` False).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.letter import LetterStatus, SupportLetter, allowed_transitions, readiness_problems, transition
+from clinic_app.domain.packages import FactorCompleteness, completeness
+from clinic_app.domain.roles import Permission
+from clinic_app.fsutil import atomic_write_bytes
+from clinic_app.pdf.generated import guidance
+from clinic_app.services import case_record
+from clinic_app.services.session import Session
+from clinic_app.vault import records
+
+
+def get_letter(session: Session, letter_ref: str) -> SupportLetter:
+    session.require(Permission.MANAGE_LETTERS)
+    conn = session.vault.conn
+    return records.load(conn, SupportLetter, records.require_id(conn, "letters", letter_ref))
+
+
+def next_statuses(session: Session, letter_ref: str) -> list[LetterStatus]:
+    """Where the letter may go next (one step forward or back), for the window's buttons."""
+    return sorted(allowed_transitions(get_letter(session, letter_ref).status), key=list(LetterStatus).index)
+
+
+def move_letter(session: Session, letter_ref: str, target: LetterStatus | str) -> Changes:
+    """Move a letter one step (requested -> received -> reviewed -> ready to file, or back).
+
+    A letter still waiting for its translation cannot become ready to file: the
+    domain refuses it with the reason (ValidationError on "status").
+    """
+    moved = transition(get_letter(session, letter_ref), target)  # type: ignore[arg-type]
+    return case_record.save_letter(session, moved)
+
+
+@dataclass(frozen=True)
+class LetterBoard:
+    """A matter's letters by workflow status, and why the reviewed ones are not ready yet."""
+
+    by_status: dict[LetterStatus, tuple[SupportLetter, ...]]
+    blocked: dict[str, tuple[str, ...]]  # letter ref -> reasons it cannot be ready to file
+
+
+def letter_board(session: Session, matter_ref: str) -> LetterBoard:
+    letters = case_record.letters(session, matter_ref)
+    by_status = {status: tuple(x for x in letters if x.status is status) for status in LetterStatus}
+    blocked = {x.ref: tuple(problems) for x in letters if (problems := readiness_problems(x))}
+    return LetterBoard(by_status, blocked)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    factors: tuple[FactorCompleteness, ...]
+    documents_visible: bool  # False for roles that may not read documents (volunteers)
+
+
+def factor_completeness(session: Session, matter_ref: str) -> Completeness:
+    """Per H&C factor: supporting documents and letters (ready or not) and what is missing."""
+    letters = case_record.letters(session, matter_ref)
+    visible = session.can(Permission.READ_RECORDS)
+    documents = []
+    if visible:
+        conn = session.vault.conn
+        documents = records.documents_of_matter(conn, records.require_id(conn, "matters", matter_ref))
+    return Completeness(tuple(completeness(documents, letters)), visible)
+
+
+def letters_for_themes(session: Session, matter_ref: str, themes: Iterable[str] | None = None,
+                       *, ready_only: bool = True) -> list[SupportLetter]:
+    """The letters a package would take with `letter_themes=themes` (None: every theme)."""
+    wanted = {t.casefold() for t in themes} if themes is not None else None
+    out = []
+    for letter in case_record.letters(session, matter_ref):
+        if ready_only and letter.status is not LetterStatus.READY_TO_FILE:
+            continue
+        if wanted is not None and not wanted & {t.casefold() for t in letter.themes}:
+            continue
+        out.append(letter)
+    return out
+
+
+def write_guidance_sheet(session: Session, lang: str, out_path: Path) -> Path:
+    """The printable guide for letter writers in English, French or Spanish (no client data)."""
+    session.require(Permission.MANAGE_LETTERS)
+    atomic_write_bytes(Path(out_path), guidance.letter_guidance(lang))
+    return Path(out_path)

@@ -1,0 +1,107 @@
+"""Screenshots of Haven's main screens, taken offscreen from the demo vault.
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py
+
+Creates a demo vault of fictional people in a temporary folder (fast key
+derivation, settings in a temporary folder too), opens the window, walks through
+the screens and saves PNGs beside this script with QWidget.grab(). Nothing of the
+user's own Haven folders is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_tmp = Path(tempfile.mkdtemp(prefix="haven-shots-"))
+for var, sub in (("HAVEN_CONFIG_DIR", "config"), ("HAVEN_STATE_DIR", "state"), ("HAVEN_VAULT", "vault")):
+    os.environ[var] = str(_tmp / sub)
+os.environ.setdefault("HAVEN_LANG", "en")
+
+
+def main() -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from clinic_app.gui.application import apply_language, make_app
+    from clinic_app.gui.main_window import MainWindow
+    from clinic_app.gui.settings import Settings
+    from clinic_app.services.demo import DEMO_ADMIN, DEMO_PASSPHRASE, DEMO_USERS, create_demo
+
+    app = make_app()
+    apply_language(os.environ["HAVEN_LANG"])
+    demo = create_demo(_tmp / "demo", kdf_profile="fast")
+
+    def settle(ms: int = 400, until=None) -> None:  # noqa: ANN001
+        for _ in range(100):
+            loop = QEventLoop()
+            QTimer.singleShot(ms // 4, loop.quit)
+            loop.exec()
+            if until is None or until():
+                break
+        app.processEvents()
+
+    def shot(widget, name: str) -> None:  # noqa: ANN001
+        settle()
+        path = HERE / f"{name}.png"
+        widget.grab().save(str(path), "PNG")
+        print(f"saved {path.relative_to(HERE.parent.parent)}")
+
+    def window_for(folder: Path) -> MainWindow:
+        w = MainWindow(folder=folder, settings=Settings(_tmp / "gui.ini"), kdf_profile="fast")
+        w.resize(1280, 800)
+        w.show()
+        return w
+
+    first = window_for(_tmp / "empty-vault")
+    first.first_run.user.setText("amira")
+    first.first_run.passphrase.setText("fictional clinic demo passphrase")
+    first.first_run.meter.update_for(first.first_run.passphrase.text(), "amira")
+    shot(first, "01-first-run")
+    first.close()
+
+    window = window_for(demo.folder)
+    page = window.unlock_page
+    page.set_folder(demo.folder, DEMO_ADMIN)
+    shot(window, "02-unlock")
+    page.passphrase.setText(DEMO_PASSPHRASE)
+    page.unlock()
+    settle(until=lambda: window.desk is not None and window.runner.pending == 0)
+    shot(window, "03-home-agenda")
+    for ref, tab, name in (("m-reyes-hc", "overview", "04-matter-overview"),
+                           ("m-petrov-mr", "documents", "05-documents-preview"),
+                           ("m-reyes-hc", "letters", "06-support-letters"),
+                           ("m-petrov-mr", "translations", "07-translations"),
+                           ("m-cruz-rpd", "bundles", "08-bundle")):
+        window.open_matter(ref)
+        ws = window.desk.current_workspace()
+        ws.setCurrentWidget(getattr(ws, tab))
+        settle(until=lambda: window.runner.pending == 0)
+        if tab == "documents":
+            ws.documents.table.selectRow(0)
+            settle(until=lambda: ws.documents.preview.thumbs.count() > 0 and window.runner.pending == 0)
+        if tab == "bundles":
+            ws.bundles.check()
+            settle(until=lambda: window.runner.pending == 0)
+        shot(window, name)
+    window.lock_now("manual")
+    settle(until=lambda: window.runner.pending == 0)
+    shot(window, "09-locked")
+    volunteer, (_role, passphrase) = "volunteer", DEMO_USERS["volunteer"]
+    page.user.setCurrentText(volunteer)
+    page.passphrase.setText(passphrase)
+    page.unlock()
+    settle(until=lambda: window.desk is not None and window.runner.pending == 0)
+    shot(window, "10-volunteer-letters")
+    window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""Helpers shared by the GUI tests: unlocking, waiting, and the widget-tree text walk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QComboBox, QPlainTextEdit, QStatusBar, QTabBar, QTextEdit,
+)
+
+from support import ADMIN, ADMIN_PASS
+
+MARKER = "Zyxqwmarker"
+
+
+def unlock(qtbot, window, user: str = ADMIN, passphrase: str = ADMIN_PASS) -> None:
+    page = window.unlock_page
+    page.user.setCurrentText(user)
+    page.passphrase.setText(passphrase)
+    page.unlock()
+    qtbot.waitUntil(lambda: window.desk is not None, timeout=15000)
+    wait_idle(qtbot, window)
+    activate(qtbot, window)
+
+
+def activate(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The offscreen platform drops window activation when the focused page is swapped out;
+    a desktop's window manager keeps it. Keyboard tests re-activate before typing."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def wait_idle(qtbot, window, timeout: int = 15000) -> None:
+    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=timeout)
+
+
+def _model_texts(model) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    def count(fn, parent: QModelIndex, default: int) -> int:  # type: ignore[no-untyped-def]
+        try:
+            return int(fn(parent))
+        except TypeError:  # list models keep these private to Python
+            return default
+
+    def walk(parent: QModelIndex) -> Iterator[str]:
+        for r in range(count(model.rowCount, parent, 0) if parent.isValid() else model.rowCount()):
+            for c in range(max(1, count(model.columnCount, parent, 1))):
+                index = model.index(r, c, parent)
+                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole):
+                    value = model.data(index, role)
+                    if isinstance(value, str):
+                        yield value
+                if c == 0 and index.isValid() and count(model.rowCount, index, 0) > 0:
+                    yield from walk(index)
+
+    yield from walk(QModelIndex())
+
+
+def all_texts() -> list[str]:
+    """Every string a person or a screen reader could get from any live widget."""
+    texts: list[str] = []
+    for w in QApplication.allWidgets():
+        for name in ("text", "toolTip", "windowTitle", "placeholderText", "accessibleName",
+                     "accessibleDescription", "statusTip", "whatsThis", "title"):
+            fn = getattr(w, name, None)
+            if callable(fn):
+                try:
+                    value = fn()
+                except TypeError:
+                    continue
+                if isinstance(value, str):
+                    texts.append(value)
+        if isinstance(w, (QTextEdit, QPlainTextEdit)):
+            texts.append(w.toPlainText())
+        if isinstance(w, QComboBox):
+            texts.extend(w.itemText(i) for i in range(w.count()))
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            texts.extend(_model_texts(w.model()))
+        if isinstance(w, QTabBar):
+            for i in range(w.count()):
+                texts.extend([w.tabText(i), w.tabToolTip(i)])
+        if isinstance(w, QStatusBar):
+            texts.append(w.currentMessage())
+        for action in w.actions():
+            texts.extend([action.text(), action.toolTip()])
+    texts.append(QGuiApplication.clipboard().text())
+    return texts
+
+
+def marker_visible(marker: str = MARKER) -> bool:
+    return any(marker in t for t in all_texts())
