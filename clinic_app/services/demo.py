@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +50,8 @@ def populate(session: Session) -> None:
             spec = BundleSpec(title=title, sections=[
                 Section(name, [tab_for_document(conn, doc, pages=pages) for doc, pages in docs])
                 for name, docs in sections])
-            spec.sections[-1].tabs += [Tab(title=_("National Documentation Package"), reference=cite)
-                                       for cite in references]
+            spec.sections[-1].tabs += [Tab(title=_("National Documentation Package"), reference=cite,
+                                           date=date(2025, 4, 30)) for cite in references]
             bundles.save_project(session, ref, matter_ref, spec)
 
 

@@ -115,6 +115,29 @@ def open_regular_file(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
+_EDITABLE = ("title", "source", "doc_date", "language", "category", "tags")
+
+
+def update_metadata(session: Session, ref: str, **fields: object) -> DocumentMeta:
+    """Change what a document is (title, source, date, language, category, tags),
+    never its bytes or what intake found; re-indexed for search and audited."""
+    from clinic_app.errors import UsageError
+
+    session.require(Permission.EDIT_RECORDS)
+    unknown = set(fields) - set(_EDITABLE)
+    if unknown:
+        raise UsageError(f"not editable: {', '.join(sorted(unknown))}")
+    conn = session.vault.conn
+    doc_id = records.require_id(conn, "documents", ref)
+    current = records.load(conn, DocumentMeta, doc_id)
+    updated = dataclasses.replace(current, **fields)  # type: ignore[arg-type]  # validated on construction
+    with session.transaction():
+        records.update_document_meta(conn, updated)
+        indexing.index_document(conn, doc_id, updated, records.document_text(conn, doc_id))
+        session.audit("document_updated", target=f"document:{doc_id}", detail={"fields": sorted(fields)})
+    return updated
+
+
 def link_to_matter(session: Session, document_ref: str, matter_ref: str) -> bool:
     session.require(Permission.EDIT_RECORDS)
     with session.transaction() as conn:

@@ -122,3 +122,23 @@ def test_conflict_check_sees_clients_relatives_and_adverse_parties(admin_session
     assert "María José García López" in found
     assert {m.person.name for m in case_record.conflicts_for(admin_session, "Pedro Garcia")} >= {"Pedro García"}
     assert case_record.conflicts_for(admin_session, "Zhang Xiaoming") == []
+
+
+def test_document_metadata_edits_are_saved_reindexed_and_validated(admin_session) -> None:
+    from clinic_app.errors import UsageError, ValidationError
+
+    _seed(admin_session)
+    evidence.store_document(admin_session, io.BytesIO(b"bytes"), DocumentMeta(ref="d-x", title="Scan 0042"),
+                            ["m-garcia-rpd"])
+    evidence.update_metadata(admin_session, "d-x", title="Birth certificate", doc_date=date(1990, 5, 17),
+                             language="es", category=DocumentCategory.IDENTITY)
+    doc = rows.load_all(admin_session.vault.conn, DocumentMeta)[0]
+    assert (doc.title, doc.doc_date, doc.language, doc.category) == ("Birth certificate", date(1990, 5, 17), "es",
+                                                                      DocumentCategory.IDENTITY)
+    assert doc.size == 5  # intake facts untouched
+    assert [h.ref for h in records.search_records(admin_session, "birth certificate")] == ["d-x"]
+    assert records.search_records(admin_session, "Scan 0042") == []
+    with pytest.raises(ValidationError):
+        evidence.update_metadata(admin_session, "d-x", title="")
+    with pytest.raises(UsageError):
+        evidence.update_metadata(admin_session, "d-x", sha256="0" * 64)
