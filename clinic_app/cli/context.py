@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from clinic_app.errors import UsageError
 from clinic_app.i18n import _
 from clinic_app.paths import default_vault_dir
 from clinic_app.services import session as sessions
+from clinic_app.services.location_guard import guard_vault_folder
 from clinic_app.services.session import Session
 from clinic_app.cli.secrets_input import SecretSource
 
@@ -41,4 +43,7 @@ class CliContext:
         user = self.user_name()
         if passphrase is None:
             passphrase = self.read_passphrase()
-        return sessions.unlock(self.folder, user=user, passphrase=passphrase)
+        session = sessions.unlock(self.folder, user=user, passphrase=passphrase)
+        for warning in guard_vault_folder(self.folder):  # e.g. a cloud-synced folder
+            print(f"clinic-app: {warning}", file=sys.stderr)
+        return session

@@ -7,7 +7,16 @@ import sys
 import traceback
 
 from clinic_app import __version__
-from clinic_app.cli import cmd_case, cmd_demo, cmd_import_files, cmd_packages, cmd_records, cmd_users, cmd_vault
+from clinic_app.cli import (
+    cmd_backup,
+    cmd_case,
+    cmd_demo,
+    cmd_import_files,
+    cmd_packages,
+    cmd_records,
+    cmd_users,
+    cmd_vault,
+)
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.secrets_input import SecretSource
 from clinic_app.errors import ExitCode, HavenError
@@ -47,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Haven {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     cmd_vault.register(sub, common)
+    cmd_backup.register(sub, common)  # after cmd_vault: it extends `check` with --backups
     cmd_users.register(sub, common)
     cmd_records.register(sub, common)
     cmd_case.register(sub, common)
@@ -80,6 +90,12 @@ def run(argv: list[str]) -> int:
         print(_("Interrupted. Nothing was changed."), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence, never a raw traceback
+        from clinic_app.vault.errors import storage_error
+
+        mapped = storage_error(exc, str(ctx.folder))
+        if mapped is not None:
+            print(f"clinic-app: {mapped}", file=sys.stderr)
+            return int(mapped.exit_code)
         if args.debug:
             traceback.print_exc()
         print(

@@ -84,7 +84,15 @@ def create_vault(
 
 
 def unlock(folder: Path, *, user: str, passphrase: str) -> Session:
-    """Open the vault as `user`. A failure is remembered for the audit log, nothing else."""
+    """Open the vault as `user`. A failure is remembered for the audit log, nothing else.
+
+    A vault on a network file system is refused (SQLite's locking and fsync are not
+    trustworthy there); a cloud-synced folder is allowed, with warnings the caller
+    can show from `location_warnings(folder)`.
+    """
+    from clinic_app.services.location_guard import guard_vault_folder
+
+    guard_vault_folder(Path(folder))
     slots = Vault.peek_slots(Path(folder))
     try:
         vault = Vault.open(Path(folder), user=user, passphrase=passphrase)

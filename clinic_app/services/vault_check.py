@@ -1,11 +1,32 @@
-"""`check`: is the vault intact? Both integrity checks plus the audit chain."""
+"""`check`: is the vault intact, which pages are damaged, and where is a good backup?
+
+`check(session)` runs on an open vault: SQLite `integrity_check`, SQLCipher
+`cipher_integrity_check`, a page-by-page HMAC scan (vault/pages.py), the SHA-256
+of every stored document and the audit chain. `check_folder` also works when the
+vault does not open at all (page 1 or the schema damaged): it unwraps the data
+key from the key slots and scans the pages without SQLite, so the user still
+learns which pages are hurt, and it names the newest good backup to restore.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from clinic_app.errors import VaultDamaged
+from clinic_app.i18n import _
+from clinic_app.services import backup as backups
+from clinic_app.services import session as sessions
+from clinic_app.services.location_guard import assess_vault_folder
 from clinic_app.services.session import Session
-from clinic_app.vault import audit, connection, migrations
+from clinic_app.vault import audit, blobs, connection, migrations, records
+from clinic_app.vault.pages import PageReport
+from clinic_app.vault.store import Vault
+
+_PAGE = re.compile(r"HMAC verification failed for page (\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -13,19 +34,118 @@ class CheckReport:
     schema_version: int
     database_problems: tuple[str, ...]
     audit_problems: tuple[str, ...]
+    damaged_pages: tuple[int, ...] = ()
+    document_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.database_problems and not self.audit_problems
+        return not (self.database_problems or self.audit_problems or self.damaged_pages
+                    or self.document_problems)
 
 
-def check(session: Session) -> CheckReport:
+def _pages_named(problems: list[str]) -> set[int]:
+    """Pages cipher_integrity_check names; integrity_check's page numbers are not used, since
+    after one HMAC failure SQLCipher reports unrelated pages too (sqlcipher issue #617)."""
+    return {int(m.group(1)) for p in problems for m in _PAGE.finditer(p)}
+
+
+def _safely(run: Callable[[], list[str]]) -> list[str]:
+    """A check's findings; a read that fails on a damaged page is itself a finding."""
+    try:
+        return run()
+    except connection.DatabaseError as exc:
+        return [_("the check could not finish: {detail}").format(detail=str(exc))]
+
+
+def check(session: Session, *, documents: bool = True) -> CheckReport:
     conn = session.vault.conn
+    problems = _safely(lambda: connection.integrity_problems(conn))
+    scan = session.vault.page_report()
+    pages = sorted(_pages_named(problems) | set(scan.bad_pages) | set(scan.bad_wal_pages))
+    doc_problems: list[str] = []
+    if documents:
+        try:
+            stored = records.document_blob_ids(conn)
+        except connection.DatabaseError as exc:
+            stored = []
+            doc_problems.append(_("the check could not finish: {detail}").format(detail=str(exc)))
+        for ref, blob_id in stored:
+            try:
+                intact = blobs.verify(conn, blob_id)
+            except (VaultDamaged, connection.DatabaseError):
+                intact = False
+            if not intact:
+                doc_problems.append(_("document {ref}: stored bytes do not match their SHA-256").format(ref=ref))
     report = CheckReport(
         schema_version=migrations.current_version(conn),
-        database_problems=tuple(connection.integrity_problems(conn)),
-        audit_problems=tuple(audit.verify(conn, session.vault.vault_id)),
+        database_problems=tuple(problems),
+        audit_problems=tuple(_safely(lambda: audit.verify(conn, session.vault.vault_id))),
+        damaged_pages=tuple(pages),
+        document_problems=tuple(doc_problems),
     )
-    with session.transaction():
-        session.audit("check", detail={"ok": report.ok})
+    try:
+        with session.transaction():
+            session.audit("check", detail={"ok": report.ok, "damaged_pages": len(pages)})
+    except connection.DatabaseError:
+        pass  # a damaged vault may refuse the write; the report matters more
     return report
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    """The whole answer for `clinic-app check`, whether or not the vault opened."""
+
+    report: CheckReport | None  # None when the vault did not open
+    cannot_open: str  # why it did not open ("" when it did)
+    pages: PageReport | None  # the page scan made without SQLite, when it did not open
+    location_problems: tuple[str, ...]
+    backup: backups.BackupInfo | None
+    backups_looked_in: Path | None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+    @property
+    def damaged_pages(self) -> tuple[int, ...]:
+        if self.report is not None:
+            return self.report.damaged_pages
+        return tuple(sorted(set(self.pages.bad_pages) | set(self.pages.bad_wal_pages))) if self.pages else ()
+
+
+def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Path | None = None,
+                 mounts: str | None = None) -> FolderCheck:
+    """Check the vault in `folder`; a wrong passphrase or a vault in use still raise as usual.
+
+    The pages are scanned first, before unlocking writes anything (an unlock adds an
+    audit row, which may reuse a damaged free page and hide the damage), then the
+    vault is opened and checked in full.
+    """
+    folder = Path(folder)
+    location = assess_vault_folder(folder, mounts=mounts)
+    report, why, scan, vault_id = None, "", None, None
+    try:
+        vault_id = Vault.peek_slots(folder).vault_id
+        scan = Vault.diagnose(folder, user=user, passphrase=passphrase)
+        with sessions.unlock(folder, user=user, passphrase=passphrase) as session:
+            report = check(session)
+    except (VaultDamaged, connection.DatabaseError) as exc:
+        why = str(exc) if isinstance(exc, VaultDamaged) else _("the database cannot be read ({detail})").format(
+            detail=str(exc))
+    if report is not None and scan is not None and not scan.ok:
+        pages = sorted(set(report.damaged_pages) | set(scan.bad_pages) | set(scan.bad_wal_pages))
+        report = dataclasses.replace(report, damaged_pages=tuple(pages))
+    newest = None
+    if backups_folder is not None and (report is None or not report.ok):
+        newest = backups.newest_good_backup(Path(backups_folder), vault_id)
+    return FolderCheck(report, why, scan, location.refused + location.warnings, newest,
+                       Path(backups_folder) if backups_folder else None)
+
+
+def check_without_key(folder: Path, reason: str, *, backups_folder: Path | None = None,
+                      mounts: str | None = None) -> FolderCheck:
+    """The report when not even the key-slot file can be read: no key, so no page scan."""
+    location = assess_vault_folder(Path(folder), mounts=mounts)
+    newest = backups.newest_good_backup(Path(backups_folder)) if backups_folder is not None else None
+    return FolderCheck(None, reason, None, location.refused + location.warnings, newest,
+                       Path(backups_folder) if backups_folder else None)

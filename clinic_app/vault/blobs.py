@@ -47,7 +47,8 @@ def put_stream(conn: Connection, stream: BinaryIO, *, cancel: CancelToken | None
             break
         digest.update(chunk)
         size += len(chunk)
-        conn.execute("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)", (blob_id, seq, chunk))
+        conn.execute("INSERT INTO blob_chunks (blob_id, seq, data, digest) VALUES (?, ?, ?, ?)",
+                     (blob_id, seq, chunk, hashlib.sha256(chunk).digest()))
         seq += 1
     sha = digest.hexdigest()
     existing = conn.execute("SELECT id, size FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
@@ -80,22 +81,32 @@ def iter_chunks(conn: Connection, blob_id: int) -> Iterator[bytes]:
     if row is None:
         raise NotFound(f"blob {blob_id}")
     for seq in range(int(row[0])):
-        chunk = conn.execute(
-            "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (blob_id, seq)
-        ).fetchone()
-        if chunk is None:
-            raise VaultDamaged(f"document bytes missing (chunk {seq})")
-        yield bytes(chunk[0])
+        yield _checked_chunk(conn, blob_id, seq)
+
+
+def _checked_chunk(conn: Connection, blob_id: int, seq: int) -> bytes:
+    """One chunk, refused as damage when it is missing or its digest does not match."""
+    row = conn.execute(
+        "SELECT data, digest FROM blob_chunks WHERE blob_id = ? AND seq = ?", (blob_id, seq)
+    ).fetchone()
+    if row is None:
+        raise VaultDamaged(f"document bytes missing (chunk {seq})")
+    data = bytes(row[0])
+    if row[1] is not None and hashlib.sha256(data).digest() != bytes(row[1]):
+        raise VaultDamaged(f"document bytes changed (chunk {seq})")
+    return data
 
 
 def read_all(conn: Connection, blob_id: int) -> bytes:
+    """The whole blob, checked against its SHA-256 (which also covers undigested old chunks)."""
     rows = conn.execute("SELECT data FROM blob_chunks WHERE blob_id = ? ORDER BY seq", (blob_id,)).fetchall()
-    expected = conn.execute("SELECT chunks FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+    expected = conn.execute("SELECT chunks, sha256 FROM blobs WHERE id = ?", (blob_id,)).fetchone()
     if expected is None:
         raise NotFound(f"blob {blob_id}")
-    if len(rows) != int(expected[0]):
-        raise VaultDamaged("document bytes missing")
-    return b"".join(r[0] for r in rows)
+    data = b"".join(r[0] for r in rows)
+    if len(rows) != int(expected[0]) or hashlib.sha256(data).hexdigest() != expected[1]:
+        raise VaultDamaged("document bytes changed or missing")
+    return data
 
 
 def verify(conn: Connection, blob_id: int) -> bool:
@@ -134,12 +145,7 @@ class BlobReader(io.RawIOBase):
 
     def _chunk(self, seq: int) -> bytes:
         if self._cached is None or self._cached[0] != seq:
-            row = self._conn.execute(
-                "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (self._blob_id, seq)
-            ).fetchone()
-            if row is None:
-                raise VaultDamaged(f"document bytes missing (chunk {seq})")
-            self._cached = (seq, bytes(row[0]))
+            self._cached = (seq, _checked_chunk(self._conn, self._blob_id, seq))
         return self._cached[1]
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]

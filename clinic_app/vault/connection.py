@@ -22,6 +22,10 @@ OperationalError = sqlcipher.OperationalError
 Binary = sqlcipher.Binary
 
 
+SQLITE_IOERR = 10
+SQLITE_CANTOPEN = 14
+
+
 class WrongKey(Exception):
     """The data key does not open this database file (internal: callers decide)."""
 
@@ -45,7 +49,9 @@ def connect(db_path: Path, key: bytes, *, create: bool = False) -> Connection:
         conn.execute("PRAGMA cipher_compatibility = 4")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
+        except sqlcipher.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (SQLITE_IOERR, SQLITE_CANTOPEN):
+                raise  # the disk failed: not a key problem, and not damage
             raise WrongKey() from None
         configure(conn)
     except BaseException:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from clinic_app.domain.roles import Role
 from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound
-from clinic_app.vault import audit, connection, keyslots, migrations, recovery_key, users
+from clinic_app.vault import audit, connection, keyslots, migrations, pages, recovery_key, users
+from clinic_app.vault import backup as backup_file
+from clinic_app.vault.backup import BackupHeader
 from clinic_app.vault.connection import Connection, WrongKey
 from clinic_app.vault.kdf import KdfParams
 from clinic_app.vault.keyslots import RECOVERY, USER, SlotFile, key_id
@@ -169,7 +171,8 @@ class Vault:
             yield self.conn
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a failed COMMIT may already have rolled back
+                self.conn.execute("ROLLBACK")
             raise
         finally:
             self._depth = 0
@@ -255,18 +258,103 @@ class Vault:
         return secrets.compare_digest(bytes(self._data_key), key)
 
     def sqlcipher_export(self, target: Path, key: bytes) -> None:
-        """Write a complete, encrypted copy of the database to `target` under `key`."""
-        if target.exists():
+        """Write a complete, encrypted copy of the database to `target` under `key`.
+
+        One read transaction on the live database (committed WAL frames included),
+        never a copy of the file. `target` may be missing or an empty file, so a
+        caller can create it owner-only first. The key is bound as a parameter, so
+        it never appears in SQL text.
+        """
+        target = Path(target)
+        if target.exists() and target.stat().st_size > 0:
             raise VaultExists(str(target))
-        self.conn.execute(
-            f"ATTACH DATABASE ? AS export KEY {connection._key_literal(key)}", (str(target),)
-        )
+        if self._depth:
+            raise RuntimeError("sqlcipher_export cannot run inside a transaction")
+        connection._key_literal(key)  # validates the length
+        self.conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(target), "x'" + key.hex() + "'"))
         try:
-            self.conn.execute("SELECT sqlcipher_export('export')")
-            version = migrations.current_version(self.conn)
-            self.conn.execute(f"PRAGMA export.user_version = {int(version)}")
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.execute("SELECT sqlcipher_export('export')")
+                version = migrations.current_version(self.conn)
+                self.conn.execute(f"PRAGMA export.user_version = {int(version)}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(Exception):
+                        self.conn.execute("ROLLBACK")
+                raise
+        except BaseException:
+            with contextlib.suppress(Exception):  # never hide the error that brought us here
+                self.conn.execute("DETACH DATABASE export")
+            raise
+        self.conn.execute("DETACH DATABASE export")
+
+    # --- backups, damage reports (vault/backup.py, vault/pages.py) -------------------
+
+    def backup_to(self, target: Path, *, automatic: bool = False, app_version: str = "",
+                  created_at: str | None = None) -> BackupHeader:
+        """Write a self-contained backup file that the vault's own key slots open.
+
+        Every page's HMAC is checked first: a damaged vault must not produce a
+        backup that looks good (and would rotate good old backups away).
+        """
+        damaged = [str(row[0]) for row in self.conn.execute("PRAGMA cipher_integrity_check")]
+        if damaged:
+            raise VaultDamaged("; ".join(damaged[:5]))
+        kid = key_id(bytes(self._data_key))
+        slots = replace(self.slots, slots=tuple(keyslots.keep_only_key(s, kid) for s in self.slots.slots),
+                        pending_key_id=None)
+        head = self.conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
+        header = BackupHeader(
+            vault_id=self.vault_id, created_at=created_at or audit.now_utc(),
+            schema_version=migrations.current_version(self.conn), db_size=0, db_sha256="",
+            keyslots=keyslots.dumps(slots), app_version=app_version, automatic=automatic,
+            audit_head=int(head),
+        )
+        return backup_file.write(Path(target), lambda tmp: self.sqlcipher_export(tmp, bytes(self._data_key)),
+                                 header)
+
+    def page_report(self) -> pages.PageReport:
+        """Check every page's HMAC in the file itself (after moving the WAL into it)."""
+        with contextlib.suppress(connection.DatabaseError):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return pages.scan(self.db_path, bytes(self._data_key))
+
+    def find_in_pages(self, needles: list[bytes]) -> list[tuple[str, int, bytes]]:
+        """Where byte strings occur in the decrypted pages, used and free, and the WAL.
+
+        For proving a purge left nothing behind; returns locations, never page contents.
+        """
+        return pages.find_plaintext(self.db_path, bytes(self._data_key), needles)
+
+    @classmethod
+    def diagnose(cls, folder: Path, *, user: str | None = None, passphrase: str | None = None,
+                 recovery: str | None = None) -> pages.PageReport:
+        """Page-by-page damage report for a vault that may not open at all.
+
+        Unwraps the data key from the key slots (so a wrong passphrase still fails
+        as usual) and checks every page without SQLite. With two keys during an
+        interrupted rekey, the key that fits more pages is the right one.
+        """
+        folder = Path(folder)
+        slots = cls.peek_slots(folder)
+        if recovery is not None:
+            candidates = _recovery_keys(slots, recovery)
+        else:
+            candidates = _user_keys(slots, user or "", passphrase or "")
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            db_path = folder / DB_NAME
+            if not db_path.is_file():
+                raise VaultDamaged("database file missing")
+            reports = [pages.scan(db_path, key) for key in candidates.values()]
+            if not reports:
+                raise VaultDamaged("key slot holds no data key")
         finally:
-            self.conn.execute("DETACH DATABASE export")
+            lock.release()
+        return min(reports, key=lambda r: len(r.bad_pages) + len(r.bad_wal_pages))
 
 
 def _user_keys(slots: SlotFile, user: str, passphrase: str) -> dict[str, bytes]:

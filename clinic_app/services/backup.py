@@ -1,0 +1,193 @@
+"""Making backups: on demand, and automatically (on lock and exit) with rotation.
+
+A backup is one self-contained file (vault/backup.py, docs/backups.md) that the
+vault's own passphrases and recovery key open. Automatic backups go into a folder
+the user chose, named `haven-<vault id prefix>-<UTC time>.havenbak`, and are
+thinned by `keep_set`: the newest backup of each of the last 7 days that have
+one, and of each of the last 4 ISO weeks that have one (the rule of restic's
+--keep-daily/--keep-weekly). Rotation only ever deletes auto-named backups of the
+same vault that it could read; anything else in the folder is left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from clinic_app import __version__
+from clinic_app.domain.roles import Permission
+from clinic_app.errors import BadInput, HavenError
+from clinic_app.i18n import _
+from clinic_app.services.location_guard import backup_folder_warnings
+from clinic_app.services.session import Session
+from clinic_app.vault import backup as backup_file
+from clinic_app.vault import connection
+from clinic_app.vault.backup import EXTENSION, BackupHeader
+from clinic_app.vault.errors import NotRecorded, storage_error
+
+AUTO_NAME = re.compile(r"^haven-(?P<vault>[0-9a-f]{8})-(?P<stamp>\d{8}T\d{6}Z)(?:-\d+)?\.havenbak$")
+STALE_TMP = re.compile(r"^\.haven-tmp-[0-9a-f]{16}(-journal)?$")
+STALE_AFTER_S = 6 * 3600
+
+
+@dataclass(frozen=True)
+class RotationPolicy:
+    daily: int = 7
+    weekly: int = 4
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    header: BackupHeader
+
+    @property
+    def created(self) -> datetime:
+        return datetime.fromisoformat(self.header.created_at)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    header: BackupHeader
+    warnings: tuple[str, ...] = ()
+    removed: tuple[Path, ...] = ()
+
+
+def keep_set(stamps: Iterable[datetime], policy: RotationPolicy = RotationPolicy()) -> set[datetime]:
+    """Which backup times to keep: the newest overall, per recent day and per recent week."""
+    ordered = sorted(set(stamps), reverse=True)
+    keep: set[datetime] = set(ordered[:1])
+    for limit, bucket in ((policy.daily, lambda t: t.date()), (policy.weekly, lambda t: t.isocalendar()[:2])):
+        seen: set[object] = set()
+        for stamp in ordered:
+            key = bucket(stamp)
+            if key in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.add(key)
+            keep.add(stamp)
+    return keep
+
+
+def auto_name(vault_id: str, when: datetime, folder: Path) -> Path:
+    stamp = when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path, n = folder / f"haven-{vault_id[:8]}-{stamp}{EXTENSION}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"haven-{vault_id[:8]}-{stamp}-{n}{EXTENSION}"
+    return path
+
+
+def make_backup(session: Session, target: Path, *, automatic: bool = False,
+                now: datetime | None = None) -> BackupResult:
+    """Write one backup file to `target` (a file name, or an existing folder to name it in)."""
+    if not automatic:
+        session.require(Permission.BACKUP)
+    vault = session.vault
+    target = Path(target).expanduser()
+    if target.is_dir():
+        target = auto_name(vault.vault_id, datetime.now(timezone.utc), target)
+    if not target.parent.is_dir():
+        raise BadInput(_("The folder {folder} does not exist.").format(folder=target.parent))
+    if target.exists() or target.is_symlink():
+        raise BadInput(_("{name} already exists; choose a new file name.").format(name=target))
+    if target.resolve().parent == vault.folder.resolve():
+        raise BadInput(_("Keep backups outside the vault folder, ideally on another disk."))
+    header = vault.backup_to(target, automatic=automatic, app_version=__version__,
+                             created_at=now.astimezone(timezone.utc).isoformat() if now else None)
+    try:
+        with session.transaction():
+            session.audit("backup_created", detail={"automatic": automatic, "size": header.db_size})
+    except connection.DatabaseError as exc:  # the backup is whole; the vault's disk is failing
+        if storage_error(exc, str(vault.folder)) is None:
+            raise
+        raise NotRecorded(_("The backup {path} was written.").format(path=target)) from exc
+    return BackupResult(target, header, tuple(backup_folder_warnings(target.parent)))
+
+
+def auto_backup(session: Session, folder: Path, *, policy: RotationPolicy = RotationPolicy(),
+                now: datetime | None = None) -> BackupResult:
+    """Back up into `folder` and thin old automatic backups (the window calls this on lock and exit).
+
+    Any role may trigger it: the file is encrypted exactly like the vault. Raises a
+    HavenError (e.g. DiskFull) when the backup could not be written; the caller
+    should show it and lock anyway.
+    """
+    folder = Path(folder).expanduser()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    now = now or datetime.now(timezone.utc)
+    target = auto_name(session.vault.vault_id, now, folder)
+    result = make_backup(session, target, automatic=True, now=now)
+    remove_stale_temp_files(folder)
+    removed = rotate(folder, session.vault.vault_id, policy)
+    return BackupResult(result.path, result.header, result.warnings, tuple(removed))
+
+
+def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy()) -> list[Path]:
+    """Delete the automatic backups of `vault_id` in `folder` that `keep_set` drops."""
+    mine: dict[datetime, list[Path]] = {}
+    for path in sorted(Path(folder).iterdir()):
+        match = AUTO_NAME.match(path.name)
+        if not match or match.group("vault") != vault_id[:8] or not path.is_file():
+            continue
+        try:
+            header = backup_file.read_header(path)
+        except HavenError:
+            continue  # unreadable: never ours to delete
+        if header.vault_id == vault_id:
+            mine.setdefault(datetime.fromisoformat(header.created_at), []).append(path)
+    keep = keep_set(mine, policy)
+    removed = []
+    for stamp, paths in mine.items():
+        if stamp not in keep:
+            for path in paths:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """Remove temp files that an interrupted backup left (encrypted, but useless)."""
+    cutoff = time.time() - STALE_AFTER_S
+    for path in Path(folder).iterdir():
+        if STALE_TMP.match(path.name):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+
+
+def list_backups(folder: Path, vault_id: str | None = None) -> tuple[list[BackupInfo], list[Path]]:
+    """Readable backups in `folder` (newest first) and `.havenbak` files that are not whole backups."""
+    good, bad = [], []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], []
+    for path in folder.iterdir():
+        if path.suffix != EXTENSION or not path.is_file():
+            continue
+        try:
+            header = backup_file.read_header(path)
+        except HavenError:
+            bad.append(path)
+            continue
+        if vault_id is None or header.vault_id == vault_id:
+            good.append(BackupInfo(path, header))
+    good.sort(key=lambda b: b.created, reverse=True)
+    return good, sorted(bad)
+
+
+def newest_good_backup(folder: Path, vault_id: str | None = None) -> BackupInfo | None:
+    """The newest backup whose bytes still match their checksum (no key needed)."""
+    for info in list_backups(folder, vault_id)[0]:
+        with contextlib.suppress(HavenError, OSError):
+            if backup_file.verify_data(info.path, info.header):
+                return info
+    return None

@@ -1,0 +1,244 @@
+"""Moving one matter to another vault in a passphrase-protected case file.
+
+The file (format in docs/backups.md, container in transfer_format.py) holds the
+matter, its client, every document (original bytes, working copy, text), support
+letters, translation links and bundle projects. Export needs the EXPORT
+permission and is audited ("matter_exported"). Import reads the records first,
+compares them with the vault (transfer_conflicts.py) and writes nothing unless
+every conflict has an explicit answer; then one transaction imports everything,
+and it commits only after the file's last chunk authenticated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from clinic_app.domain.bundle import BundleSpec
+from clinic_app.domain.client import Client
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.matter import Matter
+from clinic_app.domain.progress import CancelToken, Progress, no_progress
+from clinic_app.domain.roles import Permission
+from clinic_app.errors import BadInput, UsageError, VaultDamaged
+from clinic_app.fsutil import atomic_writer
+from clinic_app.i18n import _
+from clinic_app.services.passphrase_policy import require_strong
+from clinic_app.services.session import Session
+from clinic_app.services.transfer_conflicts import (
+    TABLES, Conflict, Resolution, bundle_doc_refs, fold_name, resolve)
+from clinic_app.services.transfer_apply import apply
+from clinic_app.services.transfer_format import SealedReader, SealedWriter
+from clinic_app.vault import blobs, bundle_service, codec, records
+from clinic_app.vault.errors import TransferConflicts, TransferInvalid
+
+FORMAT = "haven-case"
+VERSION = 1
+CHOICES = ("skip", "rename")
+_U64 = struct.Struct(">Q")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    matter_ref: str
+    documents: int
+    size: int
+
+
+@dataclass
+class ImportResult:
+    matter_ref: str
+    conflicts: list[Conflict]
+    created: dict[str, int] = field(default_factory=dict)
+    reused: dict[str, int] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # "kind old" -> new ref
+    skipped: list[str] = field(default_factory=list)  # "kind ref"
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def _collect(session: Session, matter_ref: str) -> tuple[dict[str, Any], list[tuple[int, int | None]]]:
+    conn = session.vault.conn
+    matter_id = records.require_id(conn, "matters", matter_ref)
+    matter = records.load(conn, Matter, matter_id)
+    client = records.load(conn, Client, records.require_id(conn, "clients", matter.client_ref))
+    linked = records.documents_of_matter(conn, matter_id)
+    letters = records.letters_of_matter(conn, matter_id)
+    links = records.translations_of_matter(conn, matter_id)
+    bundles = records.bundles_of_matter(conn, matter_id)
+    wanted = {t.translation_ref for t in links} | {t.declaration_ref for t in links if t.declaration_ref}
+    wanted |= {x.document_ref for x in letters if x.document_ref}
+    wanted |= {ref for _r, spec in bundles for ref in bundle_doc_refs(spec)}
+    extra = [records.load(conn, DocumentMeta, i) for ref in sorted(wanted - {d.ref for d in linked})
+             if (i := records.id_for(conn, "documents", ref)) is not None]
+    docs, streams = [], []
+    for doc, is_linked in [(d, True) for d in linked] + [(d, False) for d in extra]:
+        blob_id, working_id = records.document_blobs(conn, int(doc.id or 0))
+        sha, size = blobs.info(conn, blob_id)
+        working = dict(zip(("sha256", "size"), blobs.info(conn, working_id), strict=True)) if working_id else None
+        docs.append({"meta": codec.to_plain(doc), "linked": is_linked, "working": working,
+                     "text": records.document_text(conn, int(doc.id or 0)),
+                     "original": {"sha256": sha, "size": size}})
+        streams.append((blob_id, working_id))
+    served = {ref: [dataclasses.asdict(e) for e in bundle_service.entries(conn, bundle_id=records.bundle_id(conn, ref))]
+              for ref, _spec in bundles}
+    payload = {
+        "format": FORMAT, "version": VERSION, "exported_at": datetime.now(timezone.utc).isoformat(),
+        "client": codec.to_plain(client), "matter": codec.to_plain(matter), "documents": docs,
+        "letters": [codec.to_plain(x) for x in letters], "translations": [codec.to_plain(t) for t in links],
+        "bundles": [{"ref": ref, "spec": spec, "served": served[ref]} for ref, spec in bundles],
+    }
+    return payload, streams
+
+
+def export_matter(session: Session, matter_ref: str, target: Path, passphrase: str, *,
+                  progress: Progress = no_progress, cancel: CancelToken | None = None) -> ExportSummary:
+    """Write one matter, with everything it needs, to a case file sealed by `passphrase`."""
+    session.require(Permission.EXPORT)
+    session.require(Permission.READ_NARRATIVES)
+    require_strong(passphrase)
+    target = Path(target).expanduser()
+    if target.exists():
+        raise BadInput(_("{name} already exists; choose a new file name.").format(name=target))
+    conn = session.vault.conn
+    payload, streams = _collect(session, matter_ref)
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    with atomic_writer(target) as out:
+        writer = SealedWriter(out, passphrase, session.vault.slots.kdf_defaults)
+        writer.write(_U64.pack(len(raw)) + raw)
+        for i, (blob_id, working_id) in enumerate(streams):
+            progress(i, len(streams), _("Sealing document {n} of {total}").format(n=i + 1, total=len(streams)))
+            for source in ([working_id] if working_id else []) + [blob_id]:
+                digest = hashlib.sha256()
+                for chunk in blobs.iter_chunks(conn, source):
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    digest.update(chunk)
+                    writer.write(chunk)
+                if digest.hexdigest() != blobs.info(conn, source)[0]:  # never pass on damaged bytes
+                    raise VaultDamaged(_("a stored document no longer matches its SHA-256"))
+        writer.close()
+        size = writer.plain_bytes
+    with session.transaction():
+        session.audit("matter_exported", target=f"matter:{records.require_id(conn, 'matters', matter_ref)}",
+                      detail={"documents": len(streams), "size": size})
+    return ExportSummary(target, payload["matter"]["ref"], len(streams), size)
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def _read_payload(reader: SealedReader, name: str) -> dict[str, Any]:
+    (size,) = _U64.unpack(reader.read_exact(_U64.size))
+    if size > 512 * 1024 * 1024:
+        raise TransferInvalid(name, "records too large")
+    try:
+        payload = json.loads(reader.read_exact(size).decode("utf-8"))
+        if payload.get("format") != FORMAT or int(payload.get("version", 0)) != VERSION:
+            raise ValueError("format")
+        for key in ("client", "matter", "documents", "letters", "translations", "bundles"):
+            payload[key]  # presence check: KeyError when missing
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise TransferInvalid(name, "records") from exc
+    return payload
+
+
+def _existing(session: Session, kind: str, ref: str) -> Any:
+    """The vault's record for (kind, ref) in comparable plain form, or None."""
+    conn = session.vault.conn
+    record_id = records.id_for(conn, TABLES[kind], ref)
+    if record_id is None:
+        return None
+    if kind == "bundle":
+        _id, matter_ref, spec = records.load_bundle(conn, ref)
+        return {"matter": matter_ref, "spec": spec}
+    cls = {"client": Client, "matter": Matter, "document": DocumentMeta, "letter": SupportLetter}[kind]
+    return codec.to_plain(records.load(conn, cls, record_id))
+
+
+def _incoming(payload: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(kind, ref, comparable plain form) for every record in the file, validated."""
+    client = codec.from_plain(Client, payload["client"])
+    matter = codec.from_plain(Matter, payload["matter"])
+    items = [("client", client.ref, codec.to_plain(client)), ("matter", matter.ref, codec.to_plain(matter))]
+    for doc in payload["documents"]:
+        meta = codec.from_plain(DocumentMeta, doc["meta"])
+        items.append(("document", meta.ref, codec.to_plain(meta)))
+    for raw in payload["letters"]:
+        letter = codec.from_plain(SupportLetter, raw)
+        items.append(("letter", letter.ref, codec.to_plain(letter)))
+    for bundle in payload["bundles"]:
+        spec = BundleSpec.from_dict(bundle["spec"]).to_dict()  # validated, in its saved form
+        items.append(("bundle", str(bundle["ref"]), {"matter": matter.ref, "spec": spec}))
+    return items
+
+
+def find_conflicts(session: Session, payload: dict[str, Any]) -> tuple[list[Conflict], set[tuple[str, str]]]:
+    """Conflicts, and the (kind, ref) records already present with the same content."""
+    conflicts, same = [], set()
+    for kind, ref, plain in _incoming(payload):
+        existing = _existing(session, kind, ref)
+        if existing is None:
+            continue
+        if existing == plain:
+            same.add((kind, ref))
+        else:
+            conflicts.append(Conflict(kind, ref, "different"))
+    client = payload["client"]
+    if ("client", client["ref"]) not in same:
+        wanted = fold_name(client["legal_name"])
+        for other in records.load_all(session.vault.conn, Client):
+            if other.ref != client["ref"] and fold_name(other.legal_name) == wanted:
+                conflicts.append(Conflict("client", client["ref"], "same_name", other.ref))
+    return conflicts, same
+
+
+def _require_import(session: Session, payload: dict[str, Any]) -> None:
+    session.require(Permission.EDIT_RECORDS)
+    session.require(Permission.IMPORT_DOCUMENTS)
+    if payload["letters"]:
+        session.require(Permission.MANAGE_LETTERS)
+    if payload["bundles"]:
+        session.require(Permission.BUILD)
+
+
+def preview_import(session: Session, path: Path, passphrase: str) -> tuple[dict[str, Any], list[Conflict]]:
+    """The file's records (plain data) and their conflicts, without changing anything."""
+    session.require(Permission.EDIT_RECORDS)
+    path = Path(path)
+    with open(path, "rb") as fh:
+        payload = _read_payload(SealedReader(fh, passphrase, path.name), path.name)
+    return payload, find_conflicts(session, payload)[0]
+
+
+def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict: str | None = None,
+                  progress: Progress = no_progress, cancel: CancelToken | None = None) -> ImportResult:
+    """Import a case file; conflicts stop it unless `on_conflict` is "skip" or "rename"."""
+    if on_conflict not in (None, *CHOICES):
+        raise UsageError(_("Choose skip or rename for conflicts."))
+    path = Path(path)
+    with open(path, "rb") as fh:
+        reader = SealedReader(fh, passphrase, path.name)
+        payload = _read_payload(reader, path.name)
+        _require_import(session, payload)
+        conflicts, same = find_conflicts(session, payload)
+        if conflicts and on_conflict is None:
+            raise TransferConflicts([c.describe() for c in conflicts])
+        taken = {k: {r.casefold() for r in records.all_refs(session.vault.conn, t)} for k, t in TABLES.items()}
+        res = resolve(payload, conflicts, on_conflict or "skip", taken) if conflicts else Resolution()
+        result = ImportResult(payload["matter"]["ref"], conflicts)
+        result.renamed = {f"{k} {old}": new for (k, old), new in res.renamed.items()}
+        result.skipped = sorted(f"{k} {r}" for k, r in res.dropped)
+        with session.transaction():
+            apply(session, payload, reader, res, same, result, progress=progress, cancel=cancel)
+            reader.finish()  # the last chunk must verify before anything commits
+    return result

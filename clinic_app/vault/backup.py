@@ -1,0 +1,200 @@
+"""The backup file: one self-contained file per backup (format in docs/backups.md).
+
+    [ SQLCipher database, exported under the vault's data key ]   db_len bytes
+    [ header: UTF-8 JSON, including the key-slot file verbatim ]  header_len bytes
+    [ footer, 56 bytes: sha256(header) | db_len u64 | header_len u32 |
+      version u16 | flags u16 | magic "HAVENBK1" ]
+
+The database is written by `sqlcipher_export` straight into a temporary file in
+the target folder (created 0600 first), the header and footer are appended, the
+file is fsynced and renamed into place, then the folder is fsynced. A file is
+therefore either absent or complete; a truncated one has no valid footer. The
+header carries the SHA-256 of the database bytes, so damage is found without a
+key; the page HMACs find tampering once the file is opened with a key.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from clinic_app.errors import HavenError
+from clinic_app.vault.errors import BackupInvalid, storage_error
+
+MAGIC = b"HAVENBK1"
+VERSION = 1
+FORMAT = "haven-backup"
+EXTENSION = ".havenbak"
+FOOTER = struct.Struct(">32sQIHH8s")
+TMP_PREFIX = ".haven-tmp-"
+MAX_HEADER = 16 * 1024 * 1024
+COPY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BackupHeader:
+    vault_id: str
+    created_at: str  # ISO 8601, UTC
+    schema_version: int
+    db_size: int
+    db_sha256: str
+    keyslots: bytes = field(repr=False)  # the vault's keyslots.json, byte for byte
+    app_version: str = ""
+    automatic: bool = False
+    audit_head: int = 0  # seq of the newest audit row inside the backup
+
+    def to_json(self) -> bytes:
+        doc = asdict(self)
+        doc["keyslots"] = base64.b64encode(self.keyslots).decode("ascii")
+        doc.update(format=FORMAT, version=VERSION)
+        return json.dumps(doc, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> BackupHeader:
+        doc = json.loads(raw.decode("utf-8"))
+        if doc.get("format") != FORMAT or int(doc.get("version", 0)) != VERSION:
+            raise ValueError("format")
+        return cls(
+            vault_id=str(doc["vault_id"]), created_at=str(doc["created_at"]),
+            schema_version=int(doc["schema_version"]), db_size=int(doc["db_size"]),
+            db_sha256=str(doc["db_sha256"]), keyslots=base64.b64decode(doc["keyslots"], validate=True),
+            app_version=str(doc.get("app_version", "")), automatic=bool(doc.get("automatic", False)),
+            audit_head=int(doc.get("audit_head", 0)),
+        )
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _discard(tmp: Path) -> None:
+    for path in (tmp, Path(str(tmp) + "-journal")):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def write(target: Path, export: Callable[[Path], None], header: BackupHeader) -> BackupHeader:
+    """Export into a temp file beside `target`, append header and footer, fsync, rename.
+
+    `header.db_size` and `header.db_sha256` are filled in here from the bytes on disk.
+    """
+    target = Path(target)
+    folder = target.parent
+    tmp = folder / f"{TMP_PREFIX}{secrets.token_hex(8)}"
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
+        export(tmp)
+        with open(tmp, "r+b") as fh:
+            digest, size = hashlib.sha256(), 0
+            while chunk := fh.read(COPY):
+                digest.update(chunk)
+                size += len(chunk)
+            header = replace(header, db_size=size, db_sha256=digest.hexdigest())
+            raw = header.to_json()
+            fh.write(raw)
+            fh.write(FOOTER.pack(hashlib.sha256(raw).digest(), size, len(raw), VERSION, 0, MAGIC))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(folder)
+    except HavenError:
+        _discard(tmp)
+        raise
+    except BaseException as exc:
+        _discard(tmp)
+        mapped = storage_error(exc, str(folder))
+        if mapped is not None:
+            raise mapped from exc
+        raise
+    return header
+
+
+def read_header(path: Path) -> BackupHeader:
+    """The header of a backup file; BackupInvalid when the file is not a whole backup."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            if end < FOOTER.size:
+                raise BackupInvalid(path.name, "too short")
+            fh.seek(end - FOOTER.size)
+            sha, db_len, header_len, version, _flags, magic = FOOTER.unpack(fh.read(FOOTER.size))
+            if magic != MAGIC or version != VERSION:
+                raise BackupInvalid(path.name, "no backup footer")
+            if header_len > MAX_HEADER or db_len + header_len + FOOTER.size != end:
+                raise BackupInvalid(path.name, "sizes do not match")
+            fh.seek(db_len)
+            raw = fh.read(header_len)
+    except OSError as exc:
+        raise BackupInvalid(path.name, exc.strerror or "unreadable") from exc
+    if hashlib.sha256(raw).digest() != sha:
+        raise BackupInvalid(path.name, "header checksum")
+    try:
+        header = BackupHeader.from_json(raw)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BackupInvalid(path.name, "header") from exc
+    if header.db_size != db_len:
+        raise BackupInvalid(path.name, "sizes do not match")
+    return header
+
+
+def _db_chunks(path: Path, size: int) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        left = size
+        while left > 0:
+            chunk = fh.read(min(COPY, left))
+            if not chunk:
+                raise BackupInvalid(path.name, "truncated")
+            left -= len(chunk)
+            yield chunk
+
+
+def verify_data(path: Path, header: BackupHeader) -> bool:
+    """True when the database bytes still hash to what the header recorded (no key needed)."""
+    digest = hashlib.sha256()
+    for chunk in _db_chunks(Path(path), header.db_size):
+        digest.update(chunk)
+    return digest.hexdigest() == header.db_sha256
+
+
+def extract(path: Path, header: BackupHeader, folder: Path, db_name: str, slots_name: str) -> None:
+    """Write the database and the key-slot file into `folder`, hashing as it goes."""
+    path, folder = Path(path), Path(folder)
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(folder / db_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as out:
+            for chunk in _db_chunks(path, header.db_size):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != header.db_sha256:
+            raise BackupInvalid(path.name, "database checksum")
+        fd = os.open(folder / slots_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(header.keyslots)
+            out.flush()
+            os.fsync(out.fileno())
+        _fsync_dir(folder)
+    except HavenError:
+        raise
+    except OSError as exc:
+        mapped = storage_error(exc, str(folder))
+        if mapped is not None:
+            raise mapped from exc
+        raise

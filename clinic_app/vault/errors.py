@@ -1,0 +1,136 @@
+"""Errors of backups, restores, case transfers, purges and the location guard.
+
+Kept apart from `clinic_app.errors` so those classes stay as they are. Every
+message names files by the path the user gave and never carries client data.
+`storage_error` turns the many ways a disk can fail (SQLite result codes,
+OSError numbers) into one clear, translatable error.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from clinic_app.errors import AuthError, BadInput, DiskFull, ExitCode, HavenError, VaultDamaged
+from clinic_app.i18n import _
+
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_READONLY = 8
+SQLITE_NOTADB = 26
+
+
+class StorageError(HavenError):
+    """The disk refused a read or a write (I/O error, removed drive, read-only folder)."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            _("The disk reported an error while writing to {where}. Nothing was changed; "
+              "check the drive and try again.").format(where=where)
+        )
+
+
+class NotRecorded(HavenError):
+    """The work is done and safe, but the vault's disk failed while auditing it."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, what: str) -> None:
+        super().__init__(_("{what} The vault's disk reported an error while recording this in the audit "
+                           "log; check the drive that holds the vault.").format(what=what))
+
+
+class FolderNotWritable(BadInput):
+    def __init__(self, where: str) -> None:
+        super().__init__(_("Haven may not write to {where}. Choose another folder or check its "
+                           "permissions.").format(where=where))
+
+
+class BackupInvalid(HavenError):
+    exit_code = ExitCode.DAMAGED
+
+    def __init__(self, name: str, detail: str = "") -> None:
+        msg = _("{name} is not a complete Haven backup, or it is damaged.").format(name=name)
+        super().__init__(f"{msg} ({detail})" if detail else msg)
+
+
+class RestoreRefused(BadInput):
+    """The target folder holds a vault (or other files) and replacing was not confirmed."""
+
+
+class LocationRefused(BadInput):
+    def __init__(self, folder: str, reason: str) -> None:
+        super().__init__(
+            _("Haven will not keep a vault in {folder}: {reason} Move the vault to a folder "
+              "on this computer's own disk.").format(folder=folder, reason=reason)
+        )
+
+
+class WrongTransferPassphrase(AuthError):
+    def __init__(self) -> None:
+        super().__init__(_("That passphrase does not open this case file, or the file is damaged. "
+                           "Nothing was imported."))
+
+
+class TransferInvalid(HavenError):
+    exit_code = ExitCode.DAMAGED
+
+    def __init__(self, name: str, detail: str = "") -> None:
+        msg = _("{name} is not a complete Haven case file, or it was changed after it was made. "
+                "Nothing was imported.").format(name=name)
+        super().__init__(f"{msg} ({detail})" if detail else msg)
+
+
+class TransferConflicts(HavenError):
+    """Records in a case file collide with records in this vault; the user must choose."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        head = _("The case file conflicts with records already in this vault; nothing was imported. "
+                 "Choose what to do with --on-conflict skip or --on-conflict rename.")
+        super().__init__("\n".join([head, *("- " + line for line in lines)]))
+
+
+def storage_error(exc: BaseException, where: str) -> HavenError | None:
+    """The user-facing error for a disk failure, or None when `exc` is something else.
+
+    Follows the exception's cause and context too: a failed COMMIT is often followed by
+    a failed ROLLBACK ("no transaction is active") that hides the disk error behind it.
+    """
+    seen: BaseException | None = exc
+    for _depth in range(8):
+        if seen is None:
+            return None
+        found = _one_storage_error(seen, where)
+        if found is not None:
+            return found
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _one_storage_error(exc: BaseException, where: str) -> HavenError | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        primary = code & 0xFF
+        if primary == SQLITE_FULL:
+            return DiskFull(where)
+        if primary == SQLITE_IOERR:
+            return StorageError(where)
+        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return VaultDamaged()
+        if primary in (SQLITE_CANTOPEN, SQLITE_READONLY):
+            return FolderNotWritable(where)
+        return None
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFull(where)
+        if exc.errno in (errno.EIO, errno.EROFS, errno.ENXIO, errno.ENODEV):
+            return StorageError(where)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return FolderNotWritable(where)
+    return None
