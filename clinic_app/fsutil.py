@@ -17,6 +17,44 @@ from typing import BinaryIO
 from clinic_app.errors import DiskFull
 
 
+TEMP_PREFIX = ".haven-tmp-"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but not ours, or cannot tell: leave its file alone
+    return True
+
+
+def sweep_stale_temps(folder: Path) -> int:
+    """Delete temp files left in `folder` by a Haven process that was killed mid-write.
+
+    Only files named `.haven-tmp-<pid>-…` whose process no longer exists are removed,
+    so a write in progress in another Haven process is never touched. A killed bundle
+    build leaves plaintext behind; this removes it at the next write to that folder.
+    """
+    removed = 0
+    if os.name != "posix":
+        return removed
+    try:
+        names = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    for path in names:
+        pid_text, _sep, token = path.name[len(TEMP_PREFIX):].partition("-")
+        if pid_text.isdigit() and len(pid_text) <= 10 and len(token) == 16 and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return
@@ -36,7 +74,8 @@ def atomic_writer(target: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
     """
     target = Path(target)
     folder = target.parent
-    tmp = folder / f".haven-tmp-{secrets.token_hex(8)}"
+    sweep_stale_temps(folder)
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         with os.fdopen(fd, "wb") as fh:

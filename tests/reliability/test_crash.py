@@ -267,3 +267,92 @@ def test_kill_during_backup(backup_template, tmp_path: Path) -> None:  # type: i
 def test_kill_during_backup_20_runs(backup_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     outcomes = _backup_runs(backup_template, tmp_path, runs=20, seed=32)
     assert len(outcomes) == 20
+
+
+# --- bundle builds -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundle_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], int]:
+    import hashlib
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from clinic_app.domain.bundle import BundleSpec, Section
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.document import DocumentMeta
+    from clinic_app.domain.matter import Matter
+    from clinic_app.services import bundles, case_record, evidence
+    from clinic_app.services.bundle_specs import tab_for_document
+    from clinic_app.services.evidence import Analysis
+    from clinic_app.services.session import create_vault
+
+    folder = tmp_path_factory.mktemp("crash-bundle") / "template"
+    session, _recovery = create_vault(folder, admin=ADMIN, passphrase=ADMIN_PASS, kdf_profile="fast")
+    docs, pages = {}, 0
+    with session as s:
+        case_record.save_client(s, Client(ref="c-1", legal_name=f"Client {MARKER}"))
+        case_record.save_matter(s, Matter(ref="m-1", client_ref="c-1", type="hc", title="H&C"))
+        for i in range(40):
+            buf = io.BytesIO()
+            pdf = canvas.Canvas(buf, invariant=1)
+            for p in range(10):
+                pdf.drawString(72, 700, f"{MARKER} document {i} page {p + 1} " + "x" * 60)
+                pdf.showPage()
+            pdf.save()
+            data = buf.getvalue()
+            evidence.store_document(s, io.BytesIO(data), DocumentMeta(ref=f"d-{i}", title=f"Doc {i}"), ["m-1"],
+                                    analysis=Analysis(page_count=10))
+            docs[f"d-{i}"] = hashlib.sha256(data).hexdigest()
+            pages += 10
+        conn = s.vault.conn
+        bundles.save_project(s, "b-1", "m-1", BundleSpec(
+            title="Record", sections=[Section("", [tab_for_document(conn, ref) for ref in docs])]))
+    return folder, docs, pages
+
+
+def _bundle_runs(template: tuple[Path, dict[str, str], int], work: Path, runs: int, seed: int) -> list[bool]:
+    import pikepdf
+
+    folder0, docs, pages = template
+    out_dir = work / "out"
+
+    def cmd(folder: Path) -> list[str]:
+        out_dir.mkdir(exist_ok=True)
+        return haven_cmd(*vault_args(folder), "build", "m-1", "--bundle", "b-1", "--out", str(out_dir / "b.pdf"))
+
+    seconds, counts = _calibrate(folder0, work, cmd, ADMIN_PASS + "\n")
+    shutil.rmtree(out_dir)
+    outcomes = []
+    for i, plan in enumerate(_plans(runs, seconds, counts, seed)):
+        folder = work / f"run{i}"
+        shutil.copytree(folder0, folder)
+        out_dir.mkdir()
+        rc = _kill(cmd(folder), plan, ADMIN_PASS + "\n")
+        found = soundness(folder)  # the vault is untouched by a killed build
+        assert found.problems == [] and found.documents == docs
+        target = out_dir / "b.pdf"
+        if target.exists():  # an output that exists is always whole
+            with pikepdf.open(target) as pdf:
+                assert len(pdf.pages) > pages
+        leftovers = [p for p in out_dir.iterdir() if p != target]
+        assert all(p.name.startswith(".haven-tmp-") for p in leftovers), leftovers
+        again = run_and_kill(cmd(folder), stdin=ADMIN_PASS + "\n")  # the next build sweeps dead temps
+        assert again.returncode == 0, again.stderr
+        assert sorted(p.name for p in out_dir.iterdir()) == ["b.pdf"]
+        outcomes.append(target.exists())
+        print(f"bundle run {i}: {plan} rc={rc} leftovers={len(leftovers)}")
+        shutil.rmtree(folder)
+        shutil.rmtree(out_dir)
+    return outcomes
+
+
+def test_kill_during_bundle_build(bundle_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _bundle_runs(bundle_template, tmp_path, runs=3, seed=41)
+
+
+@pytest.mark.slow
+def test_kill_during_bundle_build_20_runs(bundle_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outcomes = _bundle_runs(bundle_template, tmp_path, runs=20, seed=42)
+    assert len(outcomes) == 20
