@@ -10,6 +10,7 @@ signal carrying plain data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -128,7 +129,17 @@ class TaskRunner(QObject):
         self.epoch += 1
 
     def _execute(self, op: Op) -> None:  # on a worker thread
-        job = Job(self._state, op.cancel, lambda d, t, label: emit(self._deliver, op, "progress", (d, t, label)))
+        last = [0.0]
+
+        def report(done: int, total: int, label: str) -> None:
+            # at most ~20 updates a second: a bundle reports per page, and a flood of
+            # queued signals would keep the event loop busy repainting the dialog
+            now = time.monotonic()
+            if done >= total or now - last[0] >= 0.05:
+                last[0] = now
+                emit(self._deliver, op, "progress", (done, total, label))
+
+        job = Job(self._state, op.cancel, report)
         try:
             result = op.work(job)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
