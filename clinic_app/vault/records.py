@@ -15,7 +15,7 @@ from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.errors import NotFound
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.vault import codec
 from clinic_app.vault.audit import now_utc
 from clinic_app.vault.connection import Connection
@@ -23,6 +23,14 @@ from clinic_app.vault.connection import Connection
 T = TypeVar("T")
 
 TABLES = {Client: "clients", Matter: "matters", DocumentMeta: "documents", SupportLetter: "letters"}
+
+# What a missing record is called in messages, per table (translated when shown).
+KIND_NAMES = {"clients": N_("client"), "matters": N_("matter"), "documents": N_("document"),
+              "letters": N_("support letter"), "bundles": N_("bundle")}
+
+
+def _kind(table: str) -> str:
+    return _(KIND_NAMES.get(table, table))
 
 
 def id_for(conn: Connection, table: str, ref: str) -> int | None:
@@ -37,7 +45,7 @@ def require_id(conn: Connection, table: str, ref_or_id: str) -> int:
         row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (int(ref_or_id),)).fetchone()
         found = int(row[0]) if row else None
     if found is None:
-        raise NotFound(_("No {kind} with ref or id {ref}.").format(kind=table.rstrip("s"), ref=ref_or_id))
+        raise NotFound(_("No {kind} with ref or id {ref}.").format(kind=_kind(table), ref=ref_or_id))
     return found
 
 
@@ -126,7 +134,7 @@ def load(conn: Connection, cls: type[T], record_id: int) -> T:
     table = TABLES[cls]
     row = conn.execute(f"SELECT data FROM {table} WHERE id = ?", (record_id,)).fetchone()
     if row is None:
-        raise NotFound(_("No {kind} with id {ref}.").format(kind=table.rstrip("s"), ref=record_id))
+        raise NotFound(_("No {kind} with id {ref}.").format(kind=_kind(table), ref=record_id))
     return codec.loads(cls, row[0], id=record_id)
 
 

@@ -44,25 +44,3 @@ def test_a_matters_known_dates_can_be_passed_straight_in(loaded) -> None:
     dates = matter.KeyDates(referral=date(2027, 6, 16))
     got = compute_deadlines(matter.MatterType.RPD_CLAIM, dates.known(), loaded.rules, BusinessCalendar("ON"))
     assert [(d.rule_id, d.due) for d in got] == [("rpd.boc", date(2027, 7, 2))]
-
-
-def test_french_part_covers_every_message_with_the_same_placeholders() -> None:
-    import re
-
-    from clinic_app.i18n import parse_po
-
-    root = DOMAIN.parents[2]
-    single, plural = parse_po((root / "resources/locale/fr/LC_MESSAGES/deadlines.po.part").read_text(encoding="utf-8"))
-    modules = sorted(DOMAIN.glob("*.py")) + [root / "clinic_app/services/deadline_rules.py",
-                                            root / "clinic_app/services/ics.py"]
-    used: set[str] = set()
-    for path in modules:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "N_", "ngettext"}:
-                first = node.args[0]
-                if isinstance(first, ast.Constant):
-                    used.add(first.value)
-    assert len(used) > 40
-    assert used - set(single) - set(plural) == set()
-    for msgid, text in list(single.items()) + [(k, v) for k, forms in plural.items() for v in forms]:
-        assert set(re.findall(r"\{(\w+)\}", msgid)) == set(re.findall(r"\{(\w+)\}", text)), msgid

@@ -80,18 +80,10 @@ def fresh(vault_folder: Path) -> Callable[..., object]:
 
 
 @pytest.fixture
-def french_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """translate_for("fr", ...) reads every French .po.part (the lead merges them later)."""
+def french_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """translate_for("fr", ...) reads the shipped French catalog afresh."""
     from clinic_app import i18n
 
-    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    base = REPO / "resources/locale/fr/LC_MESSAGES"
-    texts = [p.read_text(encoding="utf-8") for p in sorted(base.glob("*.po.part"))]
-    if (base / "clinic_app.po").is_file():
-        texts.insert(0, (base / "clinic_app.po").read_text(encoding="utf-8"))
-    (folder / "clinic_app.po").write_text("\n\n".join(texts), encoding="utf-8")
-    monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path / "locale")
     monkeypatch.setattr(i18n, "_other_catalogs", {})
 
 

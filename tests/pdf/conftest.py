@@ -340,17 +340,8 @@ def build(tmp_path: Path) -> Callable[..., tuple[object, Readback]]:
 
 
 @pytest.fixture
-def french_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point translate_for at a catalog that includes this engine's French strings."""
+def french_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """translate_for("fr", ...) reads the shipped French catalog afresh."""
     from clinic_app import i18n
 
-    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    base = REPO / "resources/locale/fr/LC_MESSAGES"
-    text = (base / "pdf.po.part").read_text(encoding="utf-8")
-    main = base / "clinic_app.po"
-    if main.is_file():
-        text = main.read_text(encoding="utf-8") + "\n\n" + text
-    (folder / "clinic_app.po").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path / "locale")
     monkeypatch.setattr(i18n, "_other_catalogs", {})

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations.records import MatterView
@@ -39,8 +40,7 @@ def overview_html(view: MatterView, today: date) -> str:
         for d in sorted(view.deadlines, key=lambda d: d.due):
             days = (d.due - today).days
             colour = " style='color:#b00020'" if days < 0 and d.kind == "due" else ""
-            when = _("{count} days overdue").format(count=-days) if days < 0 else \
-                _("{count} days left").format(count=days)
+            when = describe_days(AgendaItem(d, days))
             lines.append(f"<li{colour}>{escape(d.due.isoformat())}: {escape(d.title.get(current_language()))} "
                          f"({escape(when)})</li>")
         parts.append("<ul>" + "".join(lines) + "</ul>")
