@@ -1,31 +1,28 @@
-"""The forum each matter type is heard by, as printed on covers (English and French)."""
+"""The forum each matter type is heard by, as printed on bundle covers.
+
+The names themselves live with the package definitions (FORUM_NAMES), translated
+through the catalog, so a cover and a package never name a forum differently.
+"""
 
 from __future__ import annotations
 
 from clinic_app.domain.matter import MatterType
+from clinic_app.domain.packages.model import FORUM_NAMES, Forum
+from clinic_app.i18n import translate_for
 
-_IRB_RPD = ("Immigration and Refugee Board of Canada, Refugee Protection Division",
-            "Commission de l'immigration et du statut de réfugié du Canada, Section de la protection des réfugiés")
-_IRB_RAD = ("Immigration and Refugee Board of Canada, Refugee Appeal Division",
-            "Commission de l'immigration et du statut de réfugié du Canada, Section d'appel des réfugiés")
-_FC = ("Federal Court", "Cour fédérale")
-_IRCC = ("Immigration, Refugees and Citizenship Canada", "Immigration, Réfugiés et Citoyenneté Canada")
-_CBSA = ("Canada Border Services Agency", "Agence des services frontaliers du Canada")
-
-FORUMS: dict[MatterType, tuple[str, str]] = {
-    MatterType.RPD_CLAIM: _IRB_RPD,
-    MatterType.RAD_APPEAL: _IRB_RAD,
-    MatterType.PRRA: _IRCC,
-    MatterType.HC: _IRCC,
-    MatterType.DEFERRAL: _CBSA,
-    MatterType.FC_JR: _FC,
-    MatterType.STAY_MOTION: _FC,
-    MatterType.SPONSORSHIP: _IRCC,
-    MatterType.MINISTERIAL_RELIEF: _CBSA,
-    MatterType.STCA: _CBSA,
+MATTER_FORUMS: dict[MatterType, Forum] = {
+    MatterType.RPD_CLAIM: Forum.RPD,
+    MatterType.RAD_APPEAL: Forum.RAD,
+    MatterType.PRRA: Forum.IRCC,
+    MatterType.HC: Forum.IRCC,
+    MatterType.DEFERRAL: Forum.CBSA,
+    MatterType.FC_JR: Forum.FC,
+    MatterType.STAY_MOTION: Forum.FC,
+    MatterType.SPONSORSHIP: Forum.IRCC,
+    MatterType.MINISTERIAL_RELIEF: Forum.CBSA,
+    MatterType.STCA: Forum.CBSA,
 }
 
 
 def forum_name(matter_type: MatterType, language: str) -> str:
-    en, fr = FORUMS[matter_type]
-    return fr if language == "fr" else en
+    return translate_for(language, FORUM_NAMES[MATTER_FORUMS[matter_type]])
