@@ -14,6 +14,7 @@ from clinic_app.cli import (
     cmd_import_files,
     cmd_packages,
     cmd_records,
+    cmd_serve,
     cmd_users,
     cmd_vault,
 )
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_case.register(sub, common)
     cmd_import_files.register(sub, common)
     cmd_packages.register(sub, common)
+    cmd_serve.register(sub, common)
     cmd_demo.register(sub, common)
     return parser
 

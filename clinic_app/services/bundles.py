@@ -186,6 +186,29 @@ def mark_served(session: Session, bundle_ref: str, *, served_to: str, method: st
     return bundle_service.entries(conn, bundle_id=bundle_id)[-1]
 
 
+def statement_of_service(session: Session, bundle_ref: str, out_path: Path) -> Path:
+    """A statement of service for the latest recorded service of a bundle, ready to sign."""
+    from clinic_app.pdf.service_statement import ServiceFacts, render
+
+    matter_ref, spec = load_project(session, bundle_ref)
+    conn = session.vault.conn
+    entries = bundle_service.entries(conn, bundle_id=records.bundle_id(conn, bundle_ref))
+    if not entries:
+        raise BadInput(_("Bundle {ref} has not been served yet.").format(ref=bundle_ref))
+    entry = entries[-1]
+    matter, client = _matter_and_client(session, matter_ref)
+    cover = fill_cover(spec, matter, client, date.fromisoformat(entry.served_on))
+    facts = ServiceFacts(forum=cover.forum, file_number=cover.file_number, parties=", ".join(cover.parties),
+                         bundle_title=cover.title, first_page=entry.first_page, last_page=entry.last_page,
+                         served_to=entry.served_to, method=entry.method,
+                         served_on=date.fromisoformat(entry.served_on), counsel=cover.counsel,
+                         language=cover.language)
+    path = render(facts, Path(out_path))
+    with session.transaction():
+        session.audit("statement_of_service", target=f"bundle:{records.bundle_id(conn, bundle_ref)}")
+    return path
+
+
 def _plain(row: dict[str, object]) -> dict[str, object]:
     return {k: str(v) if isinstance(v, Path) else v for k, v in row.items()}
 

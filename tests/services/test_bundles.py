@@ -146,3 +146,29 @@ def test_volunteers_cannot_build(role_sessions, tmp_path: Path) -> None:
     with role_sessions("volunteer") as vol:
         with pytest.raises(PermissionDenied):
             bundles.build(vol, "b1", tmp_path / "x.pdf")
+
+
+def test_serve_via_cli_freezes_and_writes_a_statement(tmp_path: Path) -> None:
+    import json
+
+    import pypdf
+
+    from support import run_cli
+
+    folder = tmp_path / "demo"
+    assert run_cli("demo", "--vault", str(folder), "--kdf-profile", "fast").returncode == 0
+    v = ("--vault", str(folder), "--user", "demo", "--passphrase-stdin")
+    pw = "fictional clinic demo passphrase\n"
+    done = run_cli(*v, "serve", "b-cruz-disclosure", "--out", str(tmp_path / "served.pdf"), "--to",
+                   "Minister's counsel", "--method", "My Case", "--date", "2026-11-20", "--statement",
+                   str(tmp_path / "statement.pdf"), "--json", stdin=pw)
+    assert done.returncode == 0, done.stderr
+    served = json.loads(done.stdout)
+    statement = pypdf.PdfReader(tmp_path / "statement.pdf").pages[0].extract_text()
+    assert "Minister's counsel" in statement and "My Case" in statement
+    assert f"pages {served['first_page']} to {served['last_page']}" in statement
+    supp = run_cli(*v, "supplement", "b-cruz-disclosure", "--new", "b-supp", "--title", "Supplementary", stdin=pw)
+    assert supp.returncode == 0 and f"start at {served['last_page'] + 1}" in supp.stdout
+    again = run_cli(*v, "serve", "b-cruz-disclosure", "--out", str(tmp_path / "again.pdf"), "--to", "x",
+                    "--method", "y", stdin=pw)
+    assert again.returncode == 0  # a served bundle can be served again; its pages stay frozen

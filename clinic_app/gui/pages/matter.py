@@ -1,4 +1,4 @@
-"""The matter workspace: overview, documents, support letters, translations, bundles."""
+"""The matter workspace: overview, documents, support letters, translations, bundles, packages."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from clinic_app.domain.changes import Changes
+from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import records as record_ops
 from clinic_app.gui.pages.bundles import BundlesTab
 from clinic_app.gui.pages.documents import DocumentsTab
 from clinic_app.gui.pages.letters import LettersTab
 from clinic_app.gui.pages.overview import OverviewTab
+from clinic_app.gui.pages.packages import PackagesTab
 from clinic_app.gui.pages.translations import TranslationsTab
 from clinic_app.i18n import _
 from clinic_app.gui.qtcompat import emit
@@ -34,12 +36,16 @@ class MatterWorkspace(QTabWidget):
         self.addTab(self.letters, _("Support &letters"))
         self.addTab(self.translations, _("&Translations"))
         self.addTab(self.bundles, _("&Bundles"))
+        self.packages = PackagesTab(ctx, ref) if ctx.can(Permission.BUILD) else None
+        if self.packages is not None:
+            self.addTab(self.packages, _("&Packages"))
         self.setDocumentMode(True)
         ctx.runner.changed.connect(self.on_changed)
         self.reload()
 
     def parts(self) -> list[QWidget]:
-        return [self.overview, self.documents, self.letters, self.translations, self.bundles]
+        extra = [self.packages] if self.packages is not None else []
+        return [self.overview, self.documents, self.letters, self.translations, self.bundles, *extra]
 
     def reload(self) -> None:
         record_ops.load_matter(self.ctx.runner, ref=self.ref).success(self._show).run()
@@ -50,6 +56,8 @@ class MatterWorkspace(QTabWidget):
         self.documents.set_documents(view.shown["documents"])
         self.translations.set_data(view.shown["documents"], view.shown["translations"])
         self.bundles.set_data(view.shown["bundles"], view.shown["documents"])
+        if self.packages is not None:
+            self.packages.refresh()
         emit(self.loaded, self.ref, self.title)
 
     def on_changed(self, changes: Changes, initiator: object) -> None:
