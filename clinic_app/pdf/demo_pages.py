@@ -29,7 +29,7 @@ def fictional_pdf(title: str, paragraphs: list[str], *, pages: int = 1, a4: bool
         pdf.setFont(font, 10)
         y -= 28
         for paragraph in paragraphs:
-            for line in _wrap(paragraph, 95):
+            for line in wrap_words(paragraph, 95):
                 pdf.drawString(72, y, line)
                 y -= 14
             y -= 6
@@ -39,7 +39,7 @@ def fictional_pdf(title: str, paragraphs: list[str], *, pages: int = 1, a4: bool
     return out.getvalue()
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int) -> list[str]:
     lines, current = [], ""
     for word in text.split():
         if current and len(current) + 1 + len(word) > width:

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from clinic_app.fsutil import atomic_write_bytes
 from clinic_app.i18n import translate_for
-from clinic_app.pdf.demo_pages import _wrap
+from clinic_app.pdf.demo_pages import wrap_words
 from clinic_app.pdf.fonts_basic import register_body_font
 
 
@@ -47,7 +47,7 @@ def render(facts: ServiceFacts, out_path: Path) -> Path:
     def line(text: str, size: int = 11, gap: float = 16) -> None:
         nonlocal y
         pdf.setFont(font, size)
-        for part in _wrap(text, 88 if size <= 11 else 60):
+        for part in wrap_words(text, 88 if size <= 11 else 60):
             pdf.drawString(72, y, part)
             y -= gap
 

@@ -29,7 +29,7 @@ def _client_row(c: Client) -> dict[str, Any]:
             "birth_date": c.birth_date.isoformat() if c.birth_date else None}
 
 
-def _matter_row(m: Matter, client_ref: str | None = None) -> dict[str, Any]:
+def _matter_row(m: Matter) -> dict[str, Any]:
     return {"id": m.id, "ref": m.ref, "client": m.client_ref, "type": m.type.value, "title": m.title,
             "language": m.language.value, "file_numbers": codec.to_plain(m.file_numbers),
             "status": m.status.value}

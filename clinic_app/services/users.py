@@ -69,7 +69,7 @@ def recover(folder: Path, *, recovery_key: str, admin: str, new_passphrase: str)
         if record is None or record.role is not Role.ADMIN:
             raise BadInput(_("{name} is not an admin of this vault.").format(name=admin))
         require_strong(new_passphrase, user_inputs=(admin,))
-        vault.reset_user_slot(admin, new_passphrase)
+        vault.add_user_slot(admin, new_passphrase)  # a brand-new slot: the old passphrase is unknown
         with vault.transaction():
             audit.append(vault.conn, vault.vault_id, actor="recovery-key", action="recovery_used",
                          target=admin)

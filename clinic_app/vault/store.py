@@ -209,10 +209,6 @@ class Vault:
         private = keyslots.open_private(self.vault_id, slot, old)
         self._save_slots(self.slots.with_slot(keyslots.rewrap_secret(self.vault_id, slot, private, new)))
 
-    def reset_user_slot(self, user: str, passphrase: str) -> None:
-        """Give `user` a brand-new slot (recovery path: the old passphrase is unknown)."""
-        self.add_user_slot(user, passphrase)
-
     def remove_user_slot_and_rekey(self, user: str) -> None:
         """Drop `user`'s slot and move the database to a fresh data key.
 
