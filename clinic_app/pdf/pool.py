@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import pikepdf
 
-from clinic_app.errors import HavenError
+from clinic_app.errors import HavenError, VaultDamaged
 from clinic_app.pdf import sources
 from clinic_app.pdf.errors import SourceEncrypted, SourceMissing, SourceUnreadable
 
@@ -48,6 +48,8 @@ def _fetch(fetch: SourceFn, doc_id: str, where: str) -> tuple[BinaryIO, int]:
     """The caller's bytes or stream as a seekable stream, and its size."""
     try:
         data = fetch(doc_id)
+    except VaultDamaged:
+        raise  # damage is not "missing": the user must restore, not re-import
     except (KeyError, LookupError, FileNotFoundError, HavenError) as exc:
         raise SourceMissing(where) from exc
     if data is None:

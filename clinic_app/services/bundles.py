@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -29,11 +30,12 @@ from clinic_app.i18n import _
 from clinic_app.pdf import engine
 from clinic_app.pdf.engine import BuildResult
 from clinic_app.pdf.preflight import DocumentFacts, Problem, preflight
-from clinic_app.services import evidence
 from clinic_app.services.bundle_specs import fill_cover
+from clinic_app.services.prefetch import Prefetcher
 from clinic_app.services.session import Session
 from clinic_app.vault import bundle_service, records
 from clinic_app.vault.bundle_service import ServiceEntry
+from clinic_app.vault.reader import ReaderSource
 
 # the disclosure-type deadline that a bundle for this kind of matter must meet
 DISCLOSURE_RULES = {"rpd_claim": "rpd.disclosure", "rad_appeal": "rad.record", "fc_jr": "fc.applicants_record",
@@ -110,6 +112,56 @@ def check(session: Session, bundle_ref: str, *, today: date | None = None) -> li
     return preflight(spec, document_facts(session, spec), deadline=disclosure_deadline(matter), today=today)
 
 
+@dataclass(frozen=True)
+class BuildOrder:
+    """All a build needs from the vault except the documents' bytes: plain data, so the
+    desktop app can hand it to a child process (see `services.build_process`)."""
+
+    bundle_ref: str
+    spec: BundleSpec  # cover filled from the matter, or the served snapshot
+    blob_ids: dict[str, int]  # document ref -> blob of its working copy (or original)
+    page_counts: dict[str, int]  # as recorded at import; checked again while copying
+    today: date
+
+
+def prepare_build(session: Session, bundle_ref: str, *, today: date | None = None) -> BuildOrder:
+    """Read the project, the matter and each document's blob, checking who may build."""
+    matter_ref, spec = load_project(session, bundle_ref)
+    session.require(Permission.READ_RECORDS)
+    matter, client = _matter_and_client(session, matter_ref)
+    today = today or date.today()
+    served = _served_snapshot(session, bundle_ref)
+    spec = fill_cover(served or spec, matter, client, today)
+    conn = session.vault.conn
+    blob_ids: dict[str, int] = {}
+    page_counts: dict[str, int] = {}
+    for ref in spec.document_ids():
+        doc_id = records.id_for(conn, "documents", ref)
+        if doc_id is None:
+            continue  # the engine reports it as missing, by tab
+        blob_id, working = records.document_blobs(conn, doc_id)
+        blob_ids[ref] = working if working is not None else blob_id
+        count = records.load(conn, DocumentMeta, doc_id).page_count
+        if count:
+            page_counts[ref] = count
+    return BuildOrder(bundle_ref, spec, blob_ids, page_counts, today)
+
+
+def run_build(order: BuildOrder, reader: ReaderSource, out_path: Path, *, progress: Progress = no_progress,
+              cancel: CancelToken | None = None) -> BuildResult:
+    """Build from a prepared order, reading working copies ahead on a second connection."""
+    with Prefetcher(reader.connect, order.blob_ids, order.spec.document_ids()) as ahead:
+        return engine.build_bundle(order.spec, ahead.get, Path(out_path), progress=progress, cancel=cancel,
+                                   today=order.today, page_counts=order.page_counts)
+
+
+def record_build(session: Session, bundle_ref: str, result: BuildResult) -> None:
+    conn = session.vault.conn
+    with session.transaction():
+        session.audit("bundle_built", target=f"bundle:{records.bundle_id(conn, bundle_ref)}",
+                      detail={"pages": result.total_pages, "volumes": len(result.volumes)})
+
+
 def build(
     session: Session,
     bundle_ref: str,
@@ -120,24 +172,9 @@ def build(
     today: date | None = None,
 ) -> BuildResult:
     """Build a saved project to `out_path` (volumes beside it when split)."""
-    matter_ref, spec = load_project(session, bundle_ref)
-    matter, client = _matter_and_client(session, matter_ref)
-    today = today or date.today()
-    served = _served_snapshot(session, bundle_ref)
-    spec = fill_cover(served or spec, matter, client, today)
-    conn = session.vault.conn
-    page_counts = {}
-    for ref in spec.document_ids():
-        doc_id = records.id_for(conn, "documents", ref)
-        if doc_id is not None:
-            count = records.load(conn, DocumentMeta, doc_id).page_count
-            if count:
-                page_counts[ref] = count
-    result = engine.build_bundle(spec, lambda ref: evidence.read_working(session, ref), Path(out_path),
-                                 progress=progress, cancel=cancel, today=today, page_counts=page_counts)
-    with session.transaction():
-        session.audit("bundle_built", target=f"bundle:{records.bundle_id(conn, bundle_ref)}",
-                      detail={"pages": result.total_pages, "volumes": len(result.volumes)})
+    order = prepare_build(session, bundle_ref, today=today)
+    result = run_build(order, session.vault.reader_source(), out_path, progress=progress, cancel=cancel)
+    record_build(session, bundle_ref, result)
     return result
 
 

@@ -25,6 +25,7 @@ from clinic_app.vault.connection import Connection, WrongKey
 from clinic_app.vault.kdf import KdfParams
 from clinic_app.vault.keyslots import RECOVERY, USER, SlotFile, key_id
 from clinic_app.vault.lockfile import LOCK_NAME, VaultLock
+from clinic_app.vault.reader import ReaderSource
 
 DB_NAME = "vault.db"
 SLOTS_NAME = "keyslots.json"
@@ -249,6 +250,10 @@ class Vault:
             self._rekey_to(candidates[pending])
         else:
             self._finalize_slots()
+
+    def reader_source(self) -> ReaderSource:
+        """What a helper thread or child process needs to read this vault (see `vault.reader`)."""
+        return ReaderSource(self.db_path, bytes(self._data_key))
 
     def data_key_matches(self, key: bytes) -> bool:
         return secrets.compare_digest(bytes(self._data_key), key)

@@ -113,10 +113,10 @@ def preflight(session: Any, bundle_ref: str) -> list[Any]:
 
 
 def build_bundle(session: Any, bundle_ref: str, out_path: Path, progress: Any, cancel: Any) -> Any:
-    """services.bundles.build(session, ref, out_path, progress=..., cancel=...) -> BuildResult."""
-    module = _module("bundles", _("Building bundles"))
-    fn = _function(module, ("build", "build_bundle"), _("Building bundles"))
-    return fn(session, bundle_ref, out_path, progress=progress, cancel=cancel)
+    """Build in a child process (services.build_process), so the window never stutters."""
+    from clinic_app.services.build_process import build_in_child
+
+    return build_in_child(session, bundle_ref, out_path, progress=progress, cancel=cancel)
 
 
 def packages_of_matter(session: Any, matter_ref: str) -> list[Any]:

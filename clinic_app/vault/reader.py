@@ -1,0 +1,29 @@
+"""A second, read-only way into an unlocked vault, for another thread or a child process.
+
+SQLCipher connections belong to the thread that opened them. The bundle build reads
+working copies ahead on a helper thread (and, from the desktop app, in a child
+process) so that decryption overlaps page assembly. `ReaderSource` carries what such
+a reader needs: the database path and the data key. It never prints the key, is
+only handed to code of this process or a child started by it (over a pipe, never
+a file), and its connections refuse writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clinic_app.vault import connection
+from clinic_app.vault.connection import Connection
+
+
+@dataclass(frozen=True)
+class ReaderSource:
+    db_path: Path
+    key: bytes = field(repr=False)
+
+    def connect(self) -> Connection:
+        """A keyed connection on the calling thread that can only read."""
+        conn = connection.connect(Path(self.db_path), self.key)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
