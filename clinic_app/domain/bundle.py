@@ -83,7 +83,7 @@ class BundleSettings:
     paper: str = "letter"
     front_matter_numbering: str = "none"  # none | roman
     separator_pages: bool = True
-    number_separator_pages: bool = False
+    number_separator_pages: bool = True  # "every page after the front matter, separator pages included"
     header: bool = True  # tab label + file number at the top of each document page
     section_prefixes: bool = False  # A-1, B-3 instead of 1, 2, 3
     max_pages: int | None = None  # per volume, front matter included

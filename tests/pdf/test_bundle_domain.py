@@ -192,9 +192,18 @@ def test_plan_numbers_every_page_once_and_in_order() -> None:
     (vol,) = plan.volumes
     kinds = [p.kind for p in vol.pages]
     assert kinds[:3] == [COVER, INDEX, INDEX]
+    # Pages each tab with documents brings, from the spec: p (all 3), b (all 2) + t "2-3",
+    # l "1,4-5"; the reference-only tab (position 2) brings none.
+    doc_pages = {0: COUNTS["p"], 1: COUNTS["b"] + 2, 3: 3}
+    # By default every page after the front matter is numbered, separators included.
+    numbered = [p for p in vol.pages if p.number is not None]
+    assert numbered == list(vol.pages[3:])
+    assert [p.kind for p in numbered].count(SEPARATOR) == len(doc_pages)
+    assert [p.number for p in numbered] == list(
+        range(1, sum(doc_pages.values()) + len(doc_pages) + 1)
+    )
+    assert all(p.stamp == p.label == str(p.number) for p in numbered)
     body = [p for p in vol.pages if p.kind == BODY]
-    assert [p.number for p in body] == list(range(1, 3 + 2 + 2 + 3 + 1))
-    assert all(p.stamp == p.label == str(p.number) for p in body)
     assert [(p.tab, p.part, p.source_page) for p in body] == [
         (0, 0, 1),
         (0, 0, 2),
@@ -208,16 +217,31 @@ def test_plan_numbers_every_page_once_and_in_order() -> None:
         (3, 0, 5),
     ]
     tabs = plan.tabs
-    assert (tabs[0].first_number, tabs[0].last_number) == (1, 3)
-    assert (tabs[1].first_number, tabs[1].last_number) == (4, 7)
-    assert tabs[1].parts[1].excerpt and not tabs[1].parts[0].excerpt
-    assert tabs[2].reference_only and tabs[2].volume is None and tabs[2].first_number is None
-    assert (tabs[3].first_number, tabs[3].last_number) == (8, 10)
-    for tab in (tabs[0], tabs[1], tabs[3]):
+    number = 1
+    for pos, count in doc_pages.items():  # separator first, then the tab's documents
+        tab = tabs[pos]
+        assert tab.separator_number == number
+        assert (tab.first_number, tab.last_number) == (number + 1, number + count)
         assert vol.pages[tab.separator_physical - 1].kind == SEPARATOR
+        assert vol.pages[tab.separator_physical - 1].number == tab.separator_number
         assert vol.pages[tab.first_physical - 1].number == tab.first_number
         assert vol.pages[tab.last_physical - 1].number == tab.last_number
-    assert plan.numbered_pages == 10
+        number += 1 + count
+    assert tabs[1].parts[1].excerpt and not tabs[1].parts[0].excerpt
+    assert tabs[2].reference_only and tabs[2].volume is None and tabs[2].first_number is None
+    assert tabs[2].separator_number is None
+    assert plan.numbered_pages == len(numbered) == number - 1
+
+
+def test_plan_with_unnumbered_separators() -> None:
+    plan = plan_bundle(spec(number_separator_pages=False), COUNTS, front_pages=3)
+    pages = plan.volumes[0].pages
+    separators = [p for p in pages if p.kind == SEPARATOR]
+    assert len(separators) == 3 and all(p.number is None and p.stamp == "" for p in separators)
+    body = [p for p in pages if p.kind == BODY]
+    assert [p.number for p in body] == list(range(1, len(body) + 1))
+    assert plan.tabs[0].first_number == 1 and plan.tabs[0].separator_number is None
+    assert plan.numbered_pages == len(body)
 
 
 def test_plan_front_matter_and_separator_numbering() -> None:
@@ -247,7 +271,10 @@ def test_volume_split_by_pages_never_splits_a_tab() -> None:
         assert len(vol.pages) <= 8
         assert [p.kind for p in vol.pages[:2]] == [COVER, INDEX]
     numbers = [p.number for v in plan.volumes for p in v.pages if p.number]
-    assert numbers == list(range(1, 11))
+    # 10 document pages and 3 separators, numbered straight through the volumes
+    assert numbers == list(range(1, 10 + 3 + 1)) and plan.numbered_pages == len(numbers)
+    for vol in plan.volumes:  # each volume's numbers open with its first tab's separator
+        assert vol.pages[2].kind == SEPARATOR and vol.pages[2].number == vol.first_number
     assert [t.volume for t in plan.tabs] == [1, 2, None, 3]
     assert plan.tabs[3].separator_physical == 3  # positions restart in each volume file
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,14 @@ def test_invariants_hold(bundle) -> None:  # type: ignore[no-untyped-def]
     assert len(rb) == result.total_pages
     tab_pages = check_bundle(rb)
     assert sorted(tab_pages) == ["1", "2", "3", "4", "5", "7", "8"]
-    assert result.numbered_pages == sum(len(v) for v in tab_pages.values())
+    # Every page after the front matter is numbered, separators included (check_bundle
+    # counts document pages by their header; separators carry no header).
+    pages = expected_pages(spec())
+    separators = [label for label, marker in pages if marker is None]
+    assert sorted(separators) == sorted(tab_pages)
+    assert sum(len(v) for v in tab_pages.values()) == len(pages) - len(separators)
+    assert result.numbered_pages == len(pages)
+    assert sum(rb.stamp(i).isdigit() for i in range(len(rb))) == result.numbered_pages
 
 
 def test_every_source_page_is_where_the_index_says(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -144,10 +152,11 @@ def test_every_source_page_is_where_the_index_says(bundle) -> None:  # type: ign
     number = 0
     for offset, (label, marker) in enumerate(pages):
         i = front + offset
+        number += 1  # separators are numbered too
         if marker is None:
-            assert f"Tab {label}" in rb.text(i) and rb.stamp(i) == ""
+            assert f"Tab {label}" in rb.text(i) and rb.header(i) == ""
+            assert rb.stamp(i) == str(number)
             continue
-        number += 1
         if marker == "IMAGE":  # a scan: no text, but its image is drawn on the page
             assert "MARK" not in rb.text(i) and rb.pike.pages[i].get_images()
         else:
@@ -160,6 +169,8 @@ def test_every_source_page_is_where_the_index_says(bundle) -> None:  # type: ign
             continue
         assert rb.stamp(tab.first_physical - 1) == str(tab.first_number)
         assert rb.stamp(tab.last_physical - 1) == str(tab.last_number)
+        assert tab.separator_physical == tab.first_physical - 1
+        assert rb.stamp(tab.separator_physical - 1) == str(tab.first_number - 1)
 
 
 def test_rotations_are_normalised_and_kept(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -264,12 +275,18 @@ def test_bookmarks_mirror_the_index(bundle) -> None:  # type: ignore[no-untyped-
     assert sections["Evidence"] == result.tabs[3].separator_physical - 1
 
 
-def test_page_labels_name_unnumbered_pages(bundle) -> None:  # type: ignore[no-untyped-def]
-    result, rb = bundle
+def test_page_labels_name_unnumbered_pages(docs: dict[str, bytes], build) -> None:  # type: ignore[no-untyped-def]
+    result, rb = build(spec(number_separator_pages=False), docs)
     labels = rb.labels()
     assert labels[0] == "Cover" and labels[1] == "Index 1"
-    assert labels[result.tabs[0].separator_physical - 1] == "Tab 1"
+    for tab in result.tabs:
+        if tab.reference_only:
+            continue
+        assert rb.stamp(tab.separator_physical - 1) == ""
+        assert labels[tab.separator_physical - 1] == f"Tab {tab.label}"
+        assert labels[tab.first_physical - 1] == rb.stamp(tab.first_physical - 1)
     assert labels[result.tabs[0].first_physical - 1] == "1"
+    check_bundle(rb)
 
 
 def test_metadata_comes_from_the_spec(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -316,3 +333,71 @@ def test_qpdf_finds_no_structural_problem(bundle) -> None:  # type: ignore[no-un
     assert rb.pike.check_pdf_syntax() == []
     assert rb.pike.trailer.ID[0] == rb.pike.trailer.ID[1]
     assert not rb.pike.is_encrypted
+
+
+def _pypdf_stamp(rb: Readback, i: int) -> str:
+    """The page-number stamp as pypdf reads it: 10 pt text in the bottom band, right half.
+
+    User-space coordinates: only for unrotated pages, such as separator pages."""
+    page = rb.pypdf.pages[i]
+    assert page.rotation == 0
+    width = float(page.mediabox.width)
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and abs(size * tm[3] * cm[3] - 10) < 0.3 and 15 < y < 32 and x > width / 2:
+            found.append((x, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return "".join(text for _x, text in sorted(found))
+
+
+def test_separator_pages_are_numbered_by_default(bundle) -> None:  # type: ignore[no-untyped-def]
+    """Every page after the front matter, separators included, carries its consecutive number;
+    read back with pdfium (stamps, index text) and pypdf (stamps, labels, index links)."""
+    result, rb = bundle
+    first_page_number = spec().settings.first_page_number
+    labels = rb.labels()  # pypdf and pdfium agree, or this fails
+    front = sum(not label.isdigit() for label in labels)
+    assert labels[:front] == ["Cover"] + [f"Index {n}" for n in range(1, front)]
+    assert len(rb) == front + len(expected_pages(spec()))
+    for i in range(front, len(rb)):  # number = physical position - front pages + first number
+        number = str(i - front + first_page_number)
+        assert rb.stamp(i) == labels[i] == number, i
+
+    # Separator pages: found from the file (the tab page, no header), not from the result.
+    separators: dict[int, str] = {}
+    for i in range(front, len(rb)):
+        if rb.header(i) == "":
+            tab_lines = [line for line in rb.text(i).splitlines() if line.startswith("Tab ")]
+            assert len(tab_lines) == 1, (i, tab_lines)
+            separators[i] = tab_lines[0].removeprefix("Tab ")
+    with_documents = [t for t in result.tabs if not t.reference_only]
+    assert sorted(separators) == [t.separator_physical - 1 for t in with_documents]
+    assert sorted(separators.values()) == sorted(t.label for t in with_documents)
+    for i, label in separators.items():
+        assert rb.stamp(i).isdigit() and rb.stamp(i) == _pypdf_stamp(rb, i) == labels[i]
+        assert rb.header(i + 1).endswith(f"Tab{label}")  # its first document page follows
+
+    # Index rows (links read by pypdf, row text by pdfium): each tab's range starts at its
+    # first document page, the page after its numbered separator.
+    objects = {page.indirect_reference.idnum: n for n, page in enumerate(rb.pypdf.pages)}
+    rows: dict[str, tuple[int, int]] = {}
+    for i in range(1, front):
+        for annot in rb.pypdf.pages[i].get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            target = objects[annot["/Dest"][0].idnum]
+            row = rb.text_in(i, tuple(float(v) for v in annot["/Rect"])).split()
+            if target in separators and row[0] == separators[target]:
+                page_range = re.fullmatch(r"(\d+)(?:\u2013\d+)?", row[-1])
+                assert page_range, row
+                rows[row[0]] = (target, int(page_range.group(1)))
+    assert sorted(rows) == sorted(separators.values())
+    for label, (target, first) in rows.items():
+        assert first == int(rb.stamp(target)) + 1 == int(rb.stamp(target + 1))
+        tab = next(t for t in result.tabs if t.label == label)
+        assert (tab.separator_physical - 1, tab.first_number) == (target, first)

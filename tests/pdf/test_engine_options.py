@@ -77,11 +77,18 @@ def test_volumes_split_with_continuous_numbering(docs: dict[str, bytes], tmp_pat
         try:
             assert len(rb) == vol.pages <= 10
             tab_pages = check_bundle(rb, first_number=next_number, volume_column=True)
-            next_number += sum(len(v) for v in tab_pages.values())
-            front = next(i for i in range(len(rb)) if rb.labels()[i].startswith("Tab "))
+            # numbered: every page after the front matter, its first tab's separator first
+            front = next(i for i, label in enumerate(rb.labels()) if label.isdigit())
+            assert rb.stamp(front) == str(next_number) and rb.header(front) == ""
+            own_tabs = [t for t in result.tabs if t.volume == vol.number]
+            assert front == own_tabs[0].separator_physical - 1
+            stamped = sum(rb.stamp(i).isdigit() for i in range(len(rb)))
+            assert stamped == len(rb) - front
+            assert stamped == sum(len(v) for v in tab_pages.values()) + len(own_tabs)
+            next_number += stamped
             indexes.append(" ".join("".join(rb.text(i) for i in range(1, front)).split()))
             assert f"Volume {vol.number} of {len(result.volumes)}" in " ".join(rb.text(0).split())
-            own = {t.label for t in result.tabs if t.volume == vol.number}
+            own = {t.label for t in own_tabs}
             titles = [title for _d, title, _p in rb.outline() if title.startswith("Tab ")]
             assert {t.split()[1] for t in titles if "Reference" not in t} == own
             linked = {
@@ -90,7 +97,8 @@ def test_volumes_split_with_continuous_numbering(docs: dict[str, bytes], tmp_pat
             assert linked == own  # rows of tabs in other volumes carry no link
         finally:
             rb.close()
-    assert next_number - 1 == sum(SIZES.values()) == result.numbered_pages
+    with_documents = [t for _s, t in simple().iter_tabs() if t.parts]  # one separator each
+    assert next_number - 1 == sum(SIZES.values()) + len(with_documents) == result.numbered_pages
     assert len(set(i.split("Index", 1)[1] for i in indexes)) == 1  # one master index
     vol_column = re.findall(r"\u2013\d+ (\d)", indexes[0])
     assert vol_column and set(vol_column) == {str(v.number) for v in result.volumes}
@@ -115,11 +123,17 @@ def test_size_limit_splits_volumes(tmp_path: Path) -> None:
 
 
 def test_frozen_numbering_continues_a_served_bundle(docs: dict[str, bytes], build) -> None:  # type: ignore[no-untyped-def]
-    result, rb = build(simple(first_page_number=241, first_tab_number=12), docs)
-    tab_pages = check_bundle(rb, first_number=241)
-    assert min(tab_pages["12"]) == 241
-    assert result.tabs[0].label == "12" and result.tabs[-1].last_number == 240 + sum(SIZES.values())
-    assert rb.labels()[result.tabs[0].first_physical - 1] == "241"
+    first = 241
+    result, rb = build(simple(first_page_number=first, first_tab_number=12), docs)
+    tab_pages = check_bundle(rb, first_number=first)
+    separator = result.tabs[0].separator_physical - 1  # the first numbered page
+    assert rb.stamp(separator) == rb.labels()[separator] == str(first)
+    assert "Tab 12" in rb.text(separator)
+    assert min(tab_pages["12"]) == first + 1
+    separators = sum(1 for _s, t in simple().iter_tabs() if t.parts)
+    assert result.tabs[0].label == "12"
+    assert result.tabs[-1].last_number == first - 1 + sum(SIZES.values()) + separators
+    assert rb.labels()[result.tabs[0].first_physical - 1] == str(first + 1)
 
 
 def test_roman_front_matter_and_numbered_separators(docs: dict[str, bytes], build) -> None:  # type: ignore[no-untyped-def]
@@ -295,7 +309,8 @@ def test_sources_may_be_streams(docs: dict[str, bytes], tmp_path: Path) -> None:
         return stream
 
     result = build_bundle(simple(), sources, tmp_path / "s.pdf")
-    assert result.numbered_pages == sum(SIZES.values())
+    separators = sum(1 for _s, t in simple().iter_tabs() if t.parts)
+    assert result.numbered_pages == sum(SIZES.values()) + separators
     assert all(s.closed for s in opened)
 
 

@@ -152,7 +152,11 @@ def test_filled_form_values_stay_visible(build, corpus_dir: Path) -> None:  # ty
     import pypdfium2 as pdfium
 
     original = pdfium.PdfDocument(src)
-    assert len(original) == result.numbered_pages
+    tab = result.tabs[0]
+    assert len(original) == tab.last_number - tab.first_number + 1
+    assert len(original) == len(rb) - tab.first_physical + 1
+    assert result.numbered_pages == len(original) + 1  # the tab's separator is numbered too
+    assert rb.stamp(tab.separator_physical - 1) == str(tab.first_number - 1)
     for n in range(len(original)):
         words = original[n].get_textpage().get_text_range()
         if words.strip():
@@ -188,7 +192,7 @@ def test_corpus_bundle(build, corpus_dir: Path) -> None:  # type: ignore[no-unty
     data = {name: (corpus_dir / name).read_bytes() for name in present}
     counts = {name: len(pikepdf.open(io.BytesIO(b)).pages) for name, b in data.items()}
     result, rb = build(spec, data)
-    assert result.numbered_pages == sum(counts.values())
+    assert result.numbered_pages == sum(counts.values()) + len(present)  # one separator per tab
     assert rb.forbidden() == set()
     assert rb.pike.check_pdf_syntax() == []
     check_bundle(rb)

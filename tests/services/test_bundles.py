@@ -126,9 +126,15 @@ def test_served_bundle_is_frozen_and_supplementary_continues(seeded, tmp_path: P
     assert supp.settings.first_page_number == entry.last_page + 1
     supp.sections[0].tabs.append(tab_for_document(s.vault.conn, refs["legal.pdf"]))
     bundles.save_project(s, "b2", "m1", supp)
+    assert entry.last_page == int(_stamps(tmp_path / "b1.pdf")[-1])  # the last page served
     second = bundles.build(s, "b2", tmp_path / "b2.pdf", today=date(2030, 2, 1))
-    assert second.tabs[0].first_number == entry.last_page + 1
-    assert _stamps(tmp_path / "b2.pdf")[second.tabs[0].first_physical - 1] == str(entry.last_page + 1)
+    stamps = _stamps(tmp_path / "b2.pdf")
+    separator = second.tabs[0].separator_physical - 1
+    # the first stamped page of the supplement is its first separator: last served page + 1
+    assert next(i for i, stamp in enumerate(stamps) if stamp.isdigit()) == separator
+    assert stamps[separator] == str(entry.last_page + 1)
+    assert second.tabs[0].first_number == entry.last_page + 1 + 1  # the page after the separator
+    assert stamps[second.tabs[0].first_physical - 1] == str(second.tabs[0].first_number)
     rebuilt = bundles.build(s, "b1", tmp_path / "again.pdf", today=date(2030, 1, 1))
     assert [(t.first_number, t.last_number) for t in rebuilt.tabs] == [(t.first_number, t.last_number)
                                                                       for t in result.tabs]
