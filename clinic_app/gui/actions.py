@@ -53,13 +53,17 @@ def build(window: QMainWindow, specs: list[Spec], extra: dict[str, list[QAction]
 
 
 def refresh(actions: dict[str, QAction], specs: list[Spec], can: Callable[[Permission], bool] | None) -> None:
-    """Hide what the user may not do; disable what needs an unlocked vault while locked."""
+    """Hide what the user may not do; disable what needs an unlocked vault while locked.
+
+    While locked nobody is signed in: an action that works locked (restore) stays
+    available and its service checks the permission of whoever it authenticates.
+    """
     for spec in specs:
         action = actions[spec.key]
-        allowed = spec.permission is None or (can is not None and can(spec.permission))
-        action.setVisible(allowed or can is None)
+        allowed = spec.permission is None or can is None or can(spec.permission)
+        action.setVisible(allowed)
         action.setEnabled((can is not None or not spec.needs_unlock) and allowed)
 
 
 def menu_names() -> dict[str, str]:
-    return {"file": _("&File"), "edit": _("&Edit"), "matter": _("&Matter")}
+    return {"file": _("&File"), "edit": _("&Edit"), "matter": _("&Matter"), "vault": _("&Vault")}

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QStackedWidget
 
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import actions as action_table
@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
               permission=Permission.EDIT_RECORDS),
             S("new_matter", m["file"], _("New &matter…"), QKeySequence.StandardKey.New, self.new_matter,
               permission=Permission.EDIT_RECORDS),
+            S("backup", m["file"], _("&Back up now…"), "", self.backup_now, permission=Permission.BACKUP),
+            S("restore", m["file"], _("&Restore from backup…"), "", self.restore_backup, needs_unlock=False,
+              permission=Permission.BACKUP),
             S("lock", m["file"], _("&Lock"), "Ctrl+L", self.lock_now),
             S("settings", m["file"], _("&Settings…"), "Ctrl+,", self.open_settings, needs_unlock=False),
             S("quit", m["file"], _("&Quit"), QKeySequence.StandardKey.Quit, self.close, needs_unlock=False),
@@ -164,6 +167,8 @@ class MainWindow(QMainWindow):
             S("import", m["matter"], _("&Import files…"), "Ctrl+I", self._import, permission=Permission.IMPORT_DOCUMENTS),
             S("letters", m["matter"], _("Support &letters"), "Ctrl+Shift+L", self._letters),
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
+            S("users", m["vault"], _("&Users…"), "", self.manage_users, permission=Permission.MANAGE_USERS),
+            S("passphrase", m["vault"], _("Change my &passphrase…"), "", self.change_passphrase),
         ]
         undo = self.undo.createUndoAction(self, _("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -210,7 +215,7 @@ class MainWindow(QMainWindow):
         from clinic_app.gui.application import apply_language
         from clinic_app.gui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, runner=self.runner)
 
         def accepted() -> None:
             if dialog.apply():
@@ -220,6 +225,41 @@ class MainWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         dialog.open()
+
+    # --- users and backups (gui/dialogs/users_dialog.py, backup_dialog.py) -----------
+    def _show_admin_dialog(self, dialog: QDialog) -> None:
+        self.admin_dialog = dialog  # one at a time; the lock sequence closes it
+        dialog.open()
+
+    def manage_users(self) -> None:
+        from clinic_app.gui.dialogs.users_dialog import UsersDialog
+
+        if self.opened is not None:
+            self._show_admin_dialog(UsersDialog(self.runner, self.opened.user, self))
+
+    def change_passphrase(self) -> None:
+        from clinic_app.gui.dialogs.users_dialog import ChangePassphraseDialog
+
+        if self.opened is not None:
+            dialog = ChangePassphraseDialog(self.runner, self.opened.user, self)
+            dialog.accepted.connect(lambda: self.statusBar().showMessage(_("Passphrase changed."), 8000))
+            self._show_admin_dialog(dialog)
+
+    def backup_now(self) -> None:
+        from clinic_app.gui.dialogs.backup_dialog import BackupDialog
+
+        if self.opened is not None:
+            self._show_admin_dialog(BackupDialog(self.runner, self.backup_folder(), self))
+
+    def restore_backup(self) -> None:
+        """Restoring replaces the vault in this window's folder: lock first, then ask."""
+        from clinic_app.gui.dialogs.backup_dialog import RestoreDialog, restored_notice
+
+        if self.desk is not None and not self.locker.lock("manual"):
+            return
+        dialog = RestoreDialog(self.runner, self.folder, self.backup_folder(), self)
+        dialog.restored.connect(lambda done: self.show_unlock(restored_notice(done)))
+        self._show_admin_dialog(dialog)
 
     def retranslate(self) -> None:
         """Rebuild menus and pages in the new language (an open desk is rebuilt from the vault)."""

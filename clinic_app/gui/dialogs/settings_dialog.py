@@ -1,6 +1,12 @@
-"""Preferences: language, auto-lock delay, backup folder. Nothing about clients."""
+"""Preferences: language, auto-lock delay, backup folder. Nothing about clients.
+
+A backup folder that is cloud-synced or on a network share earns the location
+guard's warning as soon as it is chosen (checked off the GUI thread).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -8,14 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.gui import messages
+from clinic_app.gui.dialogs.backup_dialog import warning_lines
+from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.settings import Settings
+from clinic_app.gui.tasks import TaskRunner
 from clinic_app.i18n import _
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
+        self.settings, self.runner = settings, runner
         self.setWindowTitle(_("Haven settings"))
         self.language = QComboBox()
         self.language.setAccessibleName(_("Language"))
@@ -31,6 +40,11 @@ class SettingsDialog(QDialog):
         self.backup.setAccessibleName(_("Backup folder"))
         browse = QPushButton(_("Choose…"))
         browse.clicked.connect(self._browse)
+        self.backup_warnings = QLabel()
+        self.backup_warnings.setWordWrap(True)
+        self.backup_warnings.setStyleSheet("color: #8a4b00;")
+        self.backup_warnings.setAccessibleName(_("Backup folder warnings"))
+        self.backup.editingFinished.connect(self.check_backup_folder)
         row = QHBoxLayout()
         row.addWidget(self.backup, 1)
         row.addWidget(browse)
@@ -40,6 +54,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Language:"), self.language)
         form.addRow(_("Lock after inactivity:"), self.minutes)
         form.addRow(_("Backup folder:"), row)
+        form.addRow("", self.backup_warnings)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -47,11 +62,21 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(limits)
         layout.addWidget(buttons)
+        self.check_backup_folder()
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Backup folder"), self.backup.text())
         if folder:
             self.backup.setText(folder)
+            self.check_backup_folder()
+
+    def check_backup_folder(self) -> None:
+        self.backup_warnings.clear()
+        folder = self.backup.text().strip()
+        if folder and self.runner is not None:
+            admin_ops.folder_warnings(self.runner, folder=Path(folder)) \
+                .success(lambda found: self.backup_warnings.setText(warning_lines(found))) \
+                .failure(lambda _exc: None).run()
 
     def apply(self) -> bool:
         """Store the choices; True when the language changed."""
