@@ -7,6 +7,9 @@ lock, so no widget that ever held client text outlives the session.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from clinic_app.domain.roles import Permission
@@ -69,9 +72,22 @@ class Desk(QTabWidget):
     def close_tab(self, index: int) -> None:
         w = self.widget(index)
         if isinstance(w, MatterWorkspace):
+            self.ctx.runner.changed.disconnect(w.on_changed)  # a closed tab never reloads
             self.removeTab(index)
             w.clear()
             w.deleteLater()
+
+    def close_matters(self, refs: Iterable[str]) -> None:
+        """Close the tabs of matters about to be deleted and drop them from the
+        recent list, so no widget keeps their text or tries to reload them."""
+        gone = set(refs)
+        for ws in self.workspaces():
+            if ws.ref in gone:
+                self.close_tab(self.indexOf(ws))
+        if self.home is not None:
+            for i in reversed(range(self.home.recent.count())):
+                if self.home.recent.item(i).data(Qt.ItemDataRole.UserRole) in gone:
+                    self.home.recent.takeItem(i)
 
     def focus_search(self) -> None:
         if self.home is not None:
