@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
+import threading
 from typing import BinaryIO
 
 import pikepdf
@@ -21,11 +23,38 @@ _PLACEHOLDER = b"/ID [<" + _STATIC_ID + b"><" + _STATIC_ID + b">]"
 _TAIL = 8 << 20  # the trailer follows the xref stream, ~6 bytes per object before compression
 
 
+class _Hasher:
+    """SHA-256 on a helper thread, in write order: hashlib releases the GIL, so a 40 MB
+    bundle's digest is computed while qpdf serialises the rest of the file."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="haven-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            self._hash.update(data)
+
+    def update(self, data: bytes) -> None:
+        self._queue.put(data)
+
+    def hexdigest(self) -> str:
+        self.close()
+        return self._hash.hexdigest()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
 class _HashingWriter(io.RawIOBase):
     """Passes large writes through to `out`, hashing them and keeping the file's tail."""
 
     def __init__(self, out: BinaryIO) -> None:
-        self.out, self.hash, self.written = out, hashlib.sha256(), 0
+        self.out, self.hash, self.written = out, _Hasher(), 0
         self.chunks: list[bytes] = []
         self.kept = 0
 
@@ -33,9 +62,10 @@ class _HashingWriter(io.RawIOBase):
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
+        data = bytes(data)  # the caller reuses its buffer; the hasher reads this later
         self.out.write(data)
         self.hash.update(data)
-        self.chunks.append(bytes(data))
+        self.chunks.append(data)
         self.kept += len(data)
         while len(self.chunks) > 1 and self.kept - len(self.chunks[0]) >= _TAIL:
             self.kept -= len(self.chunks.pop(0))
@@ -58,9 +88,12 @@ def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO) -> None:
     """
     start = out.tell()
     sink = _HashingWriter(out)
-    buffered = io.BufferedWriter(sink, buffer_size=1 << 20)  # qpdf writes in tiny pieces
-    pdf.save(buffered, static_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]
-    buffered.flush()
+    try:
+        buffered = io.BufferedWriter(sink, buffer_size=1 << 20)  # qpdf writes in tiny pieces
+        pdf.save(buffered, static_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]
+        buffered.flush()
+    finally:
+        sink.hash.close()  # never leave the thread behind, even when the save fails
     tail = sink.tail
     where = tail.rfind(_PLACEHOLDER)
     if where < 0 or tail.count(_PLACEHOLDER) != 1:  # not where qpdf puts it: play safe

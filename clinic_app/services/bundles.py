@@ -132,16 +132,10 @@ def prepare_build(session: Session, bundle_ref: str, *, today: date | None = Non
     today = today or date.today()
     served = _served_snapshot(session, bundle_ref)
     spec = fill_cover(served or spec, matter, client, today)
-    conn = session.vault.conn
     blob_ids: dict[str, int] = {}
     page_counts: dict[str, int] = {}
-    for ref in spec.document_ids():
-        doc_id = records.id_for(conn, "documents", ref)
-        if doc_id is None:
-            continue  # the engine reports it as missing, by tab
-        blob_id, working = records.document_blobs(conn, doc_id)
-        blob_ids[ref] = working if working is not None else blob_id
-        count = records.load(conn, DocumentMeta, doc_id).page_count
+    for ref, (blob_id, working, count) in records.document_sources(session.vault.conn, spec.document_ids()).items():
+        blob_ids[ref] = working if working is not None else blob_id  # missing refs: the engine says which tab
         if count:
             page_counts[ref] = count
     return BuildOrder(bundle_ref, spec, blob_ids, page_counts, today)
@@ -259,6 +253,9 @@ def service_log(session: Session, matter_ref: str) -> list[ServiceEntry]:
 def create_supplementary(session: Session, served_ref: str, new_ref: str, title: str) -> BundleSpec:
     """A new, empty project whose numbering continues after everything served for the matter."""
     matter_ref, spec = load_project(session, served_ref)
+    if records.bundle_id(session.vault.conn, new_ref) is not None:
+        raise BadInput(_("There is already a bundle {ref}. Choose another ref for the supplementary "
+                         "bundle.").format(ref=new_ref))
     entries = service_log(session, matter_ref)
     if not entries:
         raise BadInput(_("Bundle {ref} has not been served yet; edit it instead.").format(ref=served_ref))

@@ -122,6 +122,8 @@ def test_served_bundle_is_frozen_and_supplementary_continues(seeded, tmp_path: P
     _m, spec = bundles.load_project(s, "b1")
     with pytest.raises(BadInput, match="served"):
         bundles.save_project(s, "b1", "m1", spec)
+    with pytest.raises(BadInput, match="already a bundle b1"):  # never saves over an existing project
+        bundles.create_supplementary(s, "b1", "b1", "Supplementary Disclosure")
     supp = bundles.create_supplementary(s, "b1", "b2", "Supplementary Disclosure")
     assert supp.settings.first_page_number == entry.last_page + 1
     supp.sections[0].tabs.append(tab_for_document(s.vault.conn, refs["legal.pdf"]))
