@@ -1,8 +1,9 @@
-"""Support letters: the volunteers' fast form and the lists it feeds."""
+"""Support letters: the volunteers' fast form, the lists it feeds, and the guidance sheet for writers."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.gui.operations.records import Saved, next_ref
@@ -42,3 +43,17 @@ def letter_by_ref(runner: TaskRunner, *, ref: str) -> Op:
         return next((x for x in load(job.session, None) if x.ref == ref), None)
 
     return Op(runner, work)
+
+
+GUIDANCE_LANGUAGES = ("en", "fr", "es")
+
+
+def guidance_sheet(runner: TaskRunner, *, lang: str, out_path: Path) -> Op:
+    """Write the printable guide for letter writers (it names no client) to `out_path`."""
+
+    def work(job: Job) -> Path:
+        from clinic_app.services.letters_workflow import write_guidance_sheet
+
+        return write_guidance_sheet(job.session, lang, out_path)
+
+    return Op(runner, work, writes=True)

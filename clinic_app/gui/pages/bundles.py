@@ -1,4 +1,7 @@
-"""Bundles of a matter: tab order by drag, page ranges, live page count, pre-flight, build."""
+"""Bundles of a matter: tab order by drag, moving tabs between sections, page ranges, live
+page count, pre-flight, build, service (after which the tab list is frozen), the service
+log and supplementary bundles. Creating and editing projects (documents, reference-only
+entries, sections, tab details, settings) is in `bundle_editing`."""
 
 from __future__ import annotations
 
@@ -7,18 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
 from clinic_app.domain.bundle import BundleSpec, Tab, parse_page_ranges, resolve_pages
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import HavenError
 from clinic_app.gui.context import Context
+from clinic_app.gui.dialogs.serve_bundle import ServeBundleDialog, frozen_note, service_log_view
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import bundles as bundle_ops
+from clinic_app.gui.pages.bundle_editing import BundleEditor
 from clinic_app.gui.presenter import describe
 from clinic_app.i18n import _
 
@@ -28,17 +33,36 @@ class BundlesTab(QWidget):
         super().__init__(parent)
         self.ctx, self.matter_ref = ctx, matter_ref
         self.specs: dict[str, BundleSpec] = {}
+        self.log: list[Any] = []  # the matter's service entries, oldest first
+        self.built: dict[str, Any] = {}  # bundle ref -> its last build in this session, for serving
+        self.dirty: set[str] = set()  # bundles with edits not saved yet
+        self._wanted = ""  # a bundle to select once the projects are reloaded
         self._titles: dict[str, str] = {}
+        self.documents: list[dict[str, Any]] = []  # the matter's documents, for "Add documents"
         self.pages_of: dict[str, int | None] = {}
         self.result_path: Path | None = None
         self.choice = QComboBox()
         self.choice.setAccessibleName(_("Bundle"))
         self.choice.currentIndexChanged.connect(self._show_spec)
+        self.frozen = QLabel()
+        self.frozen.setWordWrap(True)
+        self.frozen.setAccessibleName(_("Service status of the bundle"))
+        self.frozen.setStyleSheet("font-weight: bold;")
+        self.frozen.hide()
         self.tabs = QListWidget()
-        self.tabs.setAccessibleName(_("Tabs of the bundle; drag to reorder"))
         self.tabs.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.tabs.model().rowsMoved.connect(lambda *_a: self._update_count())
+        self.tabs.model().rowsMoved.connect(self._dragged)
         self.tabs.currentRowChanged.connect(self._tab_chosen)
+        self.move_target = QComboBox()
+        self.move_target.setAccessibleName(_("Section to move the selected tab to"))
+        self.move_button = QPushButton(_("Move to &section"))
+        self.move_button.setToolTip(_("Move the selected tab to the chosen section (Alt+Shift+Down or Alt+Shift+Up "
+                                      "moves it to the next or previous section)"))
+        self.move_button.clicked.connect(lambda: self.move_to(self.move_target.currentIndex()))
+        for keys, step in (("Alt+Shift+Down", 1), ("Alt+Shift+Up", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self.tabs)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda s=step: self.move_by(s))
         self.ranges = QLineEdit()
         self.ranges.setAccessibleName(_("Page ranges of the selected tab"))
         self.ranges.setPlaceholderText(_("all pages, or e.g. 12-18 or 1-3, 7"))
@@ -49,49 +73,107 @@ class BundlesTab(QWidget):
         self.problems = QListWidget()
         self.problems.setAccessibleName(_("Pre-flight problems"))
         self.problems.itemActivated.connect(self._jump)
-        self.save_button = QPushButton(_("Save order"))
+        self.save_button = QPushButton(_("S&ave"))
+        self.save_button.setToolTip(_("Save the bundle: its tabs, their order, sections and settings"))
         self.check_button = QPushButton(_("Pre-flight check"))
         self.build_button = QPushButton(_("Build…"))
         self.open_button = QPushButton(_("Open the result"))
         self.open_button.setEnabled(False)
+        self.serve_button = QPushButton(_("Mark as served…"))
+        self.serve_button.setToolTip(_("Record on whom, how and when the last build was served; its page numbers "
+                                       "are then frozen"))
+        self.statement_button = QPushButton(_("Statement of service…"))
+        self.supplement_button = QPushButton(_("Supplementary bundle…"))
+        self.supplement_button.setToolTip(_("Start a new bundle whose tabs and pages continue after the served ones"))
         self.save_button.clicked.connect(self.save)
         self.check_button.clicked.connect(self.check)
         self.build_button.clicked.connect(self.choose_and_build)
         self.open_button.clicked.connect(self.open_result)
-        buttons = QHBoxLayout()
-        for b in (self.save_button, self.check_button, self.build_button, self.open_button):
-            b.setVisible(ctx.can(Permission.BUILD))
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        for w in (self.note, self.choice, self.tabs, self.ranges, self.count):
-            layout.addWidget(w)
-        layout.addLayout(buttons)
-        layout.addWidget(self.problems)
+        self.serve_button.clicked.connect(self.mark_served)
+        self.statement_button.clicked.connect(self.choose_statement)
+        self.supplement_button.clicked.connect(self.ask_supplementary)
+        self.log_view, self.log_model = service_log_view(self)
+        self.editor = BundleEditor(self)
+        self._layout(ctx)
+        self._set_frozen(None)
         if not adapters.available("bundles"):
             self.note.setText(_("Building bundles is not available in this version of Haven yet."))
-            for w in (self.save_button, self.check_button, self.build_button, self.tabs, self.ranges):
+            for w in (self.save_button, self.check_button, self.build_button, self.tabs, self.ranges,
+                      self.serve_button, self.statement_button, self.supplement_button, self.move_button,
+                      *self.editor.buttons()):
                 w.setEnabled(False)
+
+    def _layout(self, ctx: Context) -> None:
+        move = QHBoxLayout()
+        where = QLabel(_("Section of the selected tab:"))
+        where.setBuddy(self.move_target)
+        move.addWidget(where)
+        move.addWidget(self.move_target, 1)
+        move.addWidget(self.move_button)
+        rows = self.editor.rows()
+        for group in ((self.save_button, self.check_button, self.build_button, self.open_button),
+                      (self.serve_button, self.statement_button, self.supplement_button)):
+            row = QHBoxLayout()
+            for b in group:
+                row.addWidget(b)
+            row.addStretch(1)
+            rows.append(row)
+        for b in (self.save_button, self.check_button, self.build_button, self.open_button, self.serve_button,
+                  self.statement_button, self.supplement_button, *self.editor.buttons()):
+            b.setVisible(ctx.can(Permission.BUILD))
+        layout = QVBoxLayout(self)
+        for w in (self.note, self.choice, self.frozen, self.tabs):
+            layout.addWidget(w)
+        layout.addLayout(move)
+        layout.addWidget(self.ranges)
+        layout.addWidget(self.count)
+        for row in rows:
+            layout.addLayout(row)
+        layout.addWidget(self.problems)
+        log_title = QLabel(_("Service log"))
+        log_title.setBuddy(self.log_view)
+        layout.addWidget(log_title)
+        layout.addWidget(self.log_view)
 
     def open_result(self) -> None:
         if self.result_path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_path)))
 
+    def _offer(self, path: Path, label: str) -> None:
+        """Let "Open" show the file just written (a bundle, or a statement of service)."""
+        self.result_path = path
+        self.open_button.setText(label)
+        self.open_button.setEnabled(True)
+
+    # --- loading --------------------------------------------------------------------------------
+
     def set_data(self, bundle_refs: list[str], documents: list[dict[str, Any]]) -> None:
         self.pages_of = {d["ref"]: d.get("pages") for d in documents}
         self._titles = {d["ref"]: d["title"] for d in documents}
+        self.documents = list(documents)
         if not bundle_refs:
             self.choice.clear()
             self.specs = {}
             self._show_spec()
             return
+        self.reload()
+
+    def reload(self) -> None:
         if adapters.available("bundles") and self.ctx.can(Permission.BUILD):
-            bundle_ops.projects(self.ctx.runner, matter_ref=self.matter_ref).success(self._loaded) \
+            bundle_ops.page_data(self.ctx.runner, matter_ref=self.matter_ref).success(self._loaded) \
                 .failure(lambda exc: self.note.setText(describe(exc))).run()
 
-    def _loaded(self, projects: list[tuple[str, BundleSpec]]) -> None:
-        current = self.choice.currentText()
-        self.specs = {ref: copy.deepcopy(spec) for ref, spec in projects}
+    def _loaded(self, data: bundle_ops.PageData) -> None:
+        """Show what was saved, except bundles with edits not saved yet: those keep the edits."""
+        shown = self.choice.currentText()
+        if shown in self.dirty and shown in self.specs:
+            self._sync_order(self.specs[shown])
+        current, self._wanted = self._wanted or shown, ""
+        self.specs = {ref: self.specs[ref] if ref in self.dirty and ref in self.specs else copy.deepcopy(spec)
+                      for ref, spec in data.projects}
+        self.dirty &= set(self.specs)
+        self.log = list(data.log)
+        self.log_model.set_rows(self.log)
         self.choice.blockSignals(True)
         self.choice.clear()
         self.choice.addItems(list(self.specs))
@@ -103,22 +185,57 @@ class BundlesTab(QWidget):
     def _spec(self) -> BundleSpec | None:
         return self.specs.get(self.choice.currentText())
 
+    def served_entries(self, ref: str | None = None) -> list[Any]:
+        ref = self.choice.currentText() if ref is None else ref
+        return [e for e in self.log if e.bundle_ref == ref]
+
     def _show_spec(self, *_args: object) -> None:
+        self.tabs.blockSignals(True)  # clear() reports rows of the old spec as current on the way
         self.tabs.clear()
+        self.tabs.blockSignals(False)
+        self.move_target.clear()
         spec = self._spec()
+        self._set_frozen(self.served_entries() if spec is not None else None)
         if spec is None:
             self._update_count()
             return
         for row in bundle_ops.tab_rows(spec):
             tab = spec.sections[row.section].tabs[row.index]
-            self.tabs.addItem(self._item(row, tab))
+            self.tabs.addItem(self._item(row, tab, bundle_ops.section_names(spec)))
+        self.move_target.addItems(bundle_ops.section_names(spec))
+        self._tab_chosen(self.tabs.currentRow())
         self._update_count()
 
-    def _item(self, row: bundle_ops.TabRow, tab: Tab) -> QListWidgetItem:
+    def _set_frozen(self, entries: list[Any] | None) -> None:
+        """A served bundle's pages are frozen (the service refuses to save it): say so, and
+        make the list read-only rather than let the person edit and be refused later."""
+        served = bool(entries)
+        editable = not served and adapters.available("bundles")
+        self.tabs.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove if editable
+                                  else QAbstractItemView.DragDropMode.NoDragDrop)
+        self.tabs.setAccessibleName(_("Tabs of the bundle; drag to reorder") if editable
+                                    else _("Tabs of the served bundle (read-only)"))
+        self.ranges.setReadOnly(not editable)
+        for w in (self.save_button, self.move_target, self.move_button):
+            w.setEnabled(editable)
+        has_bundle = entries is not None and adapters.available("bundles")
+        self.serve_button.setEnabled(has_bundle)
+        self.statement_button.setEnabled(served)
+        self.supplement_button.setEnabled(served)
+        self.frozen.setVisible(served)
+        self.frozen.setText(frozen_note(entries[0]) if entries else "")
+        self.editor.refresh()
+
+    def is_frozen(self) -> bool:
+        return bool(self.served_entries())
+
+    def _item(self, row: bundle_ops.TabRow, tab: Tab, sections: list[str]) -> QListWidgetItem:
         ranges = ", ".join(p.pages for p in tab.parts if p.pages)
         kind = _("reference only") if tab.reference_only else ranges or _("all pages")
         item = QListWidgetItem(f"{row.label}. {tab.title}  ({kind})")
         item.setData(Qt.ItemDataRole.UserRole, f"{row.section}|{row.index}|{row.label}")  # survives a drag
+        if row.section < len(sections):
+            item.setToolTip(_("Section {section}").format(section=sections[row.section]))
         return item
 
     def _row(self, i: int) -> bundle_ops.TabRow:
@@ -133,6 +250,8 @@ class BundlesTab(QWidget):
         if spec is None or not 0 <= row < self.tabs.count():
             return None
         where = self._row(row)
+        if where.section >= len(spec.sections) or where.index >= len(spec.sections[where.section].tabs):
+            return None  # a row of a spec no longer shown
         return spec.sections[where.section].tabs[where.index]
 
     def _update_count(self) -> None:
@@ -150,13 +269,30 @@ class BundlesTab(QWidget):
         tab = self._tab_at(row)
         self.ranges.setEnabled(tab is not None and bool(tab.parts))
         self.ranges.setText(tab.parts[0].pages if tab is not None and tab.parts else "")
+        if tab is not None:
+            self.move_target.setCurrentIndex(self._row(row).section)  # shows where the tab is now
+        self.editor.refresh()
+
+    def mark_dirty(self, ref: str) -> None:
+        """An edit not saved yet: "Save" keeps it, "Discard changes" forgets it."""
+        self.dirty.add(ref)
+        self.editor.refresh()
+
+    # --- editing --------------------------------------------------------------------------------
+
+    def _dragged(self, *_args: object) -> None:
+        if self._spec() is not None:
+            self.mark_dirty(self.choice.currentText())
+        self._update_count()
 
     def _ranges_edited(self) -> None:
         row = self.tabs.currentRow()
         tab = self._tab_at(row)
-        if tab is None or not tab.parts:
+        if tab is None or not tab.parts or self.is_frozen():
             return
         text = self.ranges.text().strip()
+        if text == tab.parts[0].pages:
+            return
         count = self.pages_of.get(tab.parts[0].document_id)
         try:
             resolve_pages(text, count) if count else parse_page_ranges(text)
@@ -165,18 +301,61 @@ class BundlesTab(QWidget):
             self.ranges.setText(tab.parts[0].pages)
             return
         tab.parts[0].pages = text
-        self.tabs.item(row).setText(self._item(self._row(row), tab).text())
+        self.tabs.item(row).setText(self._item(self._row(row), tab, []).text())
+        self.mark_dirty(self.choice.currentText())
         self.note.clear()
         self._update_count()
 
+    def _sync_order(self, spec: BundleSpec) -> None:
+        """Apply the list's order (drags) to the spec, before anything rebuilds the list."""
+        bundle_ops.reorder(spec, self._ordered())
+
+    def move_by(self, step: int) -> bool:
+        """The keyboard move: to the top of the next section, or the end of the previous one."""
+        row = self.tabs.currentRow()
+        if row < 0:
+            return False
+        target = self._row(row).section + step
+        return self.move_to(target, 0 if step > 0 else None)
+
+    def move_to(self, target: int, position: int | None = None) -> bool:
+        """Move the selected tab into section `target` (at `position`, None: at the end).
+        The list is rebuilt from the spec, so the labels show the new numbering at once."""
+        spec, row = self._spec(), self.tabs.currentRow()
+        if spec is None or row < 0 or self.is_frozen() or not 0 <= target < len(spec.sections):
+            return False
+        if self._row(row).section == target:
+            self.note.setText(_("The tab is already in that section."))
+            return False
+        tab = self._tab_at(row)
+        self._sync_order(spec)
+        flat = next(i for i, (_s, t) in enumerate(spec.iter_tabs()) if t is tab)
+        ref = self.choice.currentText()
+        self.specs[ref], new_row = bundle_ops.move_tab(spec, flat, target, position)
+        self.mark_dirty(ref)
+        self._show_spec()
+        self.tabs.setCurrentRow(new_row)
+        self.tabs.setFocus()
+        self.note.setText(_("Tab moved to section {section}. Save the order to keep it.").format(
+            section=self.move_target.itemText(target)))
+        return True
+
     def save(self) -> None:
         spec = self._spec()
-        if spec is None:
+        if spec is None or self.is_frozen():
             return
-        bundle_ops.reorder(spec, self._ordered())
-        bundle_ops.save_project(self.ctx.runner, ref=self.choice.currentText(), matter_ref=self.matter_ref,
-                                spec=spec).success(lambda _c: self.note.setText(_("Bundle saved."))) \
-            .failure(lambda exc: self.note.setText(describe(exc))).run()
+        ref = self.choice.currentText()
+        self._sync_order(spec)
+        bundle_ops.save_project(self.ctx.runner, ref=ref, matter_ref=self.matter_ref, spec=spec) \
+            .success(lambda _c: self._saved(ref)).failure(lambda exc: self.note.setText(describe(exc))).run()
+
+    def _saved(self, ref: str) -> None:
+        self.dirty.discard(ref)
+        self.editor.refresh()
+        self.built.pop(ref, None)  # a build of the old order must not be recorded as served
+        self.note.setText(_("Bundle saved."))
+
+    # --- pre-flight and build -------------------------------------------------------------------
 
     def check(self) -> None:
         self.problems.clear()
@@ -212,17 +391,25 @@ class BundlesTab(QWidget):
         dialog = QProgressDialog(_("Building the bundle…"), _("Cancel"), 0, 100, self)
         dialog.setWindowTitle(_("Building"))
         dialog.setMinimumDuration(0)
-        op = bundle_ops.build(self.ctx.runner, ref=self.choice.currentText(), out_path=out_path)
+        ref = self.choice.currentText()
+        op = bundle_ops.build(self.ctx.runner, ref=ref, out_path=out_path)
         dialog.canceled.connect(op.cancel.cancel)
-        op.progress(lambda d, t, label: (dialog.setMaximum(max(t, 1)), dialog.setValue(d), dialog.setLabelText(label)))
-        op.success(lambda r: self._built(dialog, r, out_path)).failure(lambda exc: self._build_failed(dialog, exc)).run()
+        op.progress(lambda d, t, label: self._progress(dialog, d, t, label))
+        op.success(lambda r: self._built(dialog, r, out_path, ref)) \
+            .failure(lambda exc: self._build_failed(dialog, exc)).run()
         return op
 
-    def _built(self, dialog: QProgressDialog, result: Any, out_path: Path) -> None:
+    @staticmethod
+    def _progress(dialog: QProgressDialog, done: int, total: int, label: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+        dialog.setLabelText(label)
+
+    def _built(self, dialog: QProgressDialog, result: Any, out_path: Path, ref: str) -> None:
         dialog.reset()
         volumes = list(getattr(result, "volumes", ()) or ())
-        self.result_path = Path(volumes[0].path) if volumes else out_path
-        self.open_button.setEnabled(True)
+        self.built[ref] = result
+        self._offer(Path(volumes[0].path) if volumes else out_path, _("Open the result"))
         self.note.setText(_("Bundle built: {pages} pages in {volumes} file(s).").format(
             pages=getattr(result, "total_pages", "?"), volumes=max(1, len(volumes))))
 
@@ -230,13 +417,94 @@ class BundlesTab(QWidget):
         dialog.reset()
         self.note.setText(describe(exc))
 
+    # --- service --------------------------------------------------------------------------------
+
+    def mark_served(self) -> ServeBundleDialog | None:
+        """Service records the exact file served, so it needs this session's build of the bundle."""
+        ref = self.choice.currentText()
+        if not ref:
+            return None
+        if ref in self.dirty:
+            self.note.setText(_("Save the order and build the bundle before marking it as served."))
+            return None
+        result = self.built.get(ref)
+        if result is None:
+            self.note.setText(_("Build the bundle first: Haven records the exact file that was served."))
+            self.build_button.setFocus()
+            return None
+        dialog = ServeBundleDialog(self.ctx, ref, result, self)
+        dialog.accepted.connect(lambda: self._served(dialog))
+        dialog.open()
+        return dialog
+
+    def _served(self, dialog: ServeBundleDialog) -> None:
+        served = dialog.served
+        if served is None:
+            return
+        entry = served.entry
+        text = _("Bundle {ref} recorded as served on {whom}: pages {first} to {last} are now frozen.").format(
+            ref=entry.bundle_ref, whom=entry.served_to, first=entry.first_page, last=entry.last_page)
+        if served.statement is not None:
+            text += " " + _("Statement of service saved to {path}.").format(path=served.statement)
+            self._offer(Path(served.statement), _("Open the statement of service"))
+        elif served.statement_error is not None:
+            text += " " + _("The statement of service was not written: {reason}").format(
+                reason=describe(served.statement_error))
+        self.note.setText(text)
+        self.ctx.status(text)
+        self.reload()
+
+    def choose_statement(self) -> None:
+        ref = self.choice.currentText()
+        path, _f = QFileDialog.getSaveFileName(self, _("Save the statement of service as"),
+                                               f"statement-of-service-{ref}.pdf", _("PDF files (*.pdf)"))
+        if path:
+            self.write_statement(Path(path))
+
+    def write_statement(self, out_path: Path) -> Any:
+        return bundle_ops.statement(self.ctx.runner, ref=self.choice.currentText(), out_path=out_path) \
+            .success(self._statement_written).failure(lambda exc: self.note.setText(describe(exc))).run()
+
+    def _statement_written(self, path: Path) -> None:
+        text = _("Statement of service saved to {path}.").format(path=path)
+        self.note.setText(text)
+        self.ctx.status(text)
+        self._offer(Path(path), _("Open the statement of service"))
+
+    def ask_supplementary(self) -> None:
+        spec = self._spec()
+        if spec is None or not self.is_frozen():
+            return
+        title, ok = QInputDialog.getText(self, _("Supplementary bundle"), _("Title of the supplementary bundle:"),
+                                         text=_("Supplementary {title}").format(title=spec.title))
+        if ok and title.strip():
+            self.start_supplementary(title.strip())
+
+    def start_supplementary(self, title: str) -> Any:
+        return bundle_ops.supplementary(self.ctx.runner, served_ref=self.choice.currentText(), title=title,
+                                        taken=list(self.specs)) \
+            .success(self._supplemented).failure(lambda exc: self.note.setText(describe(exc))).run()
+
+    def _supplemented(self, made: bundle_ops.Supplement) -> None:
+        self._wanted = made.ref
+        self.note.setText(_("Supplementary bundle {ref} created: its numbering continues after the served "
+                            "bundles, from page {first}.").format(ref=made.ref,
+                                                                  first=made.spec.settings.first_page_number))
+        self.reload()
+
     def clear(self) -> None:
         self.specs = {}
+        self.log = []
+        self.built = {}
+        self.dirty = set()
+        self.log_model.clear()
         self.tabs.clear()
         self.choice.clear()
         self.problems.clear()
         self.note.clear()
         self.ranges.clear()
+        self.frozen.clear()
+        self.documents = []
 
     def has_unsaved(self) -> bool:
-        return False
+        return bool(self.dirty)

@@ -1,14 +1,21 @@
-"""Support letters of a matter (or, for volunteers, every letter): the list and the fast form."""
+"""Support letters of a matter (or, for volunteers, every letter): the list, the fast form,
+and the guidance sheet to hand to letter writers."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.roles import Permission
 from clinic_app.errors import ValidationError
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import letters as letter_ops
@@ -75,6 +82,7 @@ class LettersTab(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.filter)
         lv.addWidget(self.table)
+        lv.addLayout(self._guidance_row())
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -83,6 +91,51 @@ class LettersTab(QWidget):
         QVBoxLayout(self).addWidget(split)
         ctx.runner.changed.connect(self.on_changed)
         self.refresh()
+
+    def _guidance_row(self) -> QHBoxLayout:
+        """The guide is handed to writers before they write, so it is one menu away from the list."""
+        self.guidance_path: Path | None = None
+        self.guidance_button = QPushButton(_("Guidance sheet for letter writers…"))
+        self.guidance_button.setAccessibleName(_("Guidance sheet for letter writers: choose its language"))
+        self.guidance_menu = QMenu(self.guidance_button)
+        for lang, label in (("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))):
+            action = self.guidance_menu.addAction(label)
+            action.setData(lang)
+            action.triggered.connect(lambda _checked=False, code=lang: self.choose_guidance(code))
+        self.guidance_button.setMenu(self.guidance_menu)
+        self.open_guidance = QPushButton(_("Open the guidance sheet"))
+        self.open_guidance.setEnabled(False)
+        self.open_guidance.clicked.connect(self.open_guidance_sheet)
+        allowed = self.ctx.can(Permission.MANAGE_LETTERS)
+        row = QHBoxLayout()
+        for button in (self.guidance_button, self.open_guidance):
+            button.setVisible(allowed)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def choose_guidance(self, lang: str) -> None:
+        """The default file name says what the sheet is and nothing about any client."""
+        path, _f = QFileDialog.getSaveFileName(self, _("Save the guidance sheet as"),
+                                               f"letter-writer-guidance-{lang}.pdf", _("PDF files (*.pdf)"))
+        if path:
+            self.write_guidance(lang, Path(path))
+
+    def write_guidance(self, lang: str, out_path: Path) -> Any:
+        self.message.setText(_("Writing the guidance sheet…"))
+        return letter_ops.guidance_sheet(self.ctx.runner, lang=lang, out_path=out_path) \
+            .success(self._guidance_written).failure(lambda exc: self.message.setText(describe(exc))).run()
+
+    def _guidance_written(self, path: Path) -> None:
+        self.guidance_path = Path(path)
+        self.open_guidance.setEnabled(True)
+        text = _("Guidance sheet saved to {path}.").format(path=path)
+        self.message.setText(text + " " + _("Use “Open the guidance sheet” to see or print it."))
+        self.ctx.status(text)
+
+    def open_guidance_sheet(self) -> None:
+        if self.guidance_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.guidance_path)))
 
     def refresh(self) -> None:
         letter_ops.letters(self.ctx.runner, matter_ref=self.matter_ref).success(self._show).run()
@@ -144,3 +197,5 @@ class LettersTab(QWidget):
         self.form.reset(keep_matter=False)
         self.filter.clear()
         self.message.clear()
+        self.guidance_path = None
+        self.open_guidance.setEnabled(False)
