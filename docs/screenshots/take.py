@@ -29,6 +29,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from clinic_app.gui.application import apply_language, make_app
+    from clinic_app.gui.dialogs.client_form import ClientForm
     from clinic_app.gui.main_window import MainWindow
     from clinic_app.gui.settings import Settings
     from clinic_app.services.demo import DEMO_ADMIN, DEMO_PASSPHRASE, DEMO_USERS, create_demo
@@ -89,6 +90,21 @@ def main() -> int:
             ws.bundles.check()
             settle(until=lambda: window.runner.pending == 0)
         shot(window, name)
+        if tab == "bundles":
+            settings = ws.bundles.editor.settings()
+            if settings is not None:
+                shot(settings, "11-bundle-settings")
+                settings.reject()
+    window.desk.home.edit_client("c-reyes")
+    settle(until=lambda: window.runner.pending == 0 and window.findChildren(ClientForm))
+    form = window.findChildren(ClientForm)[-1]
+    form.tabs.setCurrentWidget(form.relatives)
+    shot(form, "12-client-relatives")
+    form.reject()
+    window.manage_users()
+    settle(until=lambda: window.runner.pending == 0)
+    shot(window.admin_dialog, "13-users")
+    window.admin_dialog.reject()
     window.lock_now("manual")
     settle(until=lambda: window.runner.pending == 0)
     shot(window, "09-locked")

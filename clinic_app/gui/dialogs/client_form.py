@@ -98,6 +98,7 @@ class ClientForm(QDialog):
         self.tabs.addTab(self.identity, _("&Identity"))
         self.tabs.addTab(self.contacts, _("C&ontacts"))
         self.tabs.addTab(self.relatives, _("&Relatives"))
+        self.resize(760, 560)  # the contacts and relatives tables need room for their columns
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
