@@ -70,3 +70,14 @@ def test_no_layer_imports_one_above_it() -> None:
             if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN.get(layer, ())):
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert offenders == []
+
+
+def test_gui_never_touches_a_database_connection() -> None:
+    """The GUI calls services with a session; it never reaches for `.conn` or runs SQL."""
+    offenders = []
+    for path in sorted((PACKAGE / "gui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany", "executescript"):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
+    assert offenders == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from clinic_app.domain.bundle import BundleSpec, Section
+from clinic_app.domain.bundle import BundleSpec, Section, Tab
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.client import Client
 from clinic_app.domain.deadlines import compute_deadlines
@@ -30,7 +30,7 @@ from clinic_app.i18n import _
 from clinic_app.pdf import engine
 from clinic_app.pdf.engine import BuildResult
 from clinic_app.pdf.preflight import DocumentFacts, Problem, preflight
-from clinic_app.services.bundle_specs import fill_cover
+from clinic_app.services.bundle_specs import fill_cover, tab_for_document
 from clinic_app.services.prefetch import Prefetcher, quick_handoff
 from clinic_app.services.session import Session
 from clinic_app.vault import bundle_service, records
@@ -47,6 +47,12 @@ def load_project(session: Session, bundle_ref: str) -> tuple[str, BundleSpec]:
     session.require(Permission.BUILD)
     _bundle_id, matter_ref, data = records.load_bundle(session.vault.conn, bundle_ref)
     return matter_ref, BundleSpec.from_dict(data)
+
+
+def tabs_for_documents(session: Session, refs: list[str], *, language: str = "en") -> list[Tab]:
+    """One tab per document, its translation and translator's declaration travelling in it."""
+    session.require(Permission.BUILD)
+    return [tab_for_document(session.vault.conn, ref, language=language) for ref in refs]
 
 
 def save_project(session: Session, bundle_ref: str, matter_ref: str, spec: BundleSpec) -> Changes:

@@ -168,12 +168,11 @@ def new_project(runner: TaskRunner, *, matter_ref: str, title: str, taken: list[
     nothing yet). Its ref is the next free "b-NNN"."""
 
     def work(job: Job) -> NewProject:
-        from clinic_app.services.bundle_specs import tab_for_document
+        from clinic_app.services.bundles import tabs_for_documents as make_tabs
 
         session = job.session
         ref = _free_ref(session, taken)
-        tabs = drop_grouped([tab_for_document(session.vault.conn, doc, language=language)
-                             for doc in documents or []])
+        tabs = drop_grouped(make_tabs(session, list(documents or []), language=language))
         spec = BundleSpec(title=title.strip(), language=language, sections=[Section(section_title.strip(), tabs)])
         result = adapters.save_bundle(session, ref, matter_ref, spec)
         return NewProject(ref, spec, result if isinstance(result, Changes) else Changes(links=True))
@@ -186,11 +185,8 @@ def tabs_for_documents(runner: TaskRunner, *, refs: list[str], language: str = "
     parts; a translation chosen together with its original is not added twice."""
 
     def work(job: Job) -> list[Tab]:
-        from clinic_app.domain.roles import Permission
-        from clinic_app.services.bundle_specs import tab_for_document
+        from clinic_app.services.bundles import tabs_for_documents as make_tabs
 
-        session = job.session
-        session.require(Permission.BUILD)
-        return drop_grouped([tab_for_document(session.vault.conn, ref, language=language) for ref in refs])
+        return drop_grouped(make_tabs(job.session, list(refs), language=language))
 
     return Op(runner, work)
