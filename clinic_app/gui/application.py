@@ -25,6 +25,16 @@ def make_app() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def settle_heap() -> None:
+    """Move everything loaded at start-up (modules, Qt bindings: ~100,000 objects) out of
+    the garbage collector's sight: a full collection over them on the window's thread
+    stalled the event loop by ~20 ms during imports (benchmarks/gui_startup.py)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def app_icon() -> QIcon:
     """Haven's icon at every size packaged in resources/icons (sharp on high-DPI screens)."""
     from clinic_app.paths import resources_dir
@@ -65,6 +75,10 @@ def run_gui(folder: Path | None = None, *, user: str = "", demo_hint: str = "", 
     window = MainWindow(folder=target, settings=settings, kdf_profile=kdf_profile, preferred_user=user,
                         hint=demo_hint, prefill_passphrase=demo_passphrase)
     window.show()
+    settle_heap()
+    from clinic_app.gui import warmup
+
+    warmup.start(then=settle_heap)
     if os.environ.get("HAVEN_QUIT_WHEN_SHOWN") == "1":  # used by benchmarks/gui_startup.py
         def report() -> None:
             elapsed = time.perf_counter() - started if started is not None else -1.0
