@@ -24,6 +24,7 @@ from clinic_app.gui.presenter import describe
 from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.i18n import _
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 EXTENSION = ".havenbak"
 
@@ -215,17 +216,9 @@ class RestoreDialog(QDialog):
         form.addRow("", self.made)
         form.addRow(_("User:"), self.user)
         form.addRow(_("Passphrase:"), self.passphrase)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = dialog_buttons(self, self.start, ok_text=_("Restore"))
         self.start_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.start_button.setText(_("Restore"))
-        self.buttons.accepted.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        stack(self, explain, form, self.progress, self.error, self.buttons)
         self.finished.connect(lambda _r: self.passphrase.clear())
         if backup_folder is not None:
             admin_ops.list_backups(runner, folder=backup_folder).success(self._list).failure(lambda _e: None).run()

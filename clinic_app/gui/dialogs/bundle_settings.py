@@ -14,12 +14,13 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QWidget
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError, validate_spec
 from clinic_app.errors import ValidationError
 from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
 from clinic_app.i18n import _
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 # settings the dialog edits: a domain error on another field (a tab's) is not this dialog's to show
 _OWN_FIELDS = ("title", "language", "date", "paper", "front_matter_numbering", "max_pages", "max_mb",
@@ -106,13 +107,8 @@ class BundleSettingsDialog(QDialog):
         form.addRow(_("Page li&mit per volume:"), self.max_pages)
         form.addRow(_("Si&ze limit per volume (MB):"), self.max_mb)
         form.addRow(_("First page n&umber:"), self.first_page)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.apply)
+        stack(self, form, self.error, self.buttons)
         self.title.setFocus()
 
     def spec(self) -> BundleSpec:
@@ -176,13 +172,8 @@ class TabDetailsDialog(QDialog):
             form.addRow(_("&Citation:"), self.citation)
         else:
             self.citation.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.apply)
+        stack(self, form, self.error, self.buttons)
         (self.citation if citation is not None and not title else self.title).setFocus()
 
     def apply(self) -> BundleSpec | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
 from clinic_app.domain.identifiers import FileNumbers
 from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterStatus, MatterType, ProceedingLanguage
@@ -15,6 +15,7 @@ from clinic_app.gui.presenter import describe
 from clinic_app.gui.undo import ServiceEdit
 from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
 from clinic_app.i18n import _
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 
 class MatterForm(QDialog):
@@ -56,13 +57,8 @@ class MatterForm(QDialog):
             form.addRow(edit.accessibleName() + ":", edit)
         for key, edit in self.dates.items():
             form.addRow(key.label + ":", edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.save, save=True)
+        stack(self, form, self.error, self.buttons)
         record_ops.client_choices(ctx.runner).success(self._clients).run()
 
     def _clients(self, choices: list[tuple[str, str]]) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QPushButton, QTableView, QWidget,
 )
 
 from clinic_app.gui.context import Context
@@ -24,6 +24,7 @@ from clinic_app.gui.presenter import describe
 from clinic_app.gui.widgets.fields import line
 from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
 from clinic_app.i18n import _
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 
 def service_methods() -> list[str]:
@@ -103,15 +104,8 @@ class ServeBundleDialog(QDialog):
         form.addRow(_("&Date:"), self.served_on)
         form.addRow(self.write_statement)
         form.addRow(_("Statement:"), where)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Mark as ser&ved"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(warning)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.save, ok_text=_("Mark as ser&ved"), save=True)
+        stack(self, warning, form, self.error, self.buttons)
         self.served_to.setFocus()
 
     def _statement_toggled(self, on: bool) -> None:

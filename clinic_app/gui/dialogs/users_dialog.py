@@ -19,6 +19,7 @@ from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.gui.widgets.strength import StrengthMeter
 from clinic_app.i18n import N_, _
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 ROLE_LABELS = {"admin": N_("Admin"), "lawyer": N_("Lawyer"), "staff": N_("Staff"), "volunteer": N_("Volunteer")}
 
@@ -87,12 +88,6 @@ class NewPassphrase:
         self.confirm.clear()
 
 
-def _buttons(ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    return buttons
-
-
 class AddUserDialog(QDialog):
     added = Signal(object)  # admin_ops.UserRow
 
@@ -113,13 +108,8 @@ class AddUserDialog(QDialog):
         form.addRow(_("User name:"), self.name)
         form.addRow(_("Role:"), self.role)
         self.new.add_rows(form)
-        self.buttons = _buttons(_("Add user"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.save, ok_text=_("Add user"))
+        stack(self, form, self.error, self.buttons)
         self.finished.connect(lambda _r: self.new.clear())
         self.name.setFocus()
 
@@ -261,13 +251,8 @@ class ChangePassphraseDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Current passphrase:"), self.current)
         self.new.add_rows(form)
-        self.buttons = _buttons(_("Change passphrase"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.save, ok_text=_("Change passphrase"))
+        stack(self, form, self.error, self.buttons)
         self.finished.connect(self._forget)
         self.current.setFocus()
 
