@@ -152,15 +152,21 @@ def child_main(conn: Any, stop: Any) -> None:
         now = time.monotonic()
         if done >= total or now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            conn.send(("progress", done, total, label))
+            try:
+                conn.send(("progress", done, total, label))
+            except OSError:
+                stop.set()  # nobody is listening any more
 
     try:
         result = bundles.run_build(job["order"], job["reader"], Path(job["out"]), progress=report,
                                    cancel=_SharedCancel(stop))
+        answer: tuple[Any, ...] = ("done", result)
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        conn.send(("error", *_describe(exc)))
-    else:
-        conn.send(("done", result))
+        answer = ("error", *_describe(exc))
+    try:
+        conn.send(answer)
+    except OSError:
+        pass  # the parent is gone: the build was cancelled and its temp file removed
     finally:
         conn.close()
 
