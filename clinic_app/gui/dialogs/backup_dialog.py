@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-    QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QProgressBar,
+    QRadioButton, QVBoxLayout, QWidget,
 )
 
 from clinic_app.gui.dialogs.users_dialog import confirm, error_label, password_field
@@ -23,8 +23,8 @@ from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack, with_browse
 from clinic_app.i18n import _
-from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 EXTENSION = ".havenbak"
 
@@ -73,11 +73,7 @@ class BackupDialog(QDialog):
         self.path.setAccessibleName(_("Backup file"))
         self.path.textChanged.connect(lambda _t: self.to_file.setChecked(True))
         self.path.editingFinished.connect(self._check_folder)
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self.choose_file)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
+        file_row, _browse = with_browse(self.path, self.choose_file)
         (self.to_folder if backup_folder else self.to_file).setChecked(True)
         self.to_folder.toggled.connect(lambda _on: self._check_folder())
         self.warnings = _warning_label()
@@ -197,11 +193,7 @@ class RestoreDialog(QDialog):
         self.path = QLineEdit()
         self.path.setAccessibleName(_("Backup file"))
         self.path.editingFinished.connect(self.inspect)
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self.choose_file)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
+        file_row, _browse = with_browse(self.path, self.choose_file)
         self.made = QLabel()
         self.made.setAccessibleName(_("Backup details"))
         self.user = QComboBox()

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QWidget
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError, validate_spec
 from clinic_app.errors import ValidationError
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
 from clinic_app.i18n import _
-from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 # settings the dialog edits: a domain error on another field (a tab's) is not this dialog's to show
 _OWN_FIELDS = ("title", "language", "date", "paper", "front_matter_numbering", "max_pages", "max_mb",

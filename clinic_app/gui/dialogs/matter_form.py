@@ -13,9 +13,9 @@ from clinic_app.gui.context import Context
 from clinic_app.gui.operations import records as record_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.undo import ServiceEdit
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
 from clinic_app.i18n import _
-from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 
 class MatterForm(QDialog):

@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QPushButton, QTableView, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QLabel,
+    QTableView, QWidget,
 )
 
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import bundles as bundle_ops
 from clinic_app.gui.presenter import describe
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack, with_browse
 from clinic_app.gui.widgets.fields import line
 from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
 from clinic_app.i18n import _
-from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 
 def service_methods() -> list[str]:
@@ -83,14 +83,10 @@ class ServeBundleDialog(QDialog):
         self.write_statement = QCheckBox(_("Also write a &statement of service"))
         self.statement_path = line(name=_("Where to save the statement of service"),
                                    placeholder=_("Choose where to save it"))
-        self.browse = QPushButton(_("C&hoose…"))
+        where, self.browse = with_browse(self.statement_path, self.choose_statement_path, _("C&hoose…"))
         self.browse.setAccessibleName(_("Choose where to save the statement of service"))
-        self.browse.clicked.connect(self.choose_statement_path)
         self.write_statement.toggled.connect(self._statement_toggled)
         self._statement_toggled(False)
-        where = QHBoxLayout()
-        where.addWidget(self.statement_path, 1)
-        where.addWidget(self.browse)
         warning = QLabel(_("Once served, the bundle's page numbers are frozen: later documents go in a "
                            "supplementary bundle that continues the numbering."))
         warning.setWordWrap(True)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from clinic_app.gui import messages
@@ -18,6 +17,7 @@ from clinic_app.gui.dialogs.backup_dialog import warning_lines
 from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.settings import Settings
 from clinic_app.gui.tasks import TaskRunner
+from clinic_app.gui.widgets.dialog_parts import with_browse
 from clinic_app.i18n import _
 
 
@@ -38,16 +38,12 @@ class SettingsDialog(QDialog):
         self.minutes.setValue(max(1, round(settings.autolock_seconds / 60)))
         self.backup = QLineEdit(settings.backup_folder)
         self.backup.setAccessibleName(_("Backup folder"))
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self._browse)
         self.backup_warnings = QLabel()
         self.backup_warnings.setWordWrap(True)
         self.backup_warnings.setStyleSheet("color: #8a4b00;")
         self.backup_warnings.setAccessibleName(_("Backup folder warnings"))
         self.backup.editingFinished.connect(self.check_backup_folder)
-        row = QHBoxLayout()
-        row.addWidget(self.backup, 1)
-        row.addWidget(browse)
+        row, _browse = with_browse(self.backup, self._browse)
         limits = QLabel(messages.lock_limits())
         limits.setWordWrap(True)
         form = QFormLayout()

@@ -17,9 +17,9 @@ from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
+from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.gui.widgets.strength import StrengthMeter
 from clinic_app.i18n import N_, _
-from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 
 ROLE_LABELS = {"admin": N_("Admin"), "lawyer": N_("Lawyer"), "staff": N_("Staff"), "volunteer": N_("Volunteer")}
 

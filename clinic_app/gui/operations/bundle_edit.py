@@ -22,10 +22,8 @@ from datetime import date
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError, Section, Tab
 from clinic_app.domain.changes import Changes
-from clinic_app.errors import NotFound
 from clinic_app.gui.operations import adapters
-from clinic_app.gui.operations.bundles import tab_rows
-from clinic_app.gui.operations.records import next_ref
+from clinic_app.gui.operations.bundles import free_bundle_ref, tab_rows
 from clinic_app.gui.tasks import Job, Op, TaskRunner
 from clinic_app.i18n import _
 
@@ -147,21 +145,6 @@ class NewProject:
     changes: Changes
 
 
-def _free_ref(session: object, taken: list[str]) -> str:
-    """Bundle refs are unique across the vault and saving under a taken one would replace it,
-    so the next free "b-NNN" is confirmed on the vault thread."""
-    from clinic_app.services import bundles
-
-    used = list(taken)
-    while True:
-        ref = next_ref("b", used)
-        try:
-            bundles.load_project(session, ref)  # type: ignore[arg-type]
-        except NotFound:
-            return ref
-        used.append(ref)
-
-
 def new_project(runner: TaskRunner, *, matter_ref: str, title: str, taken: list[str], language: str = "en",
                 documents: list[str] | None = None, section_title: str = "") -> Op:
     """Create and save a project of the matter: one section holding the chosen documents (or
@@ -171,7 +154,7 @@ def new_project(runner: TaskRunner, *, matter_ref: str, title: str, taken: list[
         from clinic_app.services.bundles import tabs_for_documents as make_tabs
 
         session = job.session
-        ref = _free_ref(session, taken)
+        ref = free_bundle_ref(session, taken)
         tabs = drop_grouped(make_tabs(session, list(documents or []), language=language))
         spec = BundleSpec(title=title.strip(), language=language, sections=[Section(section_title.strip(), tabs)])
         result = adapters.save_bundle(session, ref, matter_ref, spec)

@@ -188,23 +188,28 @@ class Supplement:
     changes: Changes
 
 
-def supplementary(runner: TaskRunner, *, served_ref: str, title: str, taken: list[str]) -> Op:
-    """Start a bundle that continues the numbering after everything served for the matter.
+def free_bundle_ref(session: Any, taken: list[str]) -> str:
+    """The next free "b-NNN". Bundle refs are unique across the vault and saving under a
+    taken one would replace that bundle, so it is confirmed on the vault thread."""
+    from clinic_app.services import bundles
 
-    Bundle refs are unique across the vault, and saving under a taken ref would replace
-    that bundle, so the next free "b-NNN" is confirmed on the vault thread first."""
+    used = list(taken)
+    while True:
+        ref = next_ref("b", used)
+        try:
+            bundles.load_project(session, ref)
+        except NotFound:
+            return ref
+        used.append(ref)
+
+
+def supplementary(runner: TaskRunner, *, served_ref: str, title: str, taken: list[str]) -> Op:
+    """Start a bundle that continues the numbering after everything served for the matter."""
 
     def work(job: Job) -> Supplement:
         from clinic_app.services import bundles
 
-        used = list(taken)
-        while True:
-            ref = next_ref("b", used)
-            try:
-                bundles.load_project(job.session, ref)
-            except NotFound:
-                break
-            used.append(ref)
+        ref = free_bundle_ref(job.session, taken)
         spec = bundles.create_supplementary(job.session, served_ref, ref, title)
         return Supplement(ref, spec, Changes(links=True))  # a new bundle of the matter: its views reload
 

@@ -1,12 +1,17 @@
-"""The parts every form dialog shares: OK/Cancel (or Save/Cancel) wired to the dialog, and
-a vertical stack of its pieces. OK calls the dialog's own check-and-save method, which
-decides whether to close, so a refused value keeps the dialog open with its error shown."""
+"""The parts every form dialog shares: OK/Cancel (or Save/Cancel) wired to the dialog, a
+vertical stack of its pieces, and a path field with its "Choose…" button. OK calls the
+dialog's own check-and-save method, which decides whether to close, so a refused value
+keeps the dialog open with its error shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHBoxLayout, QLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from clinic_app.i18n import _
 
 
 def dialog_buttons(dialog: QDialog, accept: Callable[[], object], *, ok_text: str = "",
@@ -30,3 +35,13 @@ def stack(dialog: QDialog, *parts: QWidget | QLayout) -> QVBoxLayout:
         else:
             layout.addWidget(part)
     return layout
+
+
+def with_browse(edit: QLineEdit, choose: Callable[[], object], text: str = "") -> tuple[QHBoxLayout, QPushButton]:
+    """A path field with its "Choose…" button beside it (the button opens the native dialog)."""
+    browse = QPushButton(text or _("Choose…"))
+    browse.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row, browse
