@@ -49,7 +49,7 @@ class _Writer:
     def __init__(self, dest: pikepdf.Pdf, kit: TextKit, paper: tuple[float, float]) -> None:
         self.dest, self.kit, self.paper = dest, kit, paper
         self.pages: list[pikepdf.Dictionary] = []
-        self._prefixes: dict[bytes, pikepdf.Object] = {}
+        self._prefixes: dict[tuple[float, ...], pikepdf.Object] = {}
 
     def add(self, page: pikepdf.Dictionary) -> pikepdf.Dictionary:
         """Append `page` (from another PDF, or new in `dest`); returns it as it is in `dest`."""
@@ -63,14 +63,14 @@ class _Writer:
         return local
 
     def place(self, page: pikepdf.Dictionary, stamp: str, header: str) -> None:
-        frame, placement = normalize.fit(page, self.paper)
-        normalize.apply_frame(page, frame, placement)
-        ops = normalize.prefix_ops(placement)
-        prefix = self._prefixes.get(ops)
+        keys = page.keys()  # asked once: each question to qpdf costs as much as the answer
+        frame, placement = normalize.fit(page, self.paper, keys)
+        normalize.apply_frame(page, frame, placement, keys)
+        prefix = self._prefixes.get(placement)
         if prefix is None:  # pages of the same size share one prefix stream
-            prefix = self._prefixes[ops] = self.dest.make_stream(ops)
+            prefix = self._prefixes[placement] = self.dest.make_stream(normalize.prefix_ops(placement))
         post = self.dest.make_stream(b"\nQ\n" + self.kit.stamp_ops(frame, stamp, header))
-        contents = page.get("/Contents")
+        contents = page.get("/Contents") if "/Contents" in keys else None
         if isinstance(contents, pikepdf.Array):
             page[Name.Contents] = Array([prefix, *contents, post])
         elif isinstance(contents, pikepdf.Stream):

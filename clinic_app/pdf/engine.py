@@ -211,10 +211,12 @@ def _write_all(
     total = sum(len(vol.pages) for vol in plan.volumes)
     done = 0
 
+    adding = _("Adding page {number} of {total}")  # looked up once, not per page
+
     def tick() -> None:
         nonlocal done
         done += 1
-        progress(done, total, _("Adding page {number} of {total}").format(number=done, total=total))
+        progress(done, total, adding.format(number=done, total=total))
         if cancel:
             cancel.raise_if_cancelled()
 

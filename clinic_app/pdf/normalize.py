@@ -63,14 +63,14 @@ def inherited(page: pikepdf.Dictionary, key: str) -> pikepdf.Object | None:
     return None
 
 
-def rotation(page: pikepdf.Dictionary) -> int:
+def rotation(page: pikepdf.Dictionary, keys: set[str] | None = None) -> int:
     """/Rotate as 0, 90, 180 or 270 (360, -90 or 450 normalised).
 
     Inherited values are already on the page: pikepdf pushes /Rotate, /MediaBox,
     /CropBox and /Resources down from the page tree when it lists the pages, and
     `sources.clean_page` fills any gap, so no /Parent walk is needed per page.
     """
-    value = page.get("/Rotate") if "/Rotate" in page.keys() else None
+    value = page.get("/Rotate") if "/Rotate" in (page.keys() if keys is None else keys) else None
     try:
         degrees = int(value) if value is not None else 0
     except (TypeError, ValueError):
@@ -91,9 +91,10 @@ def _box(value: pikepdf.Object | None) -> tuple[float, float, float, float] | No
     return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
 
 
-def visible_box(page: pikepdf.Dictionary) -> tuple[float, float, float, float]:
+def visible_box(page: pikepdf.Dictionary, keys: set[str] | None = None) -> tuple[float, float, float, float]:
     """CropBox clipped to MediaBox (both possibly inherited); US Letter if neither is usable."""
-    keys = page.keys()  # one call: a missing-key lookup costs more than a present one
+    if keys is None:
+        keys = page.keys()  # one call: a missing-key lookup costs more than a present one
     media = (_box(page.get("/MediaBox")) if "/MediaBox" in keys else None) or (
         0.0,
         0.0,
@@ -110,10 +111,14 @@ def visible_box(page: pikepdf.Dictionary) -> tuple[float, float, float, float]:
     return box if box[2] - box[0] > 1 and box[3] - box[1] > 1 else media
 
 
-def fit(page: pikepdf.Dictionary, paper: tuple[float, float]) -> tuple[Frame, tuple[float, ...]]:
-    """The normalised frame and the (scale, tx, ty, x0, y0, w, h) placing the old page in it."""
-    rot = rotation(page)
-    x0, y0, x1, y1 = visible_box(page)
+def fit(page: pikepdf.Dictionary, paper: tuple[float, float],
+        keys: set[str] | None = None) -> tuple[Frame, tuple[float, ...]]:
+    """The normalised frame and the (scale, tx, ty, x0, y0, w, h) placing the old page in it.
+    `keys` (the page's keys, if the caller has them) saves asking qpdf again."""
+    if keys is None:
+        keys = page.keys()
+    rot = rotation(page, keys)
+    x0, y0, x1, y1 = visible_box(page, keys)
     w, h = x1 - x0, y1 - y0
     seen_w, seen_h = (h, w) if rot in (90, 270) else (w, h)
     pw, ph = sorted(paper)
@@ -136,11 +141,13 @@ def prefix_ops(placement: tuple[float, ...]) -> bytes:
     ).encode()
 
 
-def apply_frame(page: pikepdf.Dictionary, frame: Frame, placement: tuple[float, ...]) -> None:
+def apply_frame(page: pikepdf.Dictionary, frame: Frame, placement: tuple[float, ...],
+                keys: set[str] | None = None) -> None:
     """Set the new boxes and /Rotate, and move kept annotations with the content."""
     page[_MEDIABOX] = Array([0, 0, _round(frame.width), _round(frame.height)])
     page[_ROTATE] = frame.rotate
-    keys = page.keys()
+    if keys is None:
+        keys = page.keys()
     for key in _BOX_KEYS.intersection(keys):
         del page[key]
     scale, tx, ty = placement[:3]

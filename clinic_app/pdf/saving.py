@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
 import queue
@@ -20,7 +21,10 @@ _STATIC_ID = b"31415926535897932384626433832795"  # what qpdf writes with static
 _PLACEHOLDER = b"/ID [<" + _STATIC_ID + b"><" + _STATIC_ID + b">]"
 
 
-_TAIL = 8 << 20  # the trailer follows the xref stream, ~6 bytes per object before compression
+# The /ID sits in the xref stream's dictionary, which only that stream's data (a few
+# compressed bytes per object) and `startxref` follow: keep that much of the file's end.
+_TAIL_BASE = 64 * 1024
+_TAIL_PER_OBJECT = 16
 
 
 class _Hasher:
@@ -53,10 +57,11 @@ class _Hasher:
 class _HashingWriter(io.RawIOBase):
     """Passes large writes through to `out`, hashing them and keeping the file's tail."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, tail_bytes: int) -> None:
         self.out, self.hash, self.written = out, _Hasher(), 0
-        self.chunks: list[bytes] = []
+        self.chunks: collections.deque[bytes] = collections.deque()
         self.kept = 0
+        self.tail_bytes = tail_bytes
 
     def writable(self) -> bool:
         return True
@@ -67,8 +72,8 @@ class _HashingWriter(io.RawIOBase):
         self.hash.update(data)
         self.chunks.append(data)
         self.kept += len(data)
-        while len(self.chunks) > 1 and self.kept - len(self.chunks[0]) >= _TAIL:
-            self.kept -= len(self.chunks.pop(0))
+        while len(self.chunks) > 1 and self.kept - len(self.chunks[0]) >= self.tail_bytes:
+            self.kept -= len(self.chunks.popleft())
         self.written += len(data)
         return len(data)
 
@@ -87,7 +92,8 @@ def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO) -> None:
     as they are (no re-compression); small objects go into object streams.
     """
     start = out.tell()
-    sink = _HashingWriter(out)
+    objects = pdf.make_indirect(pikepdf.Dictionary()).objgen[0]  # unreferenced, so never written
+    sink = _HashingWriter(out, _TAIL_BASE + _TAIL_PER_OBJECT * objects)
     try:
         buffered = io.BufferedWriter(sink, buffer_size=1 << 20)  # qpdf writes in tiny pieces
         pdf.save(buffered, static_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]

@@ -55,14 +55,16 @@ def flatten_if_annotated(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
 
 def clean_page(page: pikepdf.Dictionary) -> None:
     """Pin inherited attributes, keep only http(s)/mailto links, drop page actions."""
-    for key in _INHERITABLE:
-        if key not in page and "/Parent" in page:  # normally pushed down by pikepdf already
-            value = inherited(page, key)
-            if value is not None:
-                page[key] = value
-    links = _safe_links(page.get("/Annots"))
+    keys = page.keys()  # one question to qpdf instead of one per key
+    if "/Parent" in keys:
+        for key in _INHERITABLE:
+            if key not in keys:  # normally pushed down by pikepdf already
+                value = inherited(page, key)
+                if value is not None:
+                    page[key] = value
+    links = _safe_links(page.get("/Annots")) if "/Annots" in keys else []
     for key in _PAGE_DROP:
-        if key in page:
+        if key in keys:
             del page[key]
     if links:
         page[Name.Annots] = Array(links)

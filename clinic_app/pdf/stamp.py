@@ -59,6 +59,7 @@ class TextKit:
                         )
         self._cache: dict[tuple[object, ...], bytes] = {}
         self._anchors: dict[tuple[object, ...], str] = {}
+        self._installed: set[tuple[int, int]] = set()  # shared /Resources objects done already
 
     def _resource(self, dest: pikepdf.Pdf, font: pikepdf.Object) -> str:
         """The resource name of `font` (one name per font, whatever style uses it)."""
@@ -140,9 +141,14 @@ class TextKit:
 
     def install(self, page: pikepdf.Dictionary) -> None:
         """Add the fonts to the page's /Resources /Font (our reserved names win)."""
-        if not isinstance(page.get("/Resources"), pikepdf.Dictionary):
+        resources = page.get("/Resources")
+        if not isinstance(resources, pikepdf.Dictionary):
             page[Name.Resources] = Dictionary()
-        resources = page[Name.Resources]
+            resources = page[Name.Resources]
+        elif resources.is_indirect:  # the pages of a document usually share one
+            if resources.objgen in self._installed:
+                return
+            self._installed.add(resources.objgen)
         if not isinstance(resources.get("/Font"), pikepdf.Dictionary):
             resources[Name.Font] = Dictionary()
         font_dict = resources[Name.Font]

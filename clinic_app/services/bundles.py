@@ -31,7 +31,7 @@ from clinic_app.pdf import engine
 from clinic_app.pdf.engine import BuildResult
 from clinic_app.pdf.preflight import DocumentFacts, Problem, preflight
 from clinic_app.services.bundle_specs import fill_cover, tab_for_document
-from clinic_app.services.prefetch import Prefetcher, collector_paused
+from clinic_app.services.prefetch import Prefetcher, collector_paused, quick_handover
 from clinic_app.services.session import Session
 from clinic_app.vault import bundle_service, records
 from clinic_app.vault.bundle_service import ServiceEntry
@@ -150,7 +150,8 @@ def prepare_build(session: Session, bundle_ref: str, *, today: date | None = Non
 def run_build(order: BuildOrder, reader: ReaderSource, out_path: Path, *, progress: Progress = no_progress,
               cancel: CancelToken | None = None) -> BuildResult:
     """Build from a prepared order, reading working copies ahead on a second connection."""
-    with collector_paused(), Prefetcher(reader.connect, order.blob_ids, order.spec.document_ids()) as ahead:
+    with collector_paused(), quick_handover(), Prefetcher(reader.connect, order.blob_ids,
+                                                           order.spec.document_ids()) as ahead:
         return engine.build_bundle(order.spec, ahead.get, Path(out_path), progress=progress, cancel=cancel,
                                    today=order.today, page_counts=order.page_counts)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from reportlab.lib.pagesizes import A4, landscape, legal, letter
 
@@ -315,12 +317,26 @@ def test_names_in_every_script_are_extractable(bundle) -> None:  # type: ignore[
 
 
 def test_identical_inputs_give_identical_bytes(
-    docs: dict[str, bytes], tmp_path: Path, bundle
+    docs: dict[str, bytes], tmp_path: Path, bundle, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     _result, rb = bundle
     again = tmp_path / "again.pdf"
+    saves: list[dict[str, object]] = []
+    real_save = pikepdf.Pdf.save
+
+    def counted(pdf, *args, **kwargs):  # type: ignore[no-untyped-def]
+        saves.append(kwargs)
+        return real_save(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(pikepdf.Pdf, "save", counted)
     build_bundle(spec(), docs.__getitem__, again)
     assert again.read_bytes() == rb.data
+    # one pass: the content-derived /ID was patched in place, not found by saving twice
+    assert len(saves) == 1 and "deterministic_id" not in saves[0]
+    written = bytes(rb.pike.trailer.ID[0]).hex().encode()
+    static = b"31415926535897932384626433832795"  # qpdf's placeholder ID
+    assert written != static
+    assert hashlib.sha256(rb.data.replace(written, static)).hexdigest()[:32].encode() == written
     other = tmp_path / "other.pdf"
     changed = spec()
     changed.date = dt.date(2025, 5, 1)

@@ -133,3 +133,30 @@ def test_prefetcher_reports_damage_and_connection_failure(project) -> None:
 
     with Prefetcher(refuse, blobs, refs) as ahead, pytest.raises(OSError, match="disk gone"):
         ahead.get(refs[0])
+
+
+@pytest.mark.parametrize("budget", [1, 10**9])
+def test_prefetcher_serves_documents_sharing_one_blob_and_asked_again(project, budget: int) -> None:
+    s, refs = project
+    from clinic_app.services.evidence import read_working
+
+    expected = {ref: read_working(s, ref) for ref in refs}
+    blob_ids = _blobs(s, refs)
+    blob_ids["d-alias"] = blob_ids[refs[2]]  # two documents whose bytes are stored once
+    order = [refs[0], "d-alias", refs[2], refs[1]]
+    with Prefetcher(s.vault.reader_source().connect, blob_ids, order, budget=budget) as ahead:
+        got = [ahead.get(ref) for ref in [refs[0], refs[2], "d-alias", refs[2], refs[1], refs[0]]]
+    assert got == [expected[refs[0]], expected[refs[2]], expected[refs[2]], expected[refs[2]],
+                   expected[refs[1]], expected[refs[0]]]
+
+
+def test_quick_handover_lowers_the_switch_interval_only_for_the_build() -> None:
+    import sys
+
+    from clinic_app.services.prefetch import quick_handover
+
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), quick_handover(0.0001):
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+        raise RuntimeError("the build failed")
+    assert sys.getswitchinterval() == before

@@ -105,3 +105,29 @@ def test_a_200_mb_file_imports_with_memory_well_under_its_size(vault_folder: Pat
     digest, growth_mb = done.stdout.split()
     assert digest == expected
     assert int(growth_mb) < 80, f"peak memory grew by {growth_mb} MB for a 200 MB file"
+
+
+def test_read_many_streams_every_blob_in_order_and_reports_each_failure(admin_session) -> None:
+    from clinic_app.errors import NotFound, VaultDamaged
+
+    rng = random.Random(11)
+    sizes = [0, 1, 5000, blobs.CHUNK + 17, 3 * blobs.CHUNK, 700]
+    with admin_session.transaction() as conn:
+        stored = [blobs.put_bytes(conn, rng.randbytes(n)) for n in sizes]
+    conn = admin_session.vault.conn
+    ids = [s.blob_id for s in stored]
+    expected = {i: blobs.read_all(conn, i) for i in ids}
+    missing_row, zeroed, unknown = ids[4], ids[2], max(ids) + 99
+    with admin_session.transaction() as conn:
+        conn.execute("DELETE FROM blob_chunks WHERE blob_id = ? AND seq = 1", (missing_row,))
+        conn.execute("UPDATE blob_chunks SET data = zeroblob(length(data)) WHERE blob_id = ?", (zeroed,))
+    order = [ids[3], ids[0], unknown, ids[3], zeroed, ids[5], missing_row, ids[1]]  # a repeat, a gap
+    got = list(blobs.read_many(admin_session.vault.conn, order))
+    assert [blob_id for blob_id, _item in got] == list(dict.fromkeys(order))
+    items = dict(got)
+    for blob_id in (ids[3], ids[0], ids[5], ids[1]):
+        assert items[blob_id] == expected[blob_id]
+    assert isinstance(items[unknown], NotFound)
+    assert isinstance(items[zeroed], VaultDamaged)
+    assert isinstance(items[missing_row], VaultDamaged)
+    assert list(blobs.read_many(admin_session.vault.conn, [])) == []
