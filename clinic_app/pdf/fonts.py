@@ -99,6 +99,13 @@ def segment(text: str, base: str = SANS) -> list[tuple[str, str]]:
     Unicode value, so they are still extracted and searched correctly.
     """
     ensure_fonts()
+    if text.isascii() and text.isprintable() and _covers_ascii(base):
+        return [(base, text)] if text else []  # what the walk gives, without a lookup per char
+    return _walk(text, base)
+
+
+def _walk(text: str, base: str) -> list[tuple[str, str]]:
+    """`segment`'s general rule, character by character."""
     runs: list[tuple[str, str]] = []
     current, start = base, 0
     for i, char in enumerate(text):
@@ -111,6 +118,13 @@ def segment(text: str, base: str = SANS) -> list[tuple[str, str]]:
     if len(text) > start:
         runs.append((current, text[start:]))
     return runs
+
+
+@functools.cache
+def _covers_ascii(font: str) -> bool:
+    """Whether `font` has every printable ASCII character (index lines and stamps mostly
+    are ASCII, so `segment` can skip the per-character fallback walk)."""
+    return all(code in _coverage[font] for code in range(0x21, 0x7F))
 
 
 def char_widths(font: str) -> tuple[dict[int, float], float]:

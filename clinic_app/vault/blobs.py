@@ -8,6 +8,7 @@ already stored the new copy is dropped inside the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -146,7 +147,8 @@ def read_many(conn: Connection, blob_ids: Iterable[int]) -> Generator[tuple[int,
             done += 1
     finally:
         if rows is not None:
-            rows.close()
+            with contextlib.suppress(DatabaseError):  # the caller may have closed the connection first
+                rows.close()
     for blob_id in order[done:]:
         yield blob_id, _read_or_error(conn, blob_id)
 

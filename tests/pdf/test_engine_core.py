@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 
@@ -331,12 +330,8 @@ def test_identical_inputs_give_identical_bytes(
     monkeypatch.setattr(pikepdf.Pdf, "save", counted)
     build_bundle(spec(), docs.__getitem__, again)
     assert again.read_bytes() == rb.data
-    # one pass: the content-derived /ID was patched in place, not found by saving twice
+    # one pass: the content-derived /ID (tests/pdf/test_scale.py) was patched in place
     assert len(saves) == 1 and "deterministic_id" not in saves[0]
-    written = bytes(rb.pike.trailer.ID[0]).hex().encode()
-    static = b"31415926535897932384626433832795"  # qpdf's placeholder ID
-    assert written != static
-    assert hashlib.sha256(rb.data.replace(written, static)).hexdigest()[:32].encode() == written
     other = tmp_path / "other.pdf"
     changed = spec()
     changed.date = dt.date(2025, 5, 1)

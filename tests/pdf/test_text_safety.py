@@ -45,6 +45,20 @@ def test_segment_switches_font_per_script() -> None:
     assert fonts.segment("") == []
 
 
+def test_segment_of_plain_ascii_is_one_run_in_every_base_font() -> None:
+    """ASCII text takes a shortcut; it must give what the per-character walk gives."""
+    import random
+    import string
+
+    rng = random.Random(5)
+    samples = ["Tab 12", " ", "  a  ", "IMM-5360-23", string.printable[:94]]
+    samples += ["".join(rng.choice(string.printable[:95]) for _ in range(rng.randint(1, 40))) for _ in range(200)]
+    for base in (fonts.SANS, fonts.SANS_BOLD, fonts.CJK):
+        for text in samples:
+            assert fonts.segment(text, base) == fonts._walk(text, base), (base, text)
+            assert "".join(run for _font, run in fonts.segment(text, base)) == text
+
+
 def test_width_matches_reportlab() -> None:
     from reportlab.pdfbase import pdfmetrics
 

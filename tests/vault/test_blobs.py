@@ -131,3 +131,28 @@ def test_read_many_streams_every_blob_in_order_and_reports_each_failure(admin_se
     assert isinstance(items[zeroed], VaultDamaged)
     assert isinstance(items[missing_row], VaultDamaged)
     assert list(blobs.read_many(admin_session.vault.conn, [])) == []
+
+
+def test_read_many_left_unfinished_after_its_connection_closed_says_nothing(admin_session) -> None:
+    """A reader stopped part-way (a cancelled build) may close its connection before the
+    generator is collected; that must not raise from the garbage collector."""
+    import gc
+    import warnings
+
+    with admin_session.transaction() as conn:
+        ids = [blobs.put_bytes(conn, os.urandom(100 + n)).blob_id for n in range(3)]
+    conn = admin_session.vault.reader_source().connect()
+    stream = blobs.read_many(conn, ids)
+    assert next(stream)[0] == ids[0]
+    conn.close()
+    unraisable: list[object] = []
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            del stream
+            gc.collect()
+    finally:
+        sys.unraisablehook = old_hook
+    assert unraisable == []
