@@ -13,6 +13,8 @@ from typing import BinaryIO
 
 import pikepdf
 
+from clinic_app.pdf.sources import marker
+
 _SAVE_OPTIONS = dict(
     min_version="1.7",
     compress_streams=True,
@@ -129,8 +131,7 @@ def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO) -> None:
     as they are (no re-compression); small objects go into object streams.
     """
     start = out.tell()
-    objects = pdf.make_indirect(pikepdf.Dictionary()).objgen[0]  # unreferenced, so never written
-    sink = _HashingWriter(out, _TAIL_BASE + _TAIL_PER_OBJECT * objects)
+    sink = _HashingWriter(out, _TAIL_BASE + _TAIL_PER_OBJECT * marker(pdf))
     try:
         buffered = io.BufferedWriter(sink, buffer_size=1 << 20)  # qpdf writes in tiny pieces
         pdf.save(buffered, static_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]

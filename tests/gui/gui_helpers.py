@@ -32,6 +32,14 @@ def activate(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
 
 
+def bundles_page(window, matter_ref: str = "m-001"):  # type: ignore[no-untyped-def]
+    """Open `matter_ref` in an unlocked window and show its bundles page."""
+    window.open_matter(matter_ref)
+    ws = window.desk.current_workspace()
+    ws.setCurrentWidget(ws.bundles)
+    return ws.bundles
+
+
 def wait_idle(qtbot, window, timeout: int = 15000) -> None:
     qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=timeout)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from gui_helpers import activate, unlock, wait_idle
+from gui_helpers import activate, bundles_page, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
@@ -77,10 +77,8 @@ def test_create_edit_save_and_build_a_bundle(qtbot, make_window, matter_vault: P
 
     window = make_window(matter_vault)
     unlock(qtbot, window)
-    window.open_matter("m-001")
-    ws = window.desk.current_workspace()
-    ws.setCurrentWidget(ws.bundles)
-    tab, editor = ws.bundles, ws.bundles.editor
+    tab = bundles_page(window)
+    editor = tab.editor
     qtbot.waitUntil(lambda: len(tab.documents) == 4, timeout=10000)
     assert tab.choice.count() == 0 and editor.new_button.isEnabled()
     assert not editor.add_documents_button.isEnabled() and not editor.settings_button.isEnabled()
@@ -207,10 +205,8 @@ def test_editing_is_refused_for_a_served_bundle_and_sections_must_be_empty(qtbot
     unlock(qtbot, window)
     _in_vault(qtbot, window, lambda s: bundles.save_project(s, "b-001", "m-001", BundleSpec("Disclosure", sections=[
             Section("Evidence", [Tab("Report", parts=[DocumentPart("d-001")])]), Section("Empty")])))
-    window.open_matter("m-001")
-    ws = window.desk.current_workspace()
-    ws.setCurrentWidget(ws.bundles)
-    tab, editor = ws.bundles, ws.bundles.editor
+    tab = bundles_page(window)
+    editor = tab.editor
     qtbot.waitUntil(lambda: tab.tabs.count() == 1, timeout=10000)
     tab.move_target.setCurrentIndex(0)
     assert editor.remove_section() is False and "Only an empty section" in tab.note.text()

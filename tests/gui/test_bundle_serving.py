@@ -10,7 +10,7 @@ from typing import Any
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from gui_helpers import MARKER, activate, unlock, wait_idle
+from gui_helpers import MARKER, activate, bundles_page, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView
@@ -54,10 +54,7 @@ def _in_vault(qtbot, window, fn) -> Any:  # type: ignore[no-untyped-def]
 def _bundles_page(qtbot, make_window, folder: Path):  # type: ignore[no-untyped-def]
     window = make_window(folder)
     unlock(qtbot, window)
-    window.open_matter("m-001")
-    ws = window.desk.current_workspace()
-    ws.setCurrentWidget(ws.bundles)
-    tab = ws.bundles
+    tab = bundles_page(window)
     qtbot.waitUntil(lambda: tab.tabs.count() == 3, timeout=5000)
     return window, tab
 

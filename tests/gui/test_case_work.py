@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from gui_helpers import MARKER, activate, unlock, wait_idle
+from gui_helpers import MARKER, activate, bundles_page, unlock, wait_idle
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
@@ -150,10 +150,7 @@ def test_bundle_reorder_preflight_build_and_cancel(qtbot, make_window, marked_va
         bundles.save_project(s, "b-001", "m-001", BundleSpec("Disclosure", sections=[Section("Evidence", tabs)]))
     window = make_window(marked_vault)
     unlock(qtbot, window)
-    window.open_matter("m-001")
-    ws = window.desk.current_workspace()
-    ws.setCurrentWidget(ws.bundles)
-    tab = ws.bundles
+    tab = bundles_page(window)
     qtbot.waitUntil(lambda: tab.tabs.count() == 3, timeout=5000)
     assert tab.build_button.isEnabled()
     assert tab.count.text().startswith("5 pages")  # 1 + 2 + 2, live from the page ranges

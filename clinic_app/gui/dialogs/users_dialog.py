@@ -54,7 +54,7 @@ def password_field(name: str) -> QLineEdit:
 
 
 class NewPassphrase:
-    """A new passphrase typed twice, with the strength meter; `problem()` says what is wrong."""
+    """A new passphrase typed twice, with the strength meter; `refused()` says what is wrong."""
 
     def __init__(self, user: str = "") -> None:
         self.user = user
@@ -72,13 +72,19 @@ class NewPassphrase:
         form.addRow(_("Passphrase again:"), self.confirm)
         form.addRow(_("Strength:"), self.meter)
 
-    def problem(self) -> str:
+    def refused(self, error: QLabel) -> bool:
+        """True (with the reason in `error` and the cursor in the field) when the passphrase
+        cannot be used: the two differ, or the meter finds it too weak."""
         if self.passphrase.text() != self.confirm.text():
             self.confirm.clear()
-            return _("The two passphrases are different. Type them again.")
-        if not self.meter.assess_now():
-            return self.meter.label.text()
-        return ""
+            problem = _("The two passphrases are different. Type them again.")
+        elif not self.meter.assess_now():
+            problem = self.meter.label.text()
+        else:
+            return False
+        error.setText(problem)
+        self.passphrase.setFocus()
+        return True
 
     def text(self) -> str:
         return self.passphrase.text()
@@ -119,10 +125,7 @@ class AddUserDialog(QDialog):
             self.error.setText(_("Type the new user's name."))
             self.name.setFocus()
             return
-        problem = self.new.problem()
-        if problem:
-            self.error.setText(problem)
-            self.new.passphrase.setFocus()
+        if self.new.refused(self.error):
             return
         self.buttons.setEnabled(False)
         self.error.setText(_("Adding {user}… this takes a few seconds.").format(user=name))
@@ -261,10 +264,7 @@ class ChangePassphraseDialog(QDialog):
             self.error.setText(_("Type your current passphrase."))
             self.current.setFocus()
             return
-        problem = self.new.problem()
-        if problem:
-            self.error.setText(problem)
-            self.new.passphrase.setFocus()
+        if self.new.refused(self.error):
             return
         self.buttons.setEnabled(False)
         self.error.setText(_("Changing the passphrase…"))
