@@ -73,6 +73,7 @@ def build_once(vault: Path, out: Path) -> float:
 
 def child_peak(vault: Path, out: Path) -> float:
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+            f"from clinic_app.allocator import use_one_arena; use_one_arena(); "
             f"from benchmarks.bundle import build_once; from benchmarks.bundle_engine import high_water_mb; "
             f"build_once(Path({str(vault)!r}), Path({str(out)!r})); print(high_water_mb())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -110,6 +111,9 @@ def _timed_plain(folder: Path, counts: dict[str, int], i: int) -> float:
 
 
 def main() -> None:
+    from clinic_app.allocator import use_one_arena
+
+    use_one_arena()  # as Haven's own processes start (clinic_app/app.py and the build child)
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1,000 pages only")
     parser.add_argument("--runs", type=int, default=3)

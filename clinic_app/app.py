@@ -86,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         import multiprocessing
 
         multiprocessing.freeze_support()
+    from clinic_app.allocator import use_one_arena
     from clinic_app.hardening import harden_process
 
     harden_process()
+    use_one_arena()
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--self-check"]:  # headless check of an installed copy: clinic_app/selfcheck.py
         from clinic_app.selfcheck import main as self_check

@@ -91,8 +91,10 @@ def write_volume(
     where: Callable[[int, int], str],
     when: _dt.date | None,
     tick: Tick,
+    identity: str | None = None,
 ) -> None:
-    """Build the volume described by `volume` and save it to `out`."""
+    """Build the volume described by `volume` and save it to `out` (with /ID `identity`,
+    or one hashed from the file's bytes when None)."""
     paper = PAPER_SIZES[spec.settings.paper]
     dest = pikepdf.new()
     pool.begin(dest)
@@ -105,7 +107,7 @@ def write_volume(
             navigation.add_outline(dest, pages, spec, plan, volume, rendered.rows)
             navigation.set_page_labels(dest, spec, plan, volume)
             navigation.set_metadata(dest, spec, volume, len(plan.volumes), when)
-            save_with_content_id(dest, out)
+            save_with_content_id(dest, out, identity)
     finally:
         pool.end_volume()
         dest.close()

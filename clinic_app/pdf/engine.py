@@ -16,11 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import pikepdf
+from reportlab import Version as _REPORTLAB_VERSION
+
+from clinic_app import __version__ as _HAVEN_VERSION
 from clinic_app.domain.bundle import (
     MB,
     PAPER_SIZES,
@@ -104,6 +110,7 @@ def build_bundle(
     cancel: CancelToken | None = None,
     today: _dt.date | None = None,
     page_counts: Mapping[str, int] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Build the bundle described by `spec` into `out_path` (or its volumes).
 
@@ -111,6 +118,9 @@ def build_bundle(
     a first pass over the sources; every count is still checked when the source is
     copied, and a mismatch stops the build (SourceChanged) rather than let the index
     drift. With a size limit the first pass still runs, to learn the sizes.
+    `fingerprints` (document id -> SHA-256 of the bytes `sources` returns, which the
+    caller has checked) let each file's /ID be derived from its inputs rather than
+    from a second pass over its own bytes (see `input_identity`).
     """
     validate_spec(spec)
     out_path = Path(out_path)
@@ -121,7 +131,8 @@ def build_bundle(
             where_doc.setdefault(part.document_id, _where(labels, pos, n))
     pool = SourcePool(sources)
     try:
-        return _build(spec, pool, out_path, labels, where_doc, progress, cancel, today, page_counts)
+        return _build(spec, pool, out_path, labels, where_doc, progress, cancel, today, page_counts,
+                      fingerprints)
     finally:
         pool.close()
 
@@ -136,6 +147,7 @@ def _build(
     cancel: CancelToken | None,
     today: _dt.date | None,
     page_counts: Mapping[str, int] | None,
+    fingerprints: Mapping[str, str] | None,
 ) -> BuildResult:
     doc_ids = spec.document_ids()
     if page_counts is not None and spec.settings.max_mb is None:
@@ -160,6 +172,7 @@ def _build(
     layout = layout_index(spec, first, paper, show_volumes=limits)
     front = 1 + len(layout.pages)
     when = spec.date or today
+    identity = input_identity(spec, when, fingerprints) if fingerprints is not None else None
     scale = 1.0
     for attempt in range(1, _ATTEMPTS + 1):
         plan = plan_bundle(
@@ -182,11 +195,40 @@ def _build(
                 when,
                 progress,
                 cancel,
+                identity,
                 strict=attempt < _ATTEMPTS,
             )
         except _TooLarge as exc:
             scale *= exc.ratio * 1.05
     raise AssertionError("unreachable")  # the last attempt never raises _TooLarge
+
+
+def input_identity(
+    spec: BundleSpec, when: _dt.date | None, fingerprints: Mapping[str, str]
+) -> str | None:
+    """A digest of everything a build reads: the spec (cover, settings, tabs), the date,
+    each source's SHA-256, and the versions of Haven and of the libraries that draw and
+    write the file. Same inputs, same digest; None when a source has no fingerprint."""
+    docs = spec.document_ids()
+    if any(not fingerprints.get(doc) for doc in docs):
+        return None
+    inputs = {
+        "identity": 1,
+        "haven": _HAVEN_VERSION,
+        "pikepdf": pikepdf.__version__,
+        "qpdf": pikepdf.__libqpdf_version__,
+        "reportlab": _REPORTLAB_VERSION,
+        "spec": spec.to_dict(),
+        "date": when.isoformat() if when else None,
+        "sources": {doc: fingerprints[doc] for doc in docs},
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _volume_identity(identity: str | None, number: int, count: int) -> str | None:
+    if identity is None:
+        return None
+    return hashlib.sha256(f"{identity} volume {number} of {count}".encode()).hexdigest()
 
 
 def _where(labels: list[str], pos: int, part: int) -> str:
@@ -204,6 +246,7 @@ def _write_all(
     when: _dt.date | None,
     progress: Progress,
     cancel: CancelToken | None,
+    identity: str | None,
     strict: bool,
 ) -> BuildResult:
     paper = PAPER_SIZES[spec.settings.paper]
@@ -239,6 +282,7 @@ def _write_all(
                 lambda pos, part: _where(labels, pos, part),
                 when,
                 tick,
+                _volume_identity(identity, vol.number, len(plan.volumes)),
             )
             sizes.append(fh.tell())
         over = [(vol, size) for vol, size in zip(plan.volumes, sizes) if limit and size > limit]

@@ -1,4 +1,5 @@
-"""Saving a bundle reproducibly: the /ID is a hash of the file itself, written in one pass."""
+"""Saving a bundle reproducibly, in one pass: the /ID is a hash of what the file is made
+from (when the caller knows it) or of the file itself."""
 
 from __future__ import annotations
 
@@ -91,11 +92,13 @@ class _EarlyWriteback:
         self.pending = 0
 
 
-class _HashingWriter(io.RawIOBase):
-    """Passes large writes through to `out`, hashing them and keeping the file's tail."""
+class _TailWriter(io.RawIOBase):
+    """Passes large writes through to `out`, keeping the file's tail (and hashing every
+    byte on a helper thread when `hashing`)."""
 
-    def __init__(self, out: BinaryIO, tail_bytes: int) -> None:
-        self.out, self.hash, self.written = out, _Hasher(), 0
+    def __init__(self, out: BinaryIO, tail_bytes: int, hashing: bool) -> None:
+        self.out, self.written = out, 0
+        self.hash = _Hasher() if hashing else None
         self.chunks: collections.deque[bytes] = collections.deque()
         self.kept = 0
         self.tail_bytes = tail_bytes
@@ -105,39 +108,50 @@ class _HashingWriter(io.RawIOBase):
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        data = bytes(data)  # the caller reuses its buffer; the hasher reads this later
+        size = len(data)
         self.out.write(data)
-        self.hash.update(data)
-        self.chunks.append(data)
-        self.kept += len(data)
+        if self.hash is not None:
+            kept = bytes(data)  # the caller reuses its buffer; the hasher reads this later
+            self.hash.update(kept)
+        else:
+            kept = bytes(data[-self.tail_bytes:])  # only the end can hold the /ID
+        if len(kept) < size:  # everything kept so far lies before this write's end
+            self.chunks.clear()
+            self.kept = 0
+        self.chunks.append(kept)
+        self.kept += len(kept)
         while len(self.chunks) > 1 and self.kept - len(self.chunks[0]) >= self.tail_bytes:
             self.kept -= len(self.chunks.popleft())
-        self.written += len(data)
-        self.writeback.wrote(len(data))
-        return len(data)
+        self.written += size
+        self.writeback.wrote(size)
+        return size
 
     @property
     def tail(self) -> bytes:
         return b"".join(self.chunks)
 
 
-def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO) -> None:
-    """Save with /ID = a hash of the file's own content: same inputs, same bytes.
+def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO, identity: str | None = None) -> None:
+    """Save with a reproducible /ID: same inputs, same bytes.
 
+    `identity` (hex) is a digest of everything the file is made from, when the caller
+    has one (see `engine.input_identity`); otherwise the /ID is the SHA-256 of the file's
+    own bytes, hashed on the way out (one more pass over 40 MB on a helper thread).
     qpdf's `deterministic_id` serialises the whole file twice (about half the save
     time on a large bundle); instead the file is written once with qpdf's fixed
-    placeholder ID, hashed on the way out, and the placeholder, which sits in the
-    uncompressed trailer, is overwritten in place with the digest. Streams are written
-    as they are (no re-compression); small objects go into object streams.
+    placeholder ID, which sits in the uncompressed trailer near the end, and the
+    placeholder is overwritten in place. Streams are written as they are (no
+    re-compression); small objects go into object streams.
     """
     start = out.tell()
-    sink = _HashingWriter(out, _TAIL_BASE + _TAIL_PER_OBJECT * marker(pdf))
+    sink = _TailWriter(out, _TAIL_BASE + _TAIL_PER_OBJECT * marker(pdf), hashing=identity is None)
     try:
         buffered = io.BufferedWriter(sink, buffer_size=1 << 20)  # qpdf writes in tiny pieces
         pdf.save(buffered, static_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]
         buffered.flush()
     finally:
-        sink.hash.close()  # never leave the thread behind, even when the save fails
+        if sink.hash is not None:
+            sink.hash.close()  # never leave the thread behind, even when the save fails
     tail = sink.tail
     where = tail.rfind(_PLACEHOLDER)
     if where < 0 or tail.count(_PLACEHOLDER) != 1:  # not where qpdf puts it: play safe
@@ -145,7 +159,7 @@ def save_with_content_id(pdf: pikepdf.Pdf, out: BinaryIO) -> None:
         out.truncate()
         pdf.save(out, deterministic_id=True, **_SAVE_OPTIONS)  # type: ignore[arg-type]
         return
-    digest = sink.hash.hexdigest()[:32].encode()
+    digest = (identity if identity is not None else sink.hash.hexdigest())[:32].encode()  # type: ignore[union-attr]
     end = out.tell()
     out.seek(start + sink.written - len(tail) + where)
     out.write(_PLACEHOLDER.replace(_STATIC_ID, digest))

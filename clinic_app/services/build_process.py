@@ -135,10 +135,12 @@ class _SharedCancel(CancelToken):
 
 def child_main(conn: Any, stop: Any) -> None:
     """Entry point of the spawned child: receive one job, build, answer, exit."""
+    from clinic_app.allocator import use_one_arena
     from clinic_app.hardening import harden_process
     from clinic_app.i18n import set_language
 
     harden_process()
+    use_one_arena()  # before the reader thread: see clinic_app/allocator.py
     _stop_with_parent(stop)
     try:
         job = conn.recv()

@@ -128,6 +128,7 @@ class BuildOrder:
     blob_ids: dict[str, int]  # document ref -> blob of its working copy (or original)
     page_counts: dict[str, int]  # as recorded at import; checked again while copying
     today: date
+    fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # ref -> SHA-256 of its blob
 
 
 def prepare_build(session: Session, bundle_ref: str, *, today: date | None = None) -> BuildOrder:
@@ -140,11 +141,14 @@ def prepare_build(session: Session, bundle_ref: str, *, today: date | None = Non
     spec = fill_cover(served or spec, matter, client, today)
     blob_ids: dict[str, int] = {}
     page_counts: dict[str, int] = {}
-    for ref, (blob_id, working, count) in records.document_sources(session.vault.conn, spec.document_ids()).items():
+    fingerprints: dict[str, str] = {}
+    for ref, (blob_id, working, count, sha) in records.document_sources(session.vault.conn,
+                                                                        spec.document_ids()).items():
         blob_ids[ref] = working if working is not None else blob_id  # missing refs: the engine says which tab
+        fingerprints[ref] = sha  # the reader checks each blob against it
         if count:
             page_counts[ref] = count
-    return BuildOrder(bundle_ref, spec, blob_ids, page_counts, today)
+    return BuildOrder(bundle_ref, spec, blob_ids, page_counts, today, fingerprints)
 
 
 def run_build(order: BuildOrder, reader: ReaderSource, out_path: Path, *, progress: Progress = no_progress,
@@ -153,7 +157,8 @@ def run_build(order: BuildOrder, reader: ReaderSource, out_path: Path, *, progre
     with collector_paused(), quick_handover(), Prefetcher(reader.connect, order.blob_ids,
                                                            order.spec.document_ids()) as ahead:
         return engine.build_bundle(order.spec, ahead.get, Path(out_path), progress=progress, cancel=cancel,
-                                   today=order.today, page_counts=order.page_counts)
+                                   today=order.today, page_counts=order.page_counts,
+                                   fingerprints=order.fingerprints)
 
 
 def record_build(session: Session, bundle_ref: str, result: BuildResult) -> None:

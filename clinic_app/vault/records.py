@@ -209,18 +209,21 @@ def document_blobs(conn: Connection, document_id: int) -> tuple[int, int | None]
     return int(row[0]), (int(row[1]) if row[1] is not None else None)
 
 
-def document_sources(conn: Connection, refs: list[str]) -> dict[str, tuple[int, int | None, int | None]]:
-    """ref -> (blob, working blob, recorded page count) of each existing document, in one
-    query: a bundle build needs only these, and the engine re-checks every page count."""
-    found: dict[str, tuple[int, int | None, int | None]] = {}
+def document_sources(conn: Connection, refs: list[str]) -> dict[str, tuple[int, int | None, int | None, str]]:
+    """ref -> (blob, working blob, recorded page count, SHA-256 of the working copy, else of
+    the original) of each existing document, in one query: a bundle build needs only
+    these, and the engine re-checks every page count."""
+    found: dict[str, tuple[int, int | None, int | None, str]] = {}
     for start in range(0, len(refs), 500):  # stay under SQLite's bound-parameter limit
         batch = refs[start:start + 500]
         marks = ",".join("?" * len(batch))
-        rows = conn.execute(f"SELECT ref, blob_id, working_blob_id, json_extract(data, '$.page_count') "
-                            f"FROM documents WHERE ref IN ({marks})", batch).fetchall()
-        for ref, blob, working, pages in rows:
+        rows = conn.execute(f"SELECT d.ref, d.blob_id, d.working_blob_id, json_extract(d.data, '$.page_count'), "
+                            f"b.sha256 FROM documents AS d LEFT JOIN blobs AS b "
+                            f"ON b.id = COALESCE(d.working_blob_id, d.blob_id) WHERE d.ref IN ({marks})",
+                            batch).fetchall()
+        for ref, blob, working, pages, sha in rows:
             found[str(ref)] = (int(blob), None if working is None else int(working),
-                               int(pages) if isinstance(pages, int) else None)
+                               int(pages) if isinstance(pages, int) else None, str(sha or ""))
     return found
 
 

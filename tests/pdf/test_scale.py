@@ -121,3 +121,57 @@ def test_id_fallback_is_still_reproducible(tmp_path: Path, monkeypatch: pytest.M
     assert a == b and b"31415926535897932384626433832795" not in a
     with pikepdf.open(tmp_path / "a.pdf") as pdf:
         assert pdf.check_pdf_syntax() == [] and len(pdf.pages) == 33
+
+
+def test_id_from_fingerprints_in_volumes_and_fallback(tmp_path: Path) -> None:
+    """With each source's SHA-256 the /ID is a digest of the inputs, one per volume; the
+    bytes are otherwise those of the content-hashed build; a missing fingerprint falls
+    back to hashing the file."""
+    import hashlib
+
+    from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
+    from clinic_app.pdf.engine import build_bundle, input_identity
+
+    docs = {d: make_pdf(Doc(d, [P()] * 3)) for d in ("a", "b")}
+    spec = BundleSpec(title="T", settings=BundleSettings(max_pages=7),
+                      sections=[Section("", [Tab(d.upper(), None, [DocumentPart(d)]) for d in docs])])
+    prints = {d: hashlib.sha256(data).hexdigest() for d, data in docs.items()}
+
+    def build(name: str, fingerprints: dict[str, str] | None) -> list[bytes]:
+        result = build_bundle(spec, docs.__getitem__, tmp_path / name, fingerprints=fingerprints)
+        return [path.read_bytes() for path in result.files]
+
+    hashed, derived, again = build("h.pdf", None), build("d.pdf", prints), build("e.pdf", prints)
+    assert len(derived) == 2 and derived == again
+    identity = input_identity(spec, None, prints)
+    assert identity is not None
+    for n, (plain, ours) in enumerate(zip(hashed, derived), start=1):
+        want = hashlib.sha256(f"{identity} volume {n} of 2".encode()).hexdigest()[:32].encode()
+        assert ours.count(want) == 2
+        old = plain[plain.rindex(b"/ID [<") + 6:][:32]
+        assert ours.replace(want, old) == plain  # the same file but for its /ID
+    changed = build("c.pdf", {**prints, "b": "0" * 64})
+    assert changed[0] != derived[0]
+    assert build("m.pdf", {"a": prints["a"]}) == hashed  # "b" unknown: hashed as before
+
+
+def test_tail_writer_keeps_the_end_whatever_the_write_sizes() -> None:
+    import io
+    import random
+
+    from clinic_app.pdf.saving import _TailWriter
+
+    rng = random.Random(5)
+    for hashing in (False, True):
+        out = io.BytesIO()
+        sink = _TailWriter(out, 100, hashing=hashing)
+        for _ in range(300):
+            size = rng.choice((1, 7, 99, 100, 101, 250))
+            sink.write(memoryview(bytes(rng.randrange(256) for _ in range(size))))
+        data = out.getvalue()
+        assert sink.written == len(data)
+        assert len(sink.tail) >= 100 and data.endswith(sink.tail)
+        if sink.hash is not None:
+            import hashlib
+
+            assert sink.hash.hexdigest() == hashlib.sha256(data).hexdigest()

@@ -150,6 +150,31 @@ def test_identical_inputs_give_identical_bytes(seeded, tmp_path: Path) -> None:
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
 
 
+def test_id_comes_from_the_inputs_the_vault_checked(seeded, tmp_path: Path) -> None:
+    """The /ID is derived from the spec and each working copy's recorded SHA-256 (which the
+    reader checks), not from a second pass over the output; it changes with the date."""
+    import hashlib
+
+    from clinic_app.pdf.engine import input_identity
+    from clinic_app.vault import blobs
+
+    s, _refs = seeded
+    order = bundles.prepare_build(s, "b1", today=date(2030, 1, 1))
+    conn = s.vault.conn
+    for ref, blob_id in order.blob_ids.items():
+        stored = conn.execute("SELECT sha256 FROM blobs WHERE id = ?", (blob_id,)).fetchone()[0]
+        assert order.fingerprints[ref] == stored
+        assert hashlib.sha256(blobs.read_all(conn, blob_id)).hexdigest() == stored
+    bundles.build(s, "b1", tmp_path / "one.pdf", today=date(2030, 1, 1))
+    bundles.build(s, "b1", tmp_path / "later.pdf", today=date(2030, 1, 2))
+    identity = input_identity(order.spec, order.spec.date or order.today, order.fingerprints)
+    assert identity is not None
+    expected = hashlib.sha256(f"{identity} volume 1 of 1".encode()).hexdigest()[:32]
+    with pikepdf.open(tmp_path / "one.pdf") as one, pikepdf.open(tmp_path / "later.pdf") as later:
+        assert [bytes(x).hex() for x in one.trailer.ID] == [expected, expected]
+        assert bytes(later.trailer.ID[0]).hex() != expected
+
+
 def test_volunteers_cannot_build(role_sessions, tmp_path: Path) -> None:
     with role_sessions("volunteer") as vol:
         with pytest.raises(PermissionDenied):
