@@ -128,7 +128,7 @@ class BuildOrder:
     blob_ids: dict[str, int]  # document ref -> blob of its working copy (or original)
     page_counts: dict[str, int]  # as recorded at import; checked again while copying
     today: date
-    fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # ref -> SHA-256 of its blob
+    fingerprints: dict[str, str]  # ref -> SHA-256 of its blob, which the reader checks
 
 
 def prepare_build(session: Session, bundle_ref: str, *, today: date | None = None) -> BuildOrder:

@@ -153,7 +153,7 @@ class Prefetcher:
                     self._deliver(self._refs_of[blob_id], item)
                 else:
                     assert isinstance(task, str)
-                    self._deliver([task], _read_one(conn, self._blob_ids[task]))
+                    self._deliver([task], blobs.read_or_error(conn, self._blob_ids[task]))
         except Exception as exc:  # could not even connect: every waiting get() sees why
             with self._cond:
                 self._failure = exc
@@ -168,10 +168,3 @@ class Prefetcher:
 
 
 _STREAM = object()  # the task "take the stream's next blob"
-
-
-def _read_one(conn: Connection, blob_id: int) -> bytes | BaseException:
-    try:
-        return blobs.read_all(conn, blob_id)
-    except Exception as exc:  # handed to the caller of get()
-        return exc

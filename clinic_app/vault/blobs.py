@@ -135,7 +135,7 @@ def read_many(conn: Connection, blob_ids: Iterable[int]) -> Generator[tuple[int,
         rows = conn.execute(_MANY, (json.dumps(order),))
         for blob_id, group in itertools.groupby(rows, key=lambda row: row[0]):
             while done < len(order) and order[done] != blob_id:  # no chunk rows at all
-                yield order[done], _read_or_error(conn, order[done])
+                yield order[done], read_or_error(conn, order[done])
                 done += 1
             if done == len(order):
                 break
@@ -150,7 +150,7 @@ def read_many(conn: Connection, blob_ids: Iterable[int]) -> Generator[tuple[int,
             with contextlib.suppress(DatabaseError):  # the caller may have closed the connection first
                 rows.close()
     for blob_id in order[done:]:
-        yield blob_id, _read_or_error(conn, blob_id)
+        yield blob_id, read_or_error(conn, blob_id)
 
 
 def _assembled(rows: Iterable[tuple[int, int, str, int, bytes]]) -> bytes | Exception:
@@ -169,10 +169,12 @@ def _assembled(rows: Iterable[tuple[int, int, str, int, bytes]]) -> bytes | Exce
     return data
 
 
-def _read_or_error(conn: Connection, blob_id: int) -> bytes | Exception:
+def read_or_error(conn: Connection, blob_id: int) -> bytes | Exception:
+    """`read_all`, with any failure returned rather than raised, for a caller (a reader
+    thread) that hands it on to whoever asked for the blob."""
     try:
         return read_all(conn, blob_id)
-    except (NotFound, VaultDamaged, DatabaseError) as exc:
+    except Exception as exc:  # any failure goes to whoever asked, not up the reader thread
         return exc
 
 
