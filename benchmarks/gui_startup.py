@@ -147,6 +147,7 @@ def main() -> None:
         for var, sub in (("HAVEN_STATE_DIR", "state"), ("HAVEN_CONFIG_DIR", "config"), ("HAVEN_VAULT", "vault")):
             os.environ[var] = str(tmp / sub)
         sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("HAVEN_TEST_WEAK_KDF", "1")  # throwaway vaults: the tests' fast key derivation
         from clinic_app.services.session import create_vault
 
         folder = tmp / "vault"

@@ -1,9 +1,14 @@
-"""Safe intake throughput: 200 files (about 1,000 pages) through the sandbox into the vault.
+"""Safe intake throughput: 200 files (about 800 pages) through the sandbox into the vault,
+on one worker and on one worker per core, with and without OCR.
 
-Every file is sniffed, parsed in the sandboxed child (timeouts, memory cap),
-sanitised into a working copy, its text extracted, and original + working copy
-stored encrypted. Compared with a plain copy of the same bytes in the same run.
-Reproduce: python benchmarks/intake.py [--files 200]
+Every file is sniffed, parsed in a sandboxed child (timeouts, memory cap), sanitised
+into a working copy, its text extracted (one photo in ten is OCRed when Tesseract is
+installed), and original + working copy stored encrypted, in the order given. Each run
+imports the same folder into a fresh vault with 1 worker and with N (alternating which
+goes first); the figure is the parallel time as a share of the serial one in the same
+run. Reference: a plain copy of the same bytes. `--scan-pages` adds one scanned PDF of
+that many pages, whose OCR is spread over the workers.
+Reproduce: python benchmarks/intake.py [--files 200] [--runs 3] [--ocr both] [--scan-pages 0]
 """
 
 from __future__ import annotations
@@ -12,16 +17,21 @@ import argparse
 import io
 import os
 import shutil
+import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4, LEGAL, LETTER
 from reportlab.pdfgen import canvas
 
+os.environ.setdefault("HAVEN_TEST_WEAK_KDF", "1")  # throwaway vaults: the tests' fast key derivation
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-def make_sources(folder: Path, count: int) -> int:
+
+def make_sources(folder: Path, count: int, scan_pages: int = 0) -> int:
     pages_total = 0
     sizes = [LETTER, A4, LEGAL]
     for i in range(count):
@@ -45,54 +55,98 @@ def make_sources(folder: Path, count: int) -> int:
         c.save()
         (folder / f"doc{i:03d}.pdf").write_bytes(buf.getvalue())
         pages_total += pages
+    if scan_pages:
+        scans = []
+        for p in range(scan_pages):
+            img = Image.new("L", (1700, 2200), 255)
+            draw = ImageDraw.Draw(img)
+            for line in range(30):
+                draw.text((120, 150 + line * 60), f"Scanned declaration page {p + 1}, paragraph {line}", fill=0)
+            scans.append(img)
+        scans[0].save(folder / "scan.pdf", save_all=True, append_images=scans[1:], resolution=200)
+        pages_total += scan_pages
     return pages_total
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds so far of this process and of its finished children (the workers)."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def import_once(root: Path, src: Path, workers: int, tag: str) -> tuple[float, float, list[str]]:
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.matter import Matter, MatterType
+    from clinic_app.services import case_record
+    from clinic_app.services.import_files import IMPORTED, import_files
+    from clinic_app.services.session import create_vault
+
+    folder = root / f"vault-{tag}"
+    session, _ = create_vault(folder, admin="bench", passphrase="benchmark passphrase words", kdf_profile="fast")
+    with session:
+        case_record.save_client(session, Client(ref="c", legal_name="Bench Client"))
+        case_record.save_matter(session, Matter(ref="m", client_ref="c", type=MatterType.HC, title="m"))
+        cpu0, t0 = _cpu(), time.perf_counter()
+        report = import_files(session, "m", [src], workers=workers)  # its workers have exited on return
+        seconds, cpu1 = time.perf_counter() - t0, _cpu()
+    shutil.rmtree(folder)
+    used = (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1]) / seconds  # cores kept busy on average
+    return seconds, used, [f"{f.name}: {f.reason}" for f in report.files if f.outcome != IMPORTED]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--ocr", choices=("both", "on", "off"), default="both")
+    parser.add_argument("--workers", type=int, default=0, help="parallel workers (default: one per core)")
+    parser.add_argument("--scan-pages", type=int, default=0)
     args = parser.parse_args()
+    from clinic_app.intake import tools_available
+    from clinic_app.intake.pool import default_workers
+
+    workers = args.workers or default_workers()
+    modes = {"both": ["off", "on"], "on": ["on"], "off": ["off"]}[args.ocr]
+    if not tools_available()["tesseract"]:
+        modes = ["off"]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["HAVEN_STATE_DIR"] = str(root / "state")
-        from clinic_app.domain.client import Client
-        from clinic_app.domain.matter import Matter, MatterType
-        from clinic_app.services import case_record
-        from clinic_app.services.import_files import IMPORTED, import_files
-        from clinic_app.services.session import create_vault
-
         src = root / "src"
         src.mkdir()
-        approx_pages = make_sources(src, args.files)
+        approx_pages = make_sources(src, args.files, args.scan_pages)
         total_mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
-
-        copy_dir = root / "copy"
-        copy_dir.mkdir()
         t0 = time.perf_counter()
-        for f in sorted(src.iterdir()):
-            shutil.copyfile(f, copy_dir / f.name)
+        shutil.copytree(src, root / "copy")
         copy_s = time.perf_counter() - t0
-
-        session, _ = create_vault(root / "vault", admin="bench", passphrase="benchmark passphrase words",
-                                  kdf_profile="fast")
-        case_record.save_client(session, Client(ref="c", legal_name="Bench Client"))
-        case_record.save_matter(session, Matter(ref="m", client_ref="c", type=MatterType.HC, title="m"))
-        t0 = time.perf_counter()
-        report = import_files(session, "m", [src])
-        import_s = time.perf_counter() - t0
-        session.lock()
-
-    imported = report.count(IMPORTED)
-    refused = [(f.name, f.reason) for f in report.files if f.outcome != IMPORTED]
-    if refused:
-        print("not imported:", refused[:5], "..." if len(refused) > 5 else "")
-    print(f"{args.files} files (~{approx_pages} pages, {total_mb:.1f} MB): {imported} imported in {import_s:.1f} s "
-          f"= {args.files / import_s:.1f} files/s, {approx_pages / import_s:.0f} pages/s, {total_mb / import_s:.2f} MB/s")
-    print(f"plain copy of the same files: {copy_s * 1000:.0f} ms; ratio import/copy: {import_s / copy_s:.0f}x")
-    from clinic_app.intake import tools_available
-
-    print(f"tools: {tools_available()} (with Tesseract, each image page is OCRed: most of the time)")
-    print(f"reproduce: python benchmarks/intake.py --files {args.files}")
+        print(f"{len(list(src.iterdir()))} files (~{approx_pages} pages, {total_mb:.1f} MB); "
+              f"plain copy {copy_s * 1000:.0f} ms; {os.cpu_count()} cores, parallel = {workers} workers; "
+              f"load average at start {os.getloadavg()[0]:.2f}")
+        for mode in modes:
+            os.environ["HAVEN_OCR"] = mode  # read by each child when it starts
+            times: dict[int, list[float]] = {1: [], workers: []}
+            cores: dict[int, list[float]] = {1: [], workers: []}
+            for run in range(args.runs):
+                order = [1, workers] if run % 2 == 0 else [workers, 1]
+                for n in order:
+                    seconds, used, refused = import_once(root, src, n, f"{mode}-{run}-{n}")
+                    times[n].append(seconds)
+                    cores[n].append(used)
+                    if refused:
+                        print("  not imported:", refused[:3])
+            serial, parallel = statistics.median(times[1]), statistics.median(times[workers])
+            ratios = sorted(p / s for s, p in zip(times[1], times[workers]))
+            print(f"OCR {mode}: serial (1 worker) median {serial:.1f} s {[round(t, 1) for t in times[1]]}; "
+                  f"parallel ({workers} workers) median {parallel:.1f} s {[round(t, 1) for t in times[workers]]}; "
+                  f"parallel/serial {parallel / serial:.2f}x (median of per-run ratios "
+                  f"{statistics.median(ratios):.2f}x); {args.files / parallel:.0f} files/s; "
+                  f"{parallel / copy_s:.0f}x the plain copy; cores kept busy: serial "
+                  f"{statistics.median(cores[1]):.2f}, parallel {statistics.median(cores[workers]):.2f}")
+        print(f"load average at the end {os.getloadavg()[0]:.2f}; tools: {tools_available()}")
+    print(f"reproduce: python benchmarks/intake.py --files {args.files} --runs {args.runs} --ocr {args.ocr}"
+          + (f" --scan-pages {args.scan_pages}" if args.scan_pages else ""))
 
 
 if __name__ == "__main__":

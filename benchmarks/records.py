@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+os.environ.setdefault("HAVEN_TEST_WEAK_KDF", "1")  # throwaway vaults: the tests' fast key derivation
+
 WORDS = ("hardship establishment employment persecution police cartel extortion school church volunteer "
          "medical psychological report country conditions threat family removal deferral asylum claim").split()
 

@@ -61,15 +61,14 @@ def gui_request(argv: list[str]) -> GuiRequest | None:
 
 def _run_demo_then_window(request: GuiRequest) -> int:
     """Create the demo vault through the command line (same output), then open it."""
-    import tempfile
     from pathlib import Path
 
     from clinic_app.cli.main import run
+    from clinic_app.paths import demo_vault_dir
     from clinic_app.services.demo import DEMO_ADMIN, DEMO_PASSPHRASE, DEMO_USERS
 
-    folder = request.vault or str(Path(tempfile.mkdtemp(prefix="haven-demo-")) / "vault")
-    argv = list(request.argv) if request.vault else [*request.argv, "--vault", folder]
-    code = run(argv)
+    folder = str(Path(request.vault).expanduser()) if request.vault else str(demo_vault_dir())
+    code = run(list(request.argv))
     if code != 0:
         return code
     from clinic_app.gui.application import run_gui
@@ -91,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
 
     harden_process()
     use_one_arena()
+    from clinic_app.temp_journal import sweep
+
+    sweep()  # temp files of Haven processes killed mid-write (clinic_app/temp_journal.py)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--self-check"]:  # headless check of an installed copy: clinic_app/selfcheck.py
         from clinic_app.selfcheck import main as self_check

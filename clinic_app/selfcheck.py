@@ -49,6 +49,7 @@ def check_resources(ctx: Context) -> str:
 
     base = resources_dir()
     needed = [base / "fonts" / "DejaVuSans.ttf", base / "fonts" / "DroidSansFallback.ttf",
+              base / "fonts" / "NotoSansArabic-Regular.ttf", base / "fonts" / "LICENSE-Noto-OFL-1.1.txt",
               base / "fonts" / "LICENSE-DejaVu.txt", base / "rules" / "rules.schema.json"]
     missing = [str(p.relative_to(base)) for p in needed if not p.is_file()]
     for folder, pattern in (("rules", "*.yaml"), ("locale", "*"), ("icons", "*.png")):
@@ -56,15 +57,21 @@ def check_resources(ctx: Context) -> str:
             missing.append(f"{folder}/{pattern}")
     if missing:
         raise RuntimeError(f"missing under {base}: {', '.join(missing)}")
+    from clinic_app.paths import docs_dir
+
+    guide = docs_dir() / "guide"
+    if not (guide / "README.md").is_file() or not any((docs_dir() / "screenshots").glob("*.png")):
+        raise RuntimeError(f"the user guide (Help menu) is missing from {guide}")
     from clinic_app import i18n
 
-    catalog = i18n.locale_dir() / "fr" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
-    if not catalog.is_file():
+    catalog = i18n.compiled_path("fr")
+    if not catalog.is_file() and not i18n.catalog_path("fr").is_file():
         raise RuntimeError(f"the French catalog {catalog} is missing")
-    french = len(i18n.parse_po(catalog.read_text(encoding="utf-8"))[0])
-    if not french:
+    probes = ("Cancel", "Recovery key", "Federal Court")
+    french = sum(1 for text in probes if i18n.translate_for("fr", text) != text)  # through gettext
+    if french < len(probes):
         raise RuntimeError(f"the French catalog {catalog} has no translations")
-    return f"{sum(1 for p in base.rglob('*') if p.is_file())} files, {french} French messages"
+    return f"{sum(1 for p in base.rglob('*') if p.is_file())} files, French catalog {catalog.name} read by gettext"
 
 
 def check_vault(ctx: Context) -> str:
@@ -230,6 +237,7 @@ def _private_environment(root: Path) -> Iterator[None]:
         "HAVEN_VAULT": root / "default-vault", "XDG_CACHE_HOME": root / "cache",
         "XDG_CONFIG_HOME": root / "config-home", "XDG_DATA_HOME": root / "data-home",
         "XDG_STATE_HOME": root / "state-home", "XDG_RUNTIME_DIR": runtime, "QT_QPA_PLATFORM": "offscreen",
+        "HAVEN_TEST_WEAK_KDF": "1",  # a throwaway vault: the fast profile is enough
     }
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update({name: str(value) for name, value in values.items()})

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HAVEN_TEST_WEAK_KDF", "1")  # the "fast" KDF profile; Haven refuses it otherwise
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -21,6 +22,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_dirs_for_wider_fixtures(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Module-scoped fixtures run before the per-test folders below exist: keep them off the
+    real user's Haven folders too (the in-flight temp records, remembered vault history)."""
+    base = tmp_path_factory.mktemp("haven-home-session")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HAVEN_STATE_DIR", str(base / "state"))
+        mp.setenv("HAVEN_CONFIG_DIR", str(base / "config"))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +104,21 @@ def role_sessions(vault_folder: Path):
         return unlock(vault_folder, user=role, passphrase=PASSES[role])
 
     return open_as
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """cli(*argv, stdin=...) -> (exit code, stdout, stderr), in this process (the real parser)."""
+    import io
+    import sys
+
+    from clinic_app.cli import main
+
+    def run(*argv: str, stdin: str = ADMIN_PASS + "\n") -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main.run(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

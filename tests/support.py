@@ -29,3 +29,16 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, time
         [sys.executable, "-m", "clinic_app", *args],
         input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout,
     )
+
+
+def evidence_beside_secrets(base: Path) -> tuple[Path, Path]:
+    """`base/ev` (a file at the top and one two folders down) and `base/secret` beside it
+    (a file at the top and one a folder down): where links planted in ev/ must not lead."""
+    secret, ev = base / "secret", base / "ev"
+    (secret / "inner").mkdir(parents=True)
+    (secret / "s1.txt").write_text("a private note of another client")
+    (secret / "inner" / "s2.txt").write_text("another private note")
+    (ev / "sub" / "deeper").mkdir(parents=True)
+    (ev / "a.txt").write_text("the evidence itself")
+    (ev / "sub" / "deeper" / "b.txt").write_text("more evidence")
+    return ev, secret

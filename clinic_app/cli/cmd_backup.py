@@ -17,12 +17,12 @@ from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import ExitCode, HavenError, UsageError, VaultDamaged, VaultNotFound
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import backup as backups
 from clinic_app.services import purge, restore, transfer, vault_check
 from clinic_app.services.location_guard import guard_vault_folder
 from clinic_app.services.session import Session
-from clinic_app.vault.errors import storage_error
+from clinic_app.vault.errors import VaultOlderCopy, storage_error
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -123,7 +123,8 @@ def cmd_backup(ctx: CliContext) -> int:
     _warn(result.warnings)
     print(_("Backup written to {path} ({size} bytes).").format(path=result.path, size=result.header.db_size))
     if result.removed:
-        print(_("Removed {count} older automatic backups.").format(count=len(result.removed)))
+        print(ngettext("Removed {count} older automatic backup.", "Removed {count} older automatic backups.",
+                       len(result.removed)).format(count=len(result.removed)))
     return ExitCode.OK
 
 
@@ -150,7 +151,9 @@ def cmd_restore(ctx: CliContext) -> int:
         result = restore.restore(ctx.args.backup, folder, user=user, passphrase=passphrase,
                                  replace=ctx.args.replace)
     _warn(result.warnings)
-    print(_("Restored the backup made {when} into {folder}; {count} documents verified.").format(
+    print(ngettext("Restored the backup made {when} into {folder}; {count} document verified.",
+                   "Restored the backup made {when} into {folder}; {count} documents verified.",
+                   result.documents_verified).format(
         when=result.backup_created_at[:19].replace("T", " "), folder=result.folder, count=result.documents_verified))
     if result.moved_aside:
         print(_("The previous vault was kept as {path}.").format(path=result.moved_aside))
@@ -162,7 +165,8 @@ def cmd_export(ctx: CliContext) -> int:
     with _unlock(ctx) as session:
         passphrase = ctx.secrets.read(_("Passphrase for the case file"), confirm=True)
         summary = transfer.export_matter(session, ctx.args.matter, ctx.args.out, passphrase)
-    print(_("Exported matter {ref} with {count} documents to {path}.").format(
+    print(ngettext("Exported matter {ref} with {count} document to {path}.",
+                   "Exported matter {ref} with {count} documents to {path}.", summary.documents).format(
         ref=summary.matter_ref, count=summary.documents, path=summary.path))
     print(_("Give the passphrase to the recipient another way than the file (in person or by phone)."))
     return ExitCode.OK
@@ -214,7 +218,7 @@ def cmd_check(ctx: CliContext) -> int:
     except (VaultDamaged, VaultNotFound) as exc:
         if isinstance(exc, VaultNotFound) and not (ctx.folder / "vault.db").exists():
             raise
-        found = vault_check.check_without_key(ctx.folder, str(exc), backups_folder=ctx.args.backups)
+        found = vault_check.check_without_key(ctx.folder, exc, backups_folder=ctx.args.backups)
     else:
         found = vault_check.check_folder(ctx.folder, user=user, passphrase=ctx.read_passphrase(),
                                          backups_folder=ctx.args.backups)
@@ -237,7 +241,18 @@ def _check_json(found: vault_check.FolderCheck) -> dict[str, object]:
         "location_problems": list(found.location_problems),
         "newest_good_backup": ({"path": str(found.backup.path), "created_at": found.backup.header.created_at}
                                if found.backup else None),
+        "older_copy": _older_json(found.older_copy),
+        "damaged": not found.ok and found.suggest_restore,
     }
+
+
+def _older_json(older: VaultOlderCopy | None) -> dict[str, object] | None:
+    if older is None:
+        return None
+    return {"history_ends_at_row": older.ends_seq, "history_ends_at": older.ends_at,
+            "computer_saw_row": older.seen_seq, "that_row_made_at": older.seen_entry_at,
+            "computer_saw_it_on": older.seen_on, "different_history": older.diverged,
+            "message": str(older)}
 
 
 def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
@@ -252,8 +267,15 @@ def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
             print(problem)
     if found.damaged_pages and not (found.pages is not None and found.pages.header_damaged):
         print(_("Damaged pages: {pages}").format(pages=", ".join(str(p) for p in found.damaged_pages)))
+    if found.older_copy is not None:
+        print(str(found.older_copy))
     if found.ok and report is not None:
         print(_("Vault is intact (schema {version}).").format(version=report.schema_version))
+        return
+    if not found.suggest_restore:
+        if found.backup is not None:
+            print(_("Newest good backup: {path} (made {when} UTC).").format(
+                path=found.backup.path, when=found.backup.header.created_at[:19].replace("T", " ")))
         return
     print(_("The vault is damaged. Restore it from a backup."))
     if found.backup is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json, emit_table
 from clinic_app.errors import ExitCode
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import records
 from clinic_app.services.manifest_import import import_manifest
 
@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help=_("import a case manifest (YAML or JSON); re-importing updates, never duplicates"))
     p.add_argument("manifest", type=Path)
     p.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
+    p.add_argument("--accept-conflicts", action="store_true",
+                   help=_("import even when new clients or adverse parties have names like people already in "
+                          "the vault (the conflict check's matches are printed and the decision is audited)"))
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("search", parents=[common],
@@ -39,23 +42,45 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def cmd_import(ctx: CliContext) -> int:
+    """Refuses (exit 1, nothing imported) when the conflict check finds similar names,
+    printing them, unless --accept-conflicts: a script must not add a possible conflict
+    of interest silently. With it, the matches are printed as warnings."""
+    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts
+    from clinic_app.services.conflict_check import ConflictsFound
     from clinic_app.services.intake_bridge import analyzer
 
-    with ctx.unlock() as session, analyzer() as analyze:
-        summary = import_manifest(session, ctx.args.manifest, analyze=analyze, progress=_progress)
+    try:
+        with ctx.unlock() as session, analyzer() as analyze:
+            summary = import_manifest(session, ctx.args.manifest, analyze=analyze, progress=_progress,
+                                      accept_conflicts=ctx.args.accept_conflicts)
+    except ConflictsFound as exc:
+        if ctx.args.json:
+            emit_json({"imported": False, "conflicts": conflict_rows(exc.conflicts)})
+        else:
+            print_conflicts(exc.conflicts)
+        print(f"clinic-app: {exc}", file=sys.stderr)
+        print(_("Check each match; to import anyway, run the same command with --accept-conflicts."),
+              file=sys.stderr)
+        return ExitCode.FAILED
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if ctx.args.json:
         emit_json({"created": summary.created, "updated": summary.updated,
                    "bytes_already_stored": summary.bytes_already_stored,
-                   "likely_duplicates": summary.likely_duplicates})
+                   "likely_duplicates": summary.likely_duplicates,
+                   "conflicts_accepted": conflict_rows(summary.conflicts)})
         return ExitCode.OK
+    if summary.conflicts:
+        print(_("Imported despite the conflict check (your decision was recorded in the audit log):"))
+        print_conflicts(summary.conflicts)
     kinds = sorted(set(summary.created) | set(summary.updated))
     for kind in kinds:
         print(_("{kind}: {created} created, {updated} updated").format(
             kind=kind, created=summary.created.get(kind, 0), updated=summary.updated.get(kind, 0)))
     if summary.bytes_already_stored:
-        print(_("{count} files were already in the vault and were linked, not stored again.").format(
+        print(ngettext("{count} file was already in the vault and was linked, not stored again.",
+                       "{count} files were already in the vault and were linked, not stored again.",
+                       summary.bytes_already_stored).format(
             count=summary.bytes_already_stored))
     for ref, other in summary.likely_duplicates:
         print(_("Likely duplicate: {ref} has the same text as {other}.").format(ref=ref, other=other))

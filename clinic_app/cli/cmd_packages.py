@@ -1,4 +1,4 @@
-"""deadlines [MATTER], checklist MATTER --package TYPE, build MATTER (--package TYPE | --bundle REF).
+"""deadlines [MATTER] [--done | --not-applicable | --undone RULE_ID], checklist MATTER --package TYPE, build MATTER (--package TYPE | --bundle REF).
 
 One `build` command serves filing packages and saved bundle projects. Exit code 4
 (bad input) when pre-flight refuses a package; --force builds it anyway and prints
@@ -16,10 +16,11 @@ from typing import Any
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json, emit_table
 from clinic_app.domain.deadlines import GROUP_LABELS, describe_days
+from clinic_app.domain.deadlines.marks import STATE_LABELS
 from clinic_app.domain.packages import PackageNotReady, PackageProblem, PackageType
 from clinic_app.domain.progress import CancelToken
 from clinic_app.errors import ExitCode, UsageError
-from clinic_app.i18n import _, current_language
+from clinic_app.i18n import _, current_language, ngettext
 
 
 def _day(text: str) -> date:
@@ -39,6 +40,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=_("put matter refs in calendar event titles (an export: needs the export permission)"))
     p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("count as if today were this date"))
+    marking = p.add_mutually_exclusive_group()
+    marking.add_argument("--done", metavar="RULE_ID", help=_("mark the matter's deadline RULE_ID done"))
+    marking.add_argument("--not-applicable", metavar="RULE_ID",
+                         help=_("mark the matter's deadline RULE_ID not applicable (give --reason)"))
+    marking.add_argument("--undone", metavar="RULE_ID",
+                         help=_("undo a done or not-applicable mark: the deadline is open again"))
+    p.add_argument("--reason", default="", help=_("why the deadline does not apply (with --not-applicable)"))
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("checklist", parents=[common], help=_("show a package's checklist and pre-flight problems"))
@@ -80,12 +88,20 @@ def cmd_deadlines(ctx: CliContext) -> int:
     args = ctx.args
     today = args.today or date.today()
     lang = current_language()
+    rule = args.done or args.not_applicable or args.undone
+    if rule and not args.matter:
+        raise UsageError(_("--done, --not-applicable and --undone need the matter: deadlines MATTER --done RULE_ID"))
+    if args.reason and not args.not_applicable:
+        raise UsageError(_("--reason goes with --not-applicable."))
     with ctx.unlock() as session:
+        if rule:
+            state = "done" if args.done else "not_applicable" if args.not_applicable else None
+            deadlines.set_mark(session, args.matter, rule, state, args.reason, province=args.province)
         if args.matter:
             found = deadlines.for_matter(session, args.matter, province=args.province)
             data: dict[str, Any] = {
                 "matter": found.matter_ref, "today": today.isoformat(),
-                "deadlines": [deadlines.deadline_row(d, today, lang) for d in found.deadlines],
+                "deadlines": [deadlines.deadline_row(d, today, lang, found.mark(d)) for d in found.deadlines],
                 "pending": [{"rule": p.rule_id, "title": p.title.get(lang), "needs": list(p.needs)}
                             for p in found.pending]}
         else:
@@ -104,7 +120,11 @@ def cmd_deadlines(ctx: CliContext) -> int:
         if not data["deadlines"]:
             print(_("No deadline can be computed yet."))
         for r in data["deadlines"]:
-            print(f"{r['due']}  {r['days']:>5}  {r['title']}  ({r['citation']})")
+            state = "" if r["state"] == "open" else f"[{_(STATE_LABELS[r['state']])}] "
+            print(f"{r['due']}  {r['days']:>5}  {state}{r['title']}  ({r['citation']})  {r['rule']}")
+            if r["reason"]:
+                reason = _("Reason: {reason}").format(reason=r["reason"])
+                print(f"{'':19}{reason}")
             for flag in r["flags"]:
                 print(f"{'':19}! {flag}")
         for p in data["pending"]:
@@ -118,7 +138,9 @@ def cmd_deadlines(ctx: CliContext) -> int:
         if not any(data["groups"].values()):
             print(_("No deadlines."))
     if args.ics:
-        print(_("Wrote {count} events to {path}.").format(count=data["ics"]["events"], path=args.ics))
+        events = data["ics"]["events"]
+        print(ngettext("Wrote {count} event to {path}.", "Wrote {count} events to {path}.", events).format(
+            count=events, path=args.ics))
     return ExitCode.OK
 
 
@@ -140,7 +162,8 @@ def cmd_checklist(ctx: CliContext) -> int:
                    [(r["item"], _("yes") if r["required"] else "", r["status"], r["title"]) for r in rows],
                    empty=_("The package has no items."))
         for p in report.problems:
-            print(f"{_('Error') if p.severity == 'error' else _('Warning')}: {p.message}")
+            kind = _("Error") if p.severity == "error" else _("Warning")
+            print(f"{kind}: {p.message}")
         print(_("Ready to file.") if report.ready else _("Not ready to file."))
     return ExitCode.OK if report.ready else ExitCode.FAILED
 
@@ -173,9 +196,12 @@ def cmd_build(ctx: CliContext) -> int:
                    "sections": list(built.sections), "problems": [_problem(p) for p in built.problems]})
         return ExitCode.OK
     for p in built.problems:
-        print(f"{_('Error') if p.severity == 'error' else _('Warning')}: {p.message}", file=sys.stderr)
+        kind = _("Error") if p.severity == "error" else _("Warning")
+        print(f"{kind}: {p.message}", file=sys.stderr)
     for path in built.files:
-        print(_("Built {path}: {pages} pages, {tabs} tabs.").format(path=path, pages=built.pages, tabs=built.tabs))
+        print(_("Built {path}: {pages}, {tabs}.").format(
+            path=path, pages=ngettext("{count} page", "{count} pages", built.pages).format(count=built.pages),
+            tabs=ngettext("{count} tab", "{count} tabs", built.tabs).format(count=built.tabs)))
     return ExitCode.OK
 
 
@@ -189,9 +215,9 @@ def _build_bundle(ctx: CliContext) -> int:
         raise UsageError(_("Building saved bundles is not available in this version of Haven.")) from None
     if args.force:
         raise UsageError(_("--force applies to packages; a bundle is built as saved (see its pre-flight)."))
-    with ctx.unlock() as session:
+    with ctx.unlock() as session:  # --today dates the cover; a served bundle keeps the date it was served with
         result = build_bundle_project(session, args.matter, args.bundle, args.out, progress=_progress,
-                                      cancel=CancelToken())
+                                      cancel=CancelToken(), today=args.today)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     files = [str(f) for f in getattr(result, "files", [args.out])]
@@ -201,7 +227,7 @@ def _build_bundle(ctx: CliContext) -> int:
                    "warnings": list(getattr(result, "warnings", ()))})
     else:
         for warning in getattr(result, "warnings", ()):
-            print(f"{_('Warning')}: {warning}", file=sys.stderr)
+            print("{kind}: {warning}".format(kind=_("Warning"), warning=warning), file=sys.stderr)
         for path in files:
             print(_("Built {path}.").format(path=path))
     return ExitCode.OK

@@ -1,4 +1,5 @@
-"""serve and supplement: record a bundle's service (freezing its pages) and continue it."""
+"""serve and supplement: record a bundle's service (freezing its content and pages) and
+continue it in a supplementary bundle (tabs and pages numbered on)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from clinic_app.cli.cmd_bundle_settings import add_setting_options, given_settings
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json
 from clinic_app.errors import ExitCode, UsageError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import bundles
 
 
@@ -34,17 +36,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("supplement", parents=[common],
-                       help=_("start a supplementary bundle that continues a served bundle's numbering"))
+                       help=_("start a supplementary bundle whose tabs and pages continue after everything "
+                              "served, holding the documents given, or the tabs of a manifest's bundle"))
     s.add_argument("bundle", help=_("the served bundle's ref"))
     s.add_argument("--new", required=True, help=_("the new bundle's ref"))
-    s.add_argument("--title", required=True, help=_("the new bundle's title"))
+    s.add_argument("--title", help=_("the new bundle's title (with --manifest, the manifest gives it)"))
+    s.add_argument("--doc", action="append", default=[], metavar="REF",
+                   help=_("a document of the matter to add as a tab (repeat for more; its translation travels "
+                          "with it)"))
+    s.add_argument("--manifest", type=Path, metavar="FILE",
+                   help=_("import a case manifest whose bundle --new holds the tabs (and any settings to change)"))
+    add_setting_options(s, first_page=False)
+    s.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     s.set_defaults(func=cmd_supplement)
 
 
 def cmd_serve(ctx: CliContext) -> int:
     served_on = _day(ctx.args.date) if ctx.args.date else date.today()
     with ctx.unlock() as session:
-        result = bundles.build(session, ctx.args.bundle, ctx.args.out)
+        # first service: the cover is dated the day of service; served again: as first served
+        today = None if bundles.is_served(session, ctx.args.bundle) else served_on
+        result = bundles.build(session, ctx.args.bundle, ctx.args.out, today=today)
         entry = bundles.mark_served(session, ctx.args.bundle, served_to=ctx.args.to, method=ctx.args.method,
                                     served_on=served_on, result=result)
         if ctx.args.statement:
@@ -59,8 +71,29 @@ def cmd_serve(ctx: CliContext) -> int:
 
 
 def cmd_supplement(ctx: CliContext) -> int:
-    with ctx.unlock() as session:
-        spec = bundles.create_supplementary(session, ctx.args.bundle, ctx.args.new, ctx.args.title)
-    print(_("Created {ref}; its pages start at {first}.").format(ref=ctx.args.new,
-                                                                 first=spec.settings.first_page_number))
+    args = ctx.args
+    given = given_settings(args)
+    if args.manifest is not None and (args.doc or args.title or given):
+        raise UsageError(_("With --manifest, the manifest's bundle {ref} gives the title, tabs and settings; "
+                           "leave out --title, --doc and the settings.").format(ref=args.new))
+    if args.manifest is None and not args.title:
+        raise UsageError(_("Give the new bundle's title with --title."))
+    if args.manifest is not None:
+        from clinic_app.services.intake_bridge import analyzer
+        from clinic_app.services.manifest_import import import_manifest
+
+        with ctx.unlock() as session, analyzer() as analyze:
+            import_manifest(session, args.manifest, analyze=analyze, supplements={args.new: args.bundle})
+            _matter, spec = bundles.load_project(session, args.new)
+    else:
+        with ctx.unlock() as session:
+            spec = bundles.create_supplementary(session, args.bundle, args.new, args.title, args.doc, given)
+    tabs = sum(len(section.tabs) for section in spec.sections)
+    if args.json:
+        emit_json({"bundle": args.new, "supplements": args.bundle, "tabs": tabs,
+                   "first_tab": spec.settings.first_tab_number, "first_page": spec.settings.first_page_number})
+    else:
+        print(_("Created {ref} with {tabs}: its tabs start at {tab}, its pages start at {first}.").format(
+            ref=args.new, tabs=ngettext("{count} tab", "{count} tabs", tabs).format(count=tabs),
+            tab=spec.settings.first_tab_number, first=spec.settings.first_page_number))
     return ExitCode.OK

@@ -8,7 +8,7 @@ import sys
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json, emit_table
 from clinic_app.errors import ExitCode, VaultDamaged
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import audit_log, users, vault_check
 from clinic_app.services import session as sessions
 
@@ -77,14 +77,15 @@ def cmd_check(ctx: CliContext) -> int:
 def cmd_audit(ctx: CliContext) -> int:
     with ctx.unlock() as session:
         if ctx.args.verify:
-            problems = audit_log.verify(session)
+            problems = audit_log.verify(session) + _shared_chain_problems(session)
             count = len(audit_log.entries(session))
             if ctx.args.json:
                 emit_json({"ok": not problems, "rows": count, "problems": problems})
             else:
                 for problem in problems:
                     print(problem)
-                print(_("Audit log intact: {count} rows.").format(count=count) if not problems
+                print(ngettext("Audit log intact: {count} row.", "Audit log intact: {count} rows.", count).format(
+                    count=count) if not problems
                       else _("The audit log has been altered."))
             return ExitCode.OK if not problems else ExitCode.DAMAGED
         rows = audit_log.entries(session, limit=ctx.args.limit)
@@ -96,6 +97,20 @@ def cmd_audit(ctx: CliContext) -> int:
                    [(e.seq, e.at[:19], e.actor, e.action, e.target) for e in rows],
                    empty=_("The audit log is empty."))
     return ExitCode.OK
+
+
+def _shared_chain_problems(session) -> list[str]:  # type: ignore[no-untyped-def]
+    """On a vault connected to a clinic server: the audit chains on the server and the witnesses."""
+    from clinic_app.services.sync import audit_share, local, server
+
+    if not local.is_connected(session.vault.conn):
+        return []
+    try:
+        return audit_share.verify(session)
+    except server.ServerError as exc:
+        print(_("Note: the clinic's server could not be reached ({detail}); only this laptop's audit log "
+                "was checked.").format(detail=str(exc)), file=sys.stderr)
+        return []
 
 
 def cmd_recover(ctx: CliContext) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from clinic_app.errors import UsageError
 from clinic_app.i18n import _
 from clinic_app.paths import default_vault_dir
+from clinic_app.services import failed_unlocks
 from clinic_app.services import session as sessions
 from clinic_app.services.location_guard import guard_vault_folder
 from clinic_app.services.session import Session
@@ -43,7 +44,10 @@ class CliContext:
         user = self.user_name()
         if passphrase is None:
             passphrase = self.read_passphrase()
-        session = sessions.unlock(self.folder, user=user, passphrase=passphrase)
+        session = sessions.unlock(self.folder, user=user, passphrase=passphrase,
+                                  accept_older=bool(getattr(self.args, "accept_older_copy", False)))
         for warning in guard_vault_folder(self.folder):  # e.g. a cloud-synced folder
             print(f"clinic-app: {warning}", file=sys.stderr)
+        if session.failed_attempts:  # the window shows the same on its home page
+            print(f"clinic-app: {failed_unlocks.summary(session.failed_attempts)}", file=sys.stderr)
         return session

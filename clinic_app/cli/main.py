@@ -8,13 +8,21 @@ import traceback
 
 from clinic_app import __version__
 from clinic_app.cli import (
+    cmd_about,
+    cmd_attach,
     cmd_backup,
+    cmd_bundle_settings,
     cmd_case,
+    cmd_conflicts,
+    cmd_correspondence,
     cmd_demo,
+    cmd_documents,
     cmd_import_files,
+    cmd_letters,
     cmd_packages,
     cmd_records,
     cmd_serve,
+    cmd_sync,
     cmd_users,
     cmd_vault,
 )
@@ -33,7 +41,8 @@ EPILOG = _(
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own exit code is 2 too; keep it explicit
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: {_('error')}: {message}", file=sys.stderr)
+        print("{prog}: {error}: {message}".format(prog=self.prog, error=_("error"), message=message),
+              file=sys.stderr)
         raise SystemExit(ExitCode.USAGE)
 
 
@@ -47,6 +56,9 @@ def _common() -> argparse.ArgumentParser:
                         help=_("read passphrases from standard input, one per line"))
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help=_("show internal details of unexpected errors"))
+    common.add_argument("--accept-older-copy", action="store_true", default=argparse.SUPPRESS,
+                        help=_("open the vault even though it is older than the copy this computer last "
+                               "opened (only after restoring it on purpose)"))
     return common
 
 
@@ -63,8 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_case.register(sub, common)
     cmd_import_files.register(sub, common)
     cmd_packages.register(sub, common)
+    cmd_attach.register(sub, common)
+    cmd_documents.register(sub, common)
     cmd_serve.register(sub, common)
+    cmd_bundle_settings.register(sub, common)
+    cmd_sync.register(sub, common)
     cmd_demo.register(sub, common)
+    cmd_conflicts.register(sub, common)
+    cmd_letters.register(sub, common)
+    cmd_correspondence.register(sub, common)
+    cmd_about.register(sub, common)
     return parser
 
 
@@ -74,7 +94,8 @@ def run(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    for name, default in (("vault", None), ("user", None), ("passphrase_stdin", False), ("debug", False)):
+    for name, default in (("vault", None), ("user", None), ("passphrase_stdin", False), ("debug", False),
+                          ("accept_older_copy", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
     if not getattr(args, "func", None):

@@ -7,10 +7,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from clinic_app.domain.display import json_display
+
 
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-    sys.stdout.write("\n")
+    """Readable UTF-8 JSON; characters JSON would leave raw that steer a terminal
+    (C1 controls, line separators, direction overrides) are written as escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    sys.stdout.write(json_display(text) + "\n")
 
 
 def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from clinic_app.domain.exhibits import EXHIBIT_ROLE, MARK_STYLES, letter_mark, part_marks
 from clinic_app.errors import BadInput, ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 
 SCHEMA_VERSION = 1
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -25,10 +26,16 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "legal": (612.0, 1008.0),
 }
 LANGUAGES = ("en", "fr")
-FRONT_MATTER_NUMBERING = ("none", "roman")
-PART_ROLES = ("document", "translation", "declaration")
+FRONT_MATTER_NUMBERING = ("none", "roman", "arabic")  # arabic: the cover is page 1, as in a court record
+PART_ROLES = ("document", "translation", "declaration", EXHIBIT_ROLE)
+INDEX_HEADINGS = ("index", "contents")  # contents: "Table of contents" (FCR r. 309(2)(a), 364(2)(a))
 OFFICIAL_LANGUAGES = ("en", "fr")
 MB = 1_000_000  # delivery limits ("25 MB") are read as decimal megabytes: the safer reading
+# Clear margin kept at every edge of a document page for the header and the page number:
+# the page's content is shrunk into the rest (pdf/stamp_area.py). 12 mm keeps a Letter
+# or A4 page at about 89% of its size, stamps about 4.5 mm from the edge.
+DEFAULT_MARGIN_MM = 12.0
+MARGIN_RANGE_MM = (6.0, 40.0)
 
 COVER, INDEX, SEPARATOR, BODY = "cover", "index", "separator", "body"
 
@@ -55,7 +62,8 @@ class DocumentPart:
     document_id: str
     pages: str = ""  # "" means every page; else "12-18" or "1-3,7"
     label: str = ""  # shown in the index when a tab has several parts, e.g. "Translation"
-    role: str = "document"  # document | translation | declaration
+    role: str = "document"  # document | translation | declaration | exhibit (see domain/exhibits.py)
+    date: _dt.date | None = None  # an exhibit's date, for the index
 
 
 @dataclass
@@ -66,6 +74,8 @@ class Tab:
     date: _dt.date | None = None
     parts: list[DocumentPart] = field(default_factory=list)
     reference: str = ""  # citation of a document the tribunal already holds; no pages
+    deponent: str = ""  # an affidavit with exhibits: who swore it (printed in the exhibit stamps)
+    sworn: _dt.date | None = None  # and when (blank in the stamps until known)
 
     @property
     def reference_only(self) -> bool:
@@ -90,6 +100,9 @@ class BundleSettings:
     max_mb: float | None = None  # per volume, estimated from source sizes
     first_page_number: int = 1  # a supplementary bundle continues a served bundle
     first_tab_number: int = 1  # used without section prefixes
+    margin_mm: float = DEFAULT_MARGIN_MM  # clear space for the stamps at every edge
+    exhibit_marks: str = "letters"  # letters (A, B, C) | numbers (1, 2, 3), per forum practice
+    index_heading: str = "index"  # index | contents ("Table of contents", for court records)
 
 
 @dataclass
@@ -125,6 +138,9 @@ class BundleSpec:
         for section in data["sections"]:
             for tab in section["tabs"]:
                 tab["date"] = _date_out(tab["date"])
+                tab["sworn"] = _date_out(tab["sworn"])
+                for part in tab["parts"]:
+                    part["date"] = _date_out(part["date"])
         return {"schema": SCHEMA_VERSION, **data}
 
     @classmethod
@@ -137,13 +153,26 @@ class BundleSpec:
             spec = cls(**_typed(raw, cls, nested=("settings", "sections", "parties", "date")))
             spec.date = _date_in(raw["date"])
             spec.parties = [_str(p) for p in raw["parties"]]
-            spec.settings = BundleSettings(**_typed(raw["settings"], BundleSettings))
+            settings = _with_added_settings(raw["settings"])
+            spec.settings = BundleSettings(**_typed(settings, BundleSettings))
             spec.sections = [_section(sec) for sec in raw["sections"]]
             return spec
         except BundleSpecError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BundleSpecError(_("The saved bundle is incomplete or damaged.")) from exc
+
+
+_ADDED_SETTINGS = {"margin_mm": DEFAULT_MARGIN_MM, "exhibit_marks": "letters", "index_heading": "index"}
+_ADDED_TAB = {"deponent": "", "sworn": None}
+
+
+def _with_added_settings(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Settings saved before a setting existed get its default (the margin and the exhibit
+    settings came later)."""
+    if isinstance(raw, Mapping):
+        return {**_ADDED_SETTINGS, **raw}
+    return raw
 
 
 def _section(raw: Mapping[str, Any]) -> Section:
@@ -153,10 +182,18 @@ def _section(raw: Mapping[str, Any]) -> Section:
 
 
 def _tab(raw: Mapping[str, Any]) -> Tab:
-    tab = Tab(**_typed(raw, Tab, nested=("date", "parts")))
-    tab.date = _date_in(raw["date"])
-    tab.parts = [DocumentPart(**_typed(p, DocumentPart)) for p in raw["parts"]]
+    raw = {**_ADDED_TAB, **raw}  # saved before exhibits existed
+    tab = Tab(**_typed(raw, Tab, nested=("date", "parts", "sworn")))
+    tab.date, tab.sworn = _date_in(raw["date"]), _date_in(raw["sworn"])
+    tab.parts = [_part(p) for p in raw["parts"]]
     return tab
+
+
+def _part(raw: Mapping[str, Any]) -> DocumentPart:
+    raw = {"date": None, **raw}
+    part = DocumentPart(**_typed(raw, DocumentPart, nested=("date",)))
+    part.date = _date_in(raw["date"])
+    return part
 
 
 def _date_out(value: _dt.date | None) -> str | None:
@@ -181,6 +218,7 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
     "int | None": (int, type(None)),
     "float | None": (int, float, type(None)),
+    "float": (int, float),
 }
 
 
@@ -207,12 +245,7 @@ def _typed(raw: Mapping[str, Any], kind: type, nested: tuple[str, ...] = ()) -> 
 
 def section_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: spreadsheet-style so long records never run out."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
+    return letter_mark(index)
 
 
 _ROMAN_VALUES = (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1)
@@ -285,7 +318,8 @@ def resolve_pages(text: str, page_count: int) -> tuple[int, ...]:
     for first, last in pairs:
         if last > page_count:
             raise PageRangeError(
-                _("The range asks for page {page} but the document has {count} pages.").format(
+                ngettext("The range asks for page {page} but the document has {count} page.",
+                         "The range asks for page {page} but the document has {count} pages.", page_count).format(
                     page=last, count=page_count
                 ),
                 field=text,
@@ -298,6 +332,18 @@ def resolve_pages(text: str, page_count: int) -> tuple[int, ...]:
             seen.add(page)
             pages.append(page)
     return tuple(pages)
+
+
+def check_margin(margin_mm: float) -> None:
+    """The stamps' margin: wide enough for them, narrow enough to leave the page readable."""
+    low, high = MARGIN_RANGE_MM
+    if not low <= margin_mm <= high:  # NaN fails too
+        raise BundleSpecError(
+            _("The margin for the stamps must be between {low} and {high} mm.").format(
+                low=f"{low:g}", high=f"{high:g}"
+            ),
+            field="margin_mm",
+        )
 
 
 def validate_spec(spec: BundleSpec) -> None:
@@ -324,10 +370,13 @@ def validate_spec(spec: BundleSpec) -> None:
         (st.max_mb is None or st.max_mb > 0, _("The size limit must be above zero."), "max_mb"),
         (st.first_page_number >= 1, _("Page numbers start at 1."), "first_page_number"),
         (st.first_tab_number >= 1, _("Tab numbers start at 1."), "first_tab_number"),
+        (st.exhibit_marks in MARK_STYLES, _("Exhibit marks must be letters or numbers."), "exhibit_marks"),
+        (st.index_heading in INDEX_HEADINGS, _("The index heading must be index or contents."), "index_heading"),
     ]
     for ok, message, name in checks:
         if not ok:
             raise BundleSpecError(message, field=name)
+    check_margin(st.margin_mm)
     labels = tab_labels(spec)
     if not labels:
         raise BundleSpecError(_("The bundle has no tabs."))
@@ -351,6 +400,20 @@ def validate_spec(spec: BundleSpec) -> None:
                 parse_page_ranges(part.pages)
             except PageRangeError as exc:
                 raise PageRangeError(str(exc), item=where) from None
+        _check_affidavit(tab, item)
+
+
+def _check_affidavit(tab: Tab, item: str) -> None:
+    """Exhibits follow the affidavit they belong to, and the stamps name who swore it."""
+    roles = [part.role for part in tab.parts]
+    if EXHIBIT_ROLE not in roles:
+        return
+    if roles[0] == EXHIBIT_ROLE:
+        raise BundleSpecError(_("An exhibit comes after the affidavit it belongs to: put the affidavit first."),
+                              item=item, field="parts")
+    if not tab.deponent.strip():
+        raise BundleSpecError(_("An affidavit with exhibits needs the name of the person who swore it."),
+                              item=item, field="deponent")
 
 
 # --------------------------------------------------------------------------- planning
@@ -378,6 +441,13 @@ class PartPlan:
     excerpt: bool
     first_number: int
     last_number: int
+    exhibit: str = ""  # the exhibit's mark ("A", "1"), also on its translation and declaration parts
+    date: _dt.date | None = None
+
+    @property
+    def starts_exhibit(self) -> bool:
+        """The exhibit's own document: its first page carries the exhibit stamp."""
+        return self.role == EXHIBIT_ROLE
 
 
 @dataclass(frozen=True)
@@ -436,13 +506,16 @@ class BundlePlan:
     numbered_pages: int
 
 
-def front_slots(front_pages: int, numbering: str) -> tuple[PageSlot, ...]:
-    """Cover then index pages; roman labels when numbered, the cover counted but not stamped."""
-    roman = numbering == "roman"
-    slots = [PageSlot(COVER, label="i" if roman else "")]
+def front_slots(front_pages: int, numbering: str, start: int = 1) -> tuple[PageSlot, ...]:
+    """Cover then index pages; numbered (roman, or arabic from `start` as the first pages of a
+    record on consecutively numbered pages), the cover counted but not stamped."""
+    def text(n: int) -> str:
+        return to_roman(n) if numbering == "roman" else str(start + n - 1) if numbering == "arabic" else ""
+
+    slots = [PageSlot(COVER, label=text(1), number=start if numbering == "arabic" else None)]
     for n in range(2, front_pages + 1):
-        text = to_roman(n) if roman else ""
-        slots.append(PageSlot(INDEX, stamp=text, label=text))
+        slots.append(PageSlot(INDEX, stamp=text(n), label=text(n),
+                              number=start + n - 1 if numbering == "arabic" else None))
     return tuple(slots)
 
 
@@ -465,7 +538,7 @@ def plan_bundle(
     validate_spec(spec)
     st = spec.settings
     labels = tab_labels(spec)
-    number = st.first_page_number
+    number = st.first_page_number + (front_pages if st.front_matter_numbering == "arabic" else 0)
     tabs: list[TabPlan] = []
     tab_bytes: list[float] = []
     for pos, (label, (s, tab)) in enumerate(zip(labels, spec.iter_tabs())):
@@ -474,6 +547,7 @@ def plan_bundle(
         if sep and st.number_separator_pages:
             sep_number, number = number, number + 1
         parts, size = [], separator_bytes if sep else 0.0
+        marks = part_marks([p.role for p in tab.parts], st.exhibit_marks)
         for n, part in enumerate(tab.parts, start=1):
             where = _("Tab {tab}, part {part}").format(tab=label, part=n)
             if part.document_id not in page_counts:
@@ -484,7 +558,8 @@ def plan_bundle(
             except PageRangeError as exc:
                 raise PageRangeError(str(exc), item=where) from None
             excerpt, span = len(pages) != count, (number, number + len(pages) - 1)
-            parts.append(PartPlan(part.document_id, part.label, part.role, pages, excerpt, *span))
+            parts.append(PartPlan(part.document_id, part.label, part.role, pages, excerpt, *span,
+                                  marks[n - 1], part.date))
             number += len(pages)
             size += len(pages) * (page_bytes or {}).get(part.document_id, 0.0)
         span = (parts[0].first_number, parts[-1].last_number) if parts else (None, None)
@@ -550,11 +625,13 @@ def _lay_out(
     numbered: int,
 ) -> BundlePlan:
     """Physical page order of each volume, and each tab's physical positions."""
-    front = front_slots(front_pages, spec.settings.front_matter_numbering)
+    numbering = spec.settings.front_matter_numbering
+    front = front_slots(front_pages, numbering, spec.settings.first_page_number)
+    later = front_slots(front_pages, "none") if numbering == "arabic" else front  # counted once, in volume 1
     volumes: list[VolumePlan] = []
     placed = list(tabs)
     for vol, group in enumerate(groups, start=1):
-        slots = list(front)
+        slots = list(front if vol == 1 else later)
         for pos in group:
             tab = tabs[pos]
             sep_phys = None

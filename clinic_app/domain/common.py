@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import ClassVar, TypeVar
 
@@ -55,6 +56,17 @@ def rewrap(err: ValidationError, *, item: str = "", prefix: str = "") -> Validat
     if prefix:
         field = f"{prefix}.{field}" if field and not field.startswith("[") else f"{prefix}{field}"
     return ValidationError(message_of(err), item=item or err.item, field=field)
+
+
+def next_ref(prefix: str, taken: Iterable[str]) -> str:
+    """The next free "<prefix>-NNN" ref: readable, and never derived from a name."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    used = set(taken)
+    numbers = [int(m.group(1)) for ref in used if (m := pattern.match(ref))]
+    n = max(numbers, default=0) + 1
+    while f"{prefix}-{n:03d}" in used:
+        n += 1
+    return f"{prefix}-{n:03d}"
 
 
 def validate_ref(value: str, field: str = "ref") -> str:

@@ -84,6 +84,14 @@ class ConflictMatch:
     score: float  # 0..1, 1 = same name
     reason: MatchReason
 
+    def whose(self) -> str:
+        """Whose name it is: "client c-reyes", "adverse party in a matter m-7 (client c-3)"."""
+        person = self.person
+        if person.kind is PersonKind.ADVERSE_PARTY:
+            return _("{kind} {matter} (client {client})").format(kind=person.kind.label, matter=person.matter_ref,
+                                                                client=person.client_ref)
+        return _("{kind} {client}").format(kind=person.kind.label, client=person.client_ref)
+
 
 def normalise_name(name: str) -> str:
     """Fold accents (NFKD), case and punctuation: "García-López, María" -> "garcia lopez maria"."""

@@ -48,6 +48,10 @@ class DocumentCategory(StrEnum):
     TRANSLATION = "translation"
     DECLARATION = "declaration"
     SUPPORT_LETTER = "support_letter"
+    DECISION = "decision"  # a decision or reasons (RPD, IRCC, CBSA, a court)
+    REMOVAL_DIRECTION = "removal_direction"  # CBSA's direction to report for removal
+    FORM = "form"  # a completed government or court form (IMM 5283, Form IR-1...)
+    NOTICE = "notice"  # a notice or receipt from an authority (call-in, acknowledgment of receipt)
     OTHER = "other"
 
     @property
@@ -70,6 +74,10 @@ CATEGORY_LABELS = {
     DocumentCategory.TRANSLATION: N_("Translation"),
     DocumentCategory.DECLARATION: N_("Translator's declaration"),
     DocumentCategory.SUPPORT_LETTER: N_("Support letter"),
+    DocumentCategory.DECISION: N_("Decision or reasons"),
+    DocumentCategory.REMOVAL_DIRECTION: N_("Removal direction"),
+    DocumentCategory.FORM: N_("Form"),
+    DocumentCategory.NOTICE: N_("Notice or receipt"),
     DocumentCategory.OTHER: N_("Other"),
 }
 

@@ -21,6 +21,7 @@ MATTER_FORUMS: dict[MatterType, Forum] = {
     MatterType.SPONSORSHIP: Forum.IRCC,
     MatterType.MINISTERIAL_RELIEF: Forum.CBSA,
     MatterType.STCA: Forum.CBSA,
+    MatterType.MANDAMUS: Forum.FC,
 }
 
 

@@ -7,6 +7,7 @@ step back), and a letter that still needs a translation cannot be ready to file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -23,8 +24,9 @@ from clinic_app.domain.common import (
     validate_ref,
 )
 from clinic_app.domain.ids import LetterId
+from clinic_app.domain.roles import Permission
 from clinic_app.errors import ValidationError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import SUPPORTED, N_, _, translate_for
 
 MAX_QUOTE = 2000
 
@@ -56,6 +58,27 @@ _TRANSITIONS: dict[LetterStatus, frozenset[LetterStatus]] = {
 }
 
 
+# Who may put a letter in a status, or take it out of it (docs/guide/05-support-letters.md):
+# volunteers request and receive letters; staff and lawyers review them; lawyers file them.
+STATUS_PERMISSION: dict[LetterStatus, Permission] = {
+    LetterStatus.REQUESTED: Permission.MANAGE_LETTERS,
+    LetterStatus.RECEIVED: Permission.MANAGE_LETTERS,
+    LetterStatus.REVIEWED: Permission.REVIEW_LETTERS,
+    LetterStatus.READY_TO_FILE: Permission.FILE_LETTERS,
+}
+
+
+def status_choices(current: LetterStatus | None, may: Callable[[Permission], bool]) -> list[LetterStatus]:
+    """The statuses a person may give a letter now: for a new letter (`current` None) any
+    status their role may set; else its status and one step either way, if their role may
+    both leave the current status and enter the new one. Empty: they may not change it."""
+    if current is None:
+        return [s for s in LetterStatus if may(STATUS_PERMISSION[s])]
+    if not may(STATUS_PERMISSION[current]):
+        return []
+    return [s for s in LetterStatus if s is current or (s in _TRANSITIONS[current] and may(STATUS_PERMISSION[s]))]
+
+
 class TranslationStatus(StrEnum):
     NOT_NEEDED = "not_needed"
     NEEDED = "needed"
@@ -84,15 +107,34 @@ class LetterTheme(StrEnum):
 
 
 _THEME_CODES = frozenset(t.value for t in LetterTheme)
+THEME_LABELS: dict[LetterTheme, str] = {  # as people type them, in each interface language
+    LetterTheme.EMPLOYMENT: N_("employment"), LetterTheme.VOLUNTEERING: N_("volunteering"),
+    LetterTheme.COMMUNITY: N_("community"), LetterTheme.FAMILY: N_("family"), LetterTheme.HARDSHIP: N_("hardship"),
+}
+
+
+def theme_label(theme: str) -> str:
+    """A theme as the interface language says it ("emploi"); free-form themes as written."""
+    return _(THEME_LABELS[LetterTheme(theme)]) if theme in _THEME_CODES else theme
+
+
+def _theme_code(theme: str) -> str | None:
+    """The code of a known theme typed in any interface language ("Emploi" -> "employment")."""
+    typed = theme.casefold().replace(" ", "_")
+    if typed in _THEME_CODES:
+        return typed
+    for code, label in THEME_LABELS.items():
+        if any(translate_for(lang, label).casefold().replace(" ", "_") == typed for lang in SUPPORTED):
+            return code.value
+    return None
 
 
 def normalise_themes(themes: tuple[str, ...], field: str = "themes") -> tuple[str, ...]:
-    """Known themes become their canonical code ("Employment" -> "employment");
+    """Known themes become their canonical code ("Employment" or "emploi" -> "employment");
     other themes stay as written (free-form)."""
     out: list[str] = []
     for theme in clean_names(themes, field):
-        code = theme.casefold().replace(" ", "_")
-        value = code if code in _THEME_CODES else theme
+        value = _theme_code(theme) or theme
         if value not in out:
             out.append(value)
     return tuple(out)

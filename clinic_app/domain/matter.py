@@ -33,6 +33,7 @@ class MatterType(StrEnum):
     SPONSORSHIP = "sponsorship"
     MINISTERIAL_RELIEF = "ministerial_relief"
     STCA = "stca"
+    MANDAMUS = "mandamus"
 
     @property
     def label(self) -> str:
@@ -55,6 +56,7 @@ MATTER_TYPE_LABELS: dict[MatterType, str] = {
     MatterType.SPONSORSHIP: N_("Family sponsorship"),
     MatterType.MINISTERIAL_RELIEF: N_("Ministerial relief (IRPA 42.1)"),
     MatterType.STCA: N_("Safe Third Country Agreement exception"),
+    MatterType.MANDAMUS: N_("Mandamus for a delayed application (Federal Court)"),
 }
 
 # Which file number identifies the matter at its forum (printed on filings).
@@ -69,6 +71,33 @@ _PRIMARY_NUMBER: dict[MatterType, tuple[str, ...]] = {
     MatterType.DEFERRAL: ("uci",),
     MatterType.MINISTERIAL_RELIEF: ("uci", "ircc"),
     MatterType.STCA: ("uci",),
+    MatterType.MANDAMUS: ("fc",),
+}
+
+
+class DecisionMaker(StrEnum):
+    """Who made (or failed to make) the decision a matter is about: it decides, among other
+    things, which Minister is the respondent in the Federal Court (IMM Rules r. 5(2))."""
+
+    RPD = "rpd"
+    RAD = "rad"
+    ID = "id"
+    IAD = "iad"
+    IRCC = "ircc"
+    CBSA = "cbsa"
+
+    @property
+    def label(self) -> str:
+        return _(DECISION_MAKER_LABELS[self])
+
+
+DECISION_MAKER_LABELS: dict[DecisionMaker, str] = {
+    DecisionMaker.RPD: N_("Refugee Protection Division (IRB)"),
+    DecisionMaker.RAD: N_("Refugee Appeal Division (IRB)"),
+    DecisionMaker.ID: N_("Immigration Division (IRB)"),
+    DecisionMaker.IAD: N_("Immigration Appeal Division (IRB)"),
+    DecisionMaker.IRCC: N_("IRCC officer"),
+    DecisionMaker.CBSA: N_("CBSA officer or the Minister of Public Safety"),
 }
 
 
@@ -175,6 +204,7 @@ class Matter(SafeRepr):
     status: MatterStatus = MatterStatus.OPEN
     counsel: str = ""
     adverse_parties: tuple[AdverseParty, ...] = ()
+    decision_maker: DecisionMaker | None = None
     id: MatterId | None = None
 
     def __post_init__(self) -> None:
@@ -186,6 +216,8 @@ class Matter(SafeRepr):
         set_attr(self, "title", clean_line(self.title, "title", required=True, max_len=500))
         set_attr(self, "counsel", clean_line(self.counsel, "counsel", max_len=MAX_NAME))
         set_attr(self, "adverse_parties", tuple(self.adverse_parties))
+        if self.decision_maker is not None:
+            set_attr(self, "decision_maker", parse_enum(DecisionMaker, self.decision_maker, "decision_maker"))
         if len(self.adverse_parties) > MAX_ADVERSE_PARTIES:
             raise ValidationError(
                 _("has too many entries ({count}; at most {limit})").format(

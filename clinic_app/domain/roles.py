@@ -31,6 +31,8 @@ class Permission(str, Enum):
     BUILD = "build"  # bundles and packages
     EXPORT = "export"  # anything that leaves the vault in plaintext or as a transfer file
     MANAGE_LETTERS = "manage_letters"  # support letters and their documents
+    REVIEW_LETTERS = "review_letters"  # mark a letter reviewed (or send a reviewed one back)
+    FILE_LETTERS = "file_letters"  # mark a letter ready to file
     READ_AUDIT = "read_audit"
 
 
@@ -45,6 +47,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.BUILD: N_("build bundles and packages"),
     Permission.EXPORT: N_("export from the vault"),
     Permission.MANAGE_LETTERS: N_("manage support letters"),
+    Permission.REVIEW_LETTERS: N_("mark support letters reviewed"),
+    Permission.FILE_LETTERS: N_("mark support letters ready to file"),
     Permission.READ_AUDIT: N_("read the audit log"),
 }
 
@@ -61,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_DOCUMENTS,
             Permission.BUILD,
             Permission.MANAGE_LETTERS,
+            Permission.REVIEW_LETTERS,
         }
     ),
     Role.VOLUNTEER: frozenset({Permission.MANAGE_LETTERS}),

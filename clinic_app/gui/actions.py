@@ -29,26 +29,39 @@ def _invoke(handler: Callable[[], object], *_args: object) -> None:
     handler()
 
 
-def build(window: QMainWindow, specs: list[Spec], extra: dict[str, list[QAction]]) -> dict[str, QAction]:
-    """Create the actions and menus; `extra` adds ready-made actions (undo/redo) to a menu."""
+def build(window: QMainWindow, specs: list[Spec], extra: dict[str, list[QAction]],
+          made: dict[str, QAction] | None = None) -> dict[str, QAction]:
+    """Lay out the menus from `specs`; `extra` adds ready-made actions (undo/redo) to a menu.
+
+    Each action is created once per window: pass the actions of an earlier build as `made`
+    and they are re-titled in the current language instead. Creating them again on a
+    language switch left the old ones attached to the window with the same shortcuts, and
+    Qt then ran neither ("Ambiguous shortcut overload"): Ctrl+L no longer locked.
+    """
     window.menuBar().clear()
     menus: dict[str, object] = {}
-    actions: dict[str, QAction] = {}
+    actions: dict[str, QAction] = dict(made or {})
+    attached = set(window.actions())
     for spec in specs:
         menu = menus.get(spec.menu) or window.menuBar().addMenu(spec.menu)
         menus[spec.menu] = menu
-        action = QAction(spec.text, window)
+        action = actions.get(spec.key)
+        if action is None:
+            action = QAction(window)
+            action.triggered.connect(partial(_invoke, spec.handler))
+            actions[spec.key] = action
+        action.setText(spec.text)
         action.setShortcut(QKeySequence(spec.shortcut))
-        action.triggered.connect(partial(_invoke, spec.handler))
         menu.addAction(action)  # type: ignore[attr-defined]
-        window.addAction(action)
-        actions[spec.key] = action
+        if action not in attached:
+            window.addAction(action)
     for menu_name, items in extra.items():
         menu = menus.get(menu_name) or window.menuBar().addMenu(menu_name)
         menus[menu_name] = menu
         for action in items:
             menu.addAction(action)  # type: ignore[attr-defined]
-            window.addAction(action)
+            if action not in attached:
+                window.addAction(action)
     return actions
 
 
@@ -66,4 +79,15 @@ def refresh(actions: dict[str, QAction], specs: list[Spec], can: Callable[[Permi
 
 
 def menu_names() -> dict[str, str]:
-    return {"file": _("&File"), "edit": _("&Edit"), "matter": _("&Matter"), "vault": _("&Vault")}
+    return {"file": _("&File"), "edit": _("&Edit"), "matter": _("&Matter"), "vault": _("&Vault"),
+            "help": _("&Help")}
+
+
+def shortcut_rows(actions: dict[str, QAction], specs: list[Spec]) -> list[tuple[str, str]]:
+    """(what, keys) for every menu command that has a shortcut, in the current language."""
+    rows = []
+    for spec in specs:
+        keys = actions[spec.key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys:
+            rows.append((spec.text.replace("&", "").rstrip("…").rstrip("."), keys))
+    return rows

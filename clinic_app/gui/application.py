@@ -19,6 +19,9 @@ _translators: list[QTranslator] = []
 def make_app() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        from clinic_app.gui.xcb_check import require
+
+        require()  # a missing X11 library: say which and exit 1, before Qt aborts the process
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Haven")
     app.setWindowIcon(app_icon())
@@ -58,7 +61,35 @@ def apply_language(lang: str) -> str:
         if translator.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
             _translators.append(translator)
+            fallback = AcceleratorFallback(translator)
+            app.installTranslator(fallback)  # asked first: the last installed is asked first
+            _translators.append(fallback)
     return lang
+
+
+class AcceleratorFallback(QTranslator):
+    """Qt's translation of a label whose shortcut letter ("&") its catalog does not know.
+
+    Qt 6's file dialog asks for "&Look in:" and "Files of &type:", but qtbase_fr.qm was
+    translated when those labels had no "&", so they stayed in English in a French
+    window. This asks `base` for the label without its "&" and puts one back in front.
+    """
+
+    def __init__(self, base: QTranslator) -> None:
+        super().__init__()
+        self._base = base
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        """None (Qt's null string) lets the next translator answer."""
+        if "&" not in source or self._base.translate(context, source, disambiguation, n):
+            return None
+        plain = source.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+        found = self._base.translate(context, plain, disambiguation, n)
+        return f"&{found}" if found else None
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
 
 
 def run_gui(folder: Path | None = None, *, user: str = "", demo_hint: str = "", demo_passphrase: str = "",

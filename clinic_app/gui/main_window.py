@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QStacke
 
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import actions as action_table
+from clinic_app.gui import help_menu
 from clinic_app.gui import messages
+from clinic_app.gui import sync_menu
 from clinic_app.gui.clipboard import SecureClipboard
 from clinic_app.gui.context import Context
 from clinic_app.gui.lock import InactivityWatcher, SystemLockWatcher
@@ -21,6 +23,7 @@ from clinic_app.gui.pages.first_run import FirstRunPage
 from clinic_app.gui.pages.unlock import UnlockPage
 from clinic_app.gui.presenter import ErrorPresenter
 from clinic_app.gui.settings import Settings
+from clinic_app.gui.sync_status import SyncController
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.i18n import _
 
@@ -49,6 +52,8 @@ class MainWindow(QMainWindow):
         self.busy = QLabel()
         self.busy.setAccessibleName(_("Background work"))
         self.statusBar().addPermanentWidget(self.busy)
+        self.sharing = SyncController(self)  # the clinic server: status button, Sync now, automatic syncs
+        self.statusBar().addPermanentWidget(self.sharing.button)
         self.runner.busy_changed.connect(self._busy)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -65,6 +70,7 @@ class MainWindow(QMainWindow):
         self.first_run = FirstRunPage(self.runner, self.folder, self.kdf_profile)
         self.unlock_page = UnlockPage(self.runner, self.folder)
         self.first_run.created.connect(self._created)
+        self.first_run.joined_unsynced.connect(self.show_unlock)
         self.unlock_page.unlocked.connect(self._unlocked)
         for page in (self.first_run, self.unlock_page):
             page.choose_folder.connect(self.choose_folder)
@@ -105,6 +111,7 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, opened: vault_ops.Opened) -> None:
         self.opened = opened
+        self.preferred_user = opened.user  # the lock screen offers the person who locked, not the first user
         self.settings.last_vault = str(opened.folder)
         ctx = Context(self.runner, opened, self.undo, self.clipboard, self.statusBar().showMessage,
                       self.open_matter)
@@ -115,9 +122,13 @@ class MainWindow(QMainWindow):
         self.inactivity.set_timeout(self.settings.autolock_seconds)
         self.inactivity.start()
         action_table.refresh(self.action_map, self.specs, opened.can)
+        self.sharing.start()
         self.desk.focus_search()
         if not opened.can(Permission.READ_RECORDS):
             self.statusBar().showMessage(messages.volunteer_note())
+        if opened.failed_attempts:  # told once: not again when the desk is rebuilt in another language
+            self.opened = dataclasses.replace(opened, failed_attempts="")
+            self.desk.show_notice(opened.failed_attempts)
 
     def _busy(self, busy: bool) -> None:
         self.busy.setText(_("Working…") if busy else "")
@@ -132,6 +143,7 @@ class MainWindow(QMainWindow):
     def tear_down(self) -> None:
         """Remove every trace of the session from the window (the lock sequence calls this)."""
         self.inactivity.stop()
+        self.sharing.stop()
         self.undo.clear()
         self.opened = None
         if self.desk is not None:
@@ -162,34 +174,36 @@ class MainWindow(QMainWindow):
               permission=Permission.BACKUP),
             S("lock", m["file"], _("&Lock"), "Ctrl+L", self.lock_now),
             S("settings", m["file"], _("&Settings…"), "Ctrl+,", self.open_settings, needs_unlock=False),
-            S("quit", m["file"], _("&Quit"), QKeySequence.StandardKey.Quit, self.close, needs_unlock=False),
+            # StandardKey.Quit has no key on Windows: Ctrl+Q everywhere, as the guide says
+            S("quit", m["file"], _("&Quit"), "Ctrl+Q", self.close, needs_unlock=False),
             S("find", m["edit"], _("&Find…"), QKeySequence.StandardKey.Find, self._find),
             S("import", m["matter"], _("&Import files…"), "Ctrl+I", self._import, permission=Permission.IMPORT_DOCUMENTS),
             S("letters", m["matter"], _("Support &letters"), "Ctrl+Shift+L", self._letters),
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
             S("users", m["vault"], _("&Users…"), "", self.manage_users, permission=Permission.MANAGE_USERS),
             S("passphrase", m["vault"], _("Change my &passphrase…"), "", self.change_passphrase),
+            *sync_menu.specs(self, m["vault"]),
+            *help_menu.specs(self, m["help"]),
         ]
+        for old in getattr(self, "undo_actions", ()):  # their prefix is fixed at creation: make new ones
+            self.removeAction(old)
+            old.deleteLater()
         undo = self.undo.createUndoAction(self, _("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, _("&Redo"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.action_map = action_table.build(self, self.specs, {m["edit"]: [undo, redo]})
+        self.undo_actions = (undo, redo)
+        self.action_map = action_table.build(self, self.specs, {m["edit"]: [undo, redo]},
+                                             getattr(self, "action_map", None))
         action_table.refresh(self.action_map, self.specs, self.opened.can if self.opened else None)
 
     def new_client(self) -> None:
-        from clinic_app.gui.dialogs.client_form import ClientForm
-
-        if self.desk is not None:
-            ClientForm(self.desk.ctx, None, self).open()
+        if self.desk is not None and self.desk.home is not None:
+            self.desk.home.new_client()
 
     def new_matter(self) -> None:
-        from clinic_app.gui.dialogs.matter_form import MatterForm
-
-        if self.desk is not None:
-            form = MatterForm(self.desk.ctx, None, parent=self)
-            form.accepted.connect(lambda: self.open_matter(form.saved_ref))
-            form.open()
+        if self.desk is not None and self.desk.home is not None:
+            self.desk.home.new_matter()
 
     def _find(self) -> None:
         if self.desk is not None:
@@ -263,6 +277,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Rebuild menus and pages in the new language (an open desk is rebuilt from the vault)."""
+        if self.desk is None and self.unlock_page.user.currentText().strip():
+            self.preferred_user = self.unlock_page.user.currentText().strip()  # kept across the rebuild
         for page in (self.first_run, self.unlock_page):
             self.stack.removeWidget(page)
             page.deleteLater()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 
 
 def first_run_intro() -> str:
@@ -24,14 +24,17 @@ def recovery_explained() -> str:
 def recovery_sheet_html(key: str, folder: str, admin: str, when: str) -> str:
     from html import escape
 
+    title = _("Haven recovery key")
+    folder_line = _("Vault folder: {folder}").format(folder=folder)
+    admin_line = _("Administrator: {user}").format(user=admin)
+    created = _("Created: {date}").format(date=when)
+    usage = _("To use it: clinic-app recover --user ADMIN, then type this key.")
     return (
-        f"<h1>{escape(_('Haven recovery key'))}</h1>"
+        f"<h1>{escape(title)}</h1>"
         f"<p>{escape(recovery_explained())}</p>"
         f"<p style='font-size:20pt; font-family:monospace'><b>{escape(key)}</b></p>"
-        f"<p>{escape(_('Vault folder: {folder}').format(folder=folder))}<br>"
-        f"{escape(_('Administrator: {user}').format(user=admin))}<br>"
-        f"{escape(_('Created: {date}').format(date=when))}</p>"
-        f"<p>{escape(_('To use it: clinic-app recover --user ADMIN, then type this key.'))}</p>"
+        f"<p>{escape(folder_line)}<br>{escape(admin_line)}<br>{escape(created)}</p>"
+        f"<p>{escape(usage)}</p>"
     )
 
 
@@ -54,3 +57,11 @@ def unsaved_discarded() -> str:
 
 def volunteer_note() -> str:
     return _("You are signed in as a volunteer: you can see and enter support letters.")
+
+
+def built(pages: int, files: int, *, package: bool = False) -> str:
+    """"Bundle built: 1 page in 1 file.", each count with its own plural."""
+    in_pages = ngettext("{count} page", "{count} pages", pages).format(count=pages)
+    in_files = ngettext("{count} file", "{count} files", files).format(count=files)
+    text = _("Package built: {pages} in {files}.") if package else _("Bundle built: {pages} in {files}.")
+    return text.format(pages=in_pages, files=in_files)

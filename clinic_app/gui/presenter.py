@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from clinic_app.errors import HavenError
+from clinic_app.errors import HavenError, ValidationError
+from clinic_app.gui.field_labels import shown_error
 from clinic_app.i18n import _
 
 
-def describe(exc: BaseException) -> str:
+def describe(exc: BaseException, labels: Mapping[str, str] | None = None) -> str:
+    """The message to show; a field a ValidationError names is given as the window labels it
+    (`labels`: a page's own words for field names, see gui/field_labels.py)."""
+    if isinstance(exc, ValidationError):
+        return shown_error(exc, labels)
     if isinstance(exc, HavenError):
         return str(exc)
     if isinstance(exc, OSError):

@@ -3,7 +3,8 @@
 sqlite connections are bound to the thread that opened them, so one thread owns
 the session from creation or unlock until lock and runs every service call, in
 the order the actions were taken (a lock queued behind an import waits for it).
-Page rendering uses a second thread so previews never hold up a save. Widgets
+Page rendering uses a second thread so previews never hold up a save, and checking
+that the clinic's server answers a third (gui/sync_status.py). Widgets
 only ever see results: they cross back to the GUI thread through one queued
 signal carrying plain data.
 """
@@ -92,7 +93,7 @@ class Op:
 
 
 class TaskRunner(QObject):
-    """Runs Ops on the vault thread (or the render thread) and delivers results."""
+    """Runs Ops on the vault thread (or the render or network thread) and delivers results."""
 
     changed = Signal(object, object)  # Changes, initiator
     finished = Signal(object)  # the Op, after its callbacks ran
@@ -105,6 +106,8 @@ class TaskRunner(QObject):
         self._pools = {
             "vault": ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-vault"),
             "render": ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-render"),
+            # waiting on the clinic's server (no vault): a slow network holds up neither saves nor previews
+            "network": ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-network"),
         }
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
         self.pending = 0

@@ -26,6 +26,8 @@ MODULES = (
     "clinic_app.pdf.assemble",  # pikepdf
     "clinic_app.pdf.markup",  # reportlab
     "clinic_app.gui.render",  # pypdfium2, for previews
+    "clinic_app.services.sync.engine",  # psycopg, for a vault connected to the clinic's server
+    "clinic_app.services.sync.status",
 )
 
 

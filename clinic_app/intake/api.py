@@ -17,27 +17,23 @@ for bundles. Frozen builds must call `multiprocessing.freeze_support()` early in
 from __future__ import annotations
 
 import importlib.util
-import threading
+import itertools
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_app.domain.display import display_name as shown_name
 from clinic_app.domain.progress import CancelToken
 from clinic_app.intake import ocr, office
-from clinic_app.intake.errors import (
-    FileTooLarge,
-    FileUnreadable,
-    IntakeError,
-    ParseOutOfMemory,
-    ParseTimeout,
-    ReaderCrashed,
-    error_from_child,
-)
+from clinic_app.intake.errors import ReaderCrashed
+from clinic_app.intake.files import check_regular
 from clinic_app.intake.limits import Limits
 from clinic_app.intake.notices import render_warnings
-from clinic_app.intake.sandbox import Worker, WorkerDied
+from clinic_app.intake.pool import Pool
+from clinic_app.intake.sandbox import WorkerDied
+from clinic_app.intake.spread import FileParse, answer, error_for_death
 
-RECYCLE_AFTER_JOBS = 200  # bounds slow leaks and fragmentation in the long-lived child
 KINDS = ("pdf", "image", "text", "office")
 
 
@@ -76,13 +72,15 @@ class ParsedFile:
     ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text came from OCR
     worker_peak_rss_mb: float = 0.0  # the child's peak resident memory so far
     elapsed_s: float = 0.0  # time the child spent on this file
+    source_sha256: str = ""  # of the bytes the child read (the caller checks it stores the same)
 
 
 class IntakeSandbox:
-    """Parses files in one reusable child process. Use as a context manager.
+    """Parses files in sandboxed child processes. Use as a context manager.
 
-    Thread-safe in the sense that concurrent calls are serialised; one worker
-    handles one file at a time.
+    `workers` children at most (one by default; `pool.default_workers()` for a batch),
+    each under the same limits. `submit` queues a file and returns a future; files
+    submitted earlier are served first. `parse` is `submit(...).result()`. Thread-safe.
     """
 
     def __init__(
@@ -91,11 +89,13 @@ class IntakeSandbox:
         timeout_s: float = 30.0,
         memory_mb: int = 512,
         limits: Limits | None = None,
+        workers: int = 1,
         _allow_test_ops: bool = False,
     ) -> None:
         self.limits = limits or Limits(timeout_s=timeout_s, memory_mb=memory_mb)
-        self._worker = Worker(self.limits, allow_test_ops=_allow_test_ops)
-        self._lock = threading.Lock()
+        self.workers = max(1, workers)
+        self._pool = Pool(self.limits, self.workers, allow_test_ops=_allow_test_ops)
+        self._order = itertools.count()
 
     def __enter__(self) -> IntakeSandbox:
         return self
@@ -104,8 +104,8 @@ class IntakeSandbox:
         self.close()
 
     def close(self) -> None:
-        with self._lock:
-            self._worker.stop()
+        """Stop the children; files not parsed yet end with Cancelled."""
+        self._pool.close()
 
     def parse(
         self,
@@ -116,10 +116,21 @@ class IntakeSandbox:
         cancel: CancelToken | None = None,
     ) -> ParsedFile:
         """Parse one file; raises an IntakeError subclass (or Cancelled) when it cannot."""
+        return self.submit(path, password=password, display_name=display_name, cancel=cancel).result()
+
+    def submit(
+        self,
+        path: Path | str,
+        *,
+        password: str | None = None,
+        display_name: str | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Future[ParsedFile]:
+        """Start parsing one file; the future gives the ParsedFile or raises as `parse` does.
+        A link, pipe or device is refused here, before anything is queued."""
         path = Path(path)
-        name = display_name or path.name
-        if not path.is_file():
-            raise FileUnreadable(name)
+        name = display_name or shown_name(path.name)
+        check_regular(path, name)  # a link, pipe or device is refused here, never opened
         scratch = office.scratch_path()
         job = {
             "op": "parse",
@@ -127,57 +138,35 @@ class IntakeSandbox:
             "password": password,
             "extension": path.suffix.lower(),
             "scratch": str(scratch),
+            "split_ocr": True,
         }
-        header, pdf = self._call(job, name, cancel, scratch)
-        self._raise_refusal(header, name)
-        try:
-            return _parsed_from_header(header, pdf, name)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ReaderCrashed(name) from exc
-
-    def _raise_refusal(self, header: Any, name: str) -> None:
-        """Raise the child's refusal, if that is what `header` is."""
-        if isinstance(header, dict) and header.get("ok") is True:
-            return
-        fields = header if isinstance(header, dict) else {}
-        error = error_from_child(fields.get("key"), fields.get("params"), name)
-        if error.reason == "memory":
-            with self._lock:
-                self._worker.kill()  # a fresh heap for the next file
-        raise error
+        flow = FileParse(self._pool, next(self._order), name, cancel, _build)
+        return flow.start(job, scratch)
 
     def _call(
         self, job: dict[str, Any], name: str, cancel: CancelToken | None, scratch: Path
     ) -> tuple[Any, bytes]:
-        with self._lock:
-            try:
-                if self._worker.jobs_done >= RECYCLE_AFTER_JOBS:
-                    self._worker.stop()
-                if not self._worker.running:
-                    self._worker.start()
-                return self._worker.request(job, self.limits.timeout_s, cancel)
-            except WorkerDied as died:
-                raise _error_for_death(died.kind, name, self.limits) from None
-            finally:
-                office.remove_scratch(scratch)
+        """One raw job, waited for: the child's (header, pdf); a dead child as an IntakeError."""
+        future = self._pool.run((next(self._order), 0, 0), job, cancel=cancel, scratch=scratch)
+        try:
+            return future.result()
+        except WorkerDied as died:
+            raise error_for_death(died.kind, name, self.limits) from None
 
     def _test_op(self, op: str) -> None:
         """Tests only: make the child misbehave ("test_hang", "test_crash", "test_allocate").
 
         The child runs these only when this sandbox was built with `_allow_test_ops`.
         """
-        header, _pdf = self._call({"op": op}, "test", None, office.scratch_path())
-        self._raise_refusal(header, "test")
+        future = self._pool.run((next(self._order), 0, 0), {"op": op})
+        answer(future, "test", self.limits)
 
 
-def _error_for_death(kind: str, name: str, limits: Limits) -> IntakeError:
-    if kind == "timeout":
-        return ParseTimeout(name, seconds=round(limits.timeout_s))
-    if kind == "memory":
-        return ParseOutOfMemory(name, limit_mb=limits.memory_mb)
-    if kind == "too_big":
-        return FileTooLarge(name, limit_mb=limits.max_result_mb)
-    return ReaderCrashed(name)
+def _build(header: dict[str, Any], pdf: bytes, name: str) -> ParsedFile:
+    try:
+        return _parsed_from_header(header, pdf, name)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReaderCrashed(name) from exc
 
 
 def _ints(values: Any) -> tuple[int, ...]:
@@ -218,6 +207,7 @@ def _parsed_from_header(header: dict[str, Any], pdf: bytes, name: str) -> Parsed
         ocr_pages=_ints(header.get("ocr_pages", [])),
         worker_peak_rss_mb=float(header.get("peak_rss_mb", 0.0)),
         elapsed_s=float(header.get("elapsed_s", 0.0)),
+        source_sha256=str(header.get("sha256", ""))[:64],
     )
 
 

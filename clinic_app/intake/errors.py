@@ -27,6 +27,9 @@ REASONS = (
     "memory",
     "needs_tool",
     "unreadable",
+    "link",
+    "special",
+    "changed",
 )
 
 
@@ -105,6 +108,54 @@ class FileUnreadable(IntakeError):
             _(
                 "{name} could not be opened. It may have been moved or deleted, or you may not "
                 "have permission to read it."
+            ).format(name=name),
+        )
+
+
+class LinkRefused(IntakeError):
+    """A symbolic link (or Windows junction): intake never follows one, file or folder."""
+
+    key = "link"
+    reason = "link"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            _(
+                "{name} is a link to another place; Haven does not follow links, so nothing "
+                "was read from it. Import the file or folder it points to directly if you need it."
+            ).format(name=name),
+        )
+
+
+class SpecialFile(IntakeError):
+    """A named pipe, socket or device: refused by its type, before it is ever opened."""
+
+    key = "special"
+    reason = "special"
+
+    def __init__(self, name: str, kind: str = "") -> None:
+        messages = {
+            "fifo": _("{name} is a named pipe (FIFO), not a document; Haven imports ordinary files only."),
+            "socket": _("{name} is a socket, not a document; Haven imports ordinary files only."),
+            "device": _("{name} is a device, not a document; Haven imports ordinary files only."),
+        }
+        default = _("{name} is not an ordinary file; Haven imports ordinary files only.")
+        super().__init__(name, messages.get(kind, default).format(name=name))
+
+
+class ChangedWhileReading(IntakeError):
+    """The file read was not the one found, or its bytes changed between two reads."""
+
+    key = "changed"
+    reason = "changed"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            _(
+                "{name} was replaced or changed while Haven was reading it; nothing was imported "
+                "from it. Import it again once nothing else is writing to it."
             ).format(name=name),
         )
 
@@ -289,6 +340,9 @@ _BY_KEY: dict[str, type[IntakeError]] = {
         ContentDoesNotMatchName,
         EmptyFile,
         FileUnreadable,
+        LinkRefused,
+        SpecialFile,
+        ChangedWhileReading,
         ReaderCrashed,
         UnsupportedFile,
         HeicNotSupported,

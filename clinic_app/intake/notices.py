@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 
 TESSERACT_HINT = N_(
     "Install Tesseract OCR (free) so Haven can make such pages searchable: on Linux "
@@ -57,15 +57,9 @@ TEMPLATES: dict[str, str] = {
         "{name} has files attached inside it. They are kept only in the stored original: "
         "open the original in a PDF reader to see them, and import any that are evidence."
     ),
-    "ocr_unavailable": N_("{count} page(s) of {name} are scanned images without searchable text."),
-    "ocr_applied": N_(
-        "The text of {count} scanned page(s) of {name} was recognised automatically (OCR) and "
-        "may contain mistakes."
-    ),
-    "ocr_incomplete": N_(
-        "Text recognition stopped after {done} of {total} scanned pages of {name} because it "
-        "was taking too long; the other pages are not searchable."
-    ),
+    "ocr_unavailable": "",  # counted: see _counted
+    "ocr_applied": "",
+    "ocr_incomplete": "",  # counted: see _counted
     "ocr_page_failed": N_(
         "Text recognition failed on page {page} of {name}; it is not searchable."
     ),
@@ -79,6 +73,23 @@ TEMPLATES: dict[str, str] = {
 }
 
 _INT_PARAMS = ("page", "limit_mb", "count", "done", "total")
+_COUNTED = {"ocr_unavailable": "count", "ocr_applied": "count", "ocr_incomplete": "total"}
+
+
+def _counted(code: str, count: int) -> str:
+    """A warning whose words follow its count ("1 page … is", "3 pages … are")."""
+    if code == "ocr_unavailable":
+        return ngettext("{count} page of {name} is a scanned image without searchable text.",
+                        "{count} pages of {name} are scanned images without searchable text.", count)
+    if code == "ocr_incomplete":
+        return ngettext("Text recognition stopped after {done} of {total} scanned page of {name} because it "
+                        "was taking too long; the other pages are not searchable.",
+                        "Text recognition stopped after {done} of {total} scanned pages of {name} because it "
+                        "was taking too long; the other pages are not searchable.", count)
+    return ngettext("The text of {count} scanned page of {name} was recognised automatically (OCR) and "
+                    "may contain mistakes.",
+                    "The text of {count} scanned pages of {name} was recognised automatically (OCR) and "
+                    "may contain mistakes.", count)
 
 
 def render_warnings(raw: Any, name: str) -> tuple[str, ...]:
@@ -100,7 +111,8 @@ def render_warnings(raw: Any, name: str) -> tuple[str, ...]:
                 if isinstance(value, int) and not isinstance(value, bool):
                     values[key] = str(value)
         try:
-            sentence = _(template).format(**values)
+            counted = _counted(code, int(values[_COUNTED[code]])) if code in _COUNTED else _(template)
+            sentence = counted.format(**values)
         except (KeyError, IndexError, ValueError):
             continue  # a param the child did not send: drop the warning, never crash
         if code == "ocr_unavailable":

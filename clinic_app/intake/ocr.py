@@ -11,6 +11,8 @@ Runs in the child.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import math
 import os
@@ -39,7 +41,9 @@ def tesseract_path() -> str | None:
     return shutil.which("tesseract")
 
 
+@functools.cache
 def _languages(exe: str) -> list[str]:
+    """Installed languages we use (asked once per child: every OCR job would pay ~50 ms)."""
     try:
         listed = subprocess.run(
             [exe, "--list-langs"], capture_output=True, timeout=15, check=False, env=_tool_env()
@@ -62,6 +66,12 @@ def _tool_env() -> dict[str, str]:
     return env
 
 
+def can_run() -> bool:
+    """Tesseract, a language for it and the page renderer are all here."""
+    exe = tesseract_path()
+    return bool(exe and _languages(exe) and importlib.util.find_spec("pypdfium2"))
+
+
 def ocr_pages(pdf: bytes, page_indexes: list[int], deadline: float) -> OcrOutcome:
     """OCR the given 0-based pages of `pdf`; returns the new PDF and the texts found."""
     exe = tesseract_path()
@@ -69,31 +79,58 @@ def ocr_pages(pdf: bytes, page_indexes: list[int], deadline: float) -> OcrOutcom
     if not exe or not languages:
         return OcrOutcome(pdf)
     try:
-        import pypdfium2
+        import pypdfium2  # noqa: F401
     except ImportError:
         return OcrOutcome(pdf, warnings=[("ocr_renderer_missing", {})])
+    return apply_pages(pdf, page_indexes, recognise(pdf, page_indexes, deadline))
+
+
+def recognise(pdf: bytes, page_indexes: list[int], deadline: float) -> dict[int, bytes | None]:
+    """Tesseract's invisible-text page for each 0-based page (None: it failed), in order,
+    stopping when too little time is left (pages not reached are absent).
+
+    Split from `apply_pages` so that the pages of one file can be recognised by several
+    workers at once and laid over the working copy by one: the bytes are the same either way.
+    """
+    import pypdfium2
+
+    exe = tesseract_path() or ""
+    languages = _languages(exe) if exe else []
+    found: dict[int, bytes | None] = {}
+    if not languages:
+        return found
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for index in page_indexes:
+            if deadline - time.monotonic() < MIN_SECONDS_PER_PAGE:
+                break
+            image, dpi = _render(document[index])
+            found[index] = _tesseract(exe, languages, image, dpi, deadline)
+    finally:
+        document.close()
+    return found
+
+
+def apply_pages(pdf: bytes, page_indexes: list[int], found: dict[int, bytes | None]) -> OcrOutcome:
+    """Lay the recognised pages over `pdf`, in page order; warn of failed and missing pages."""
     from pypdf import PdfReader, PdfWriter
 
     outcome = OcrOutcome(pdf)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        for done, index in enumerate(page_indexes):
-            if deadline - time.monotonic() < MIN_SECONDS_PER_PAGE:
-                outcome.warnings.append(
-                    ("ocr_incomplete", {"done": done, "total": len(page_indexes)})
-                )
-                break
-            image, dpi = _render(document[index])
-            text_pdf = _tesseract(exe, languages, image, dpi, deadline)
-            if text_pdf is None:
-                outcome.warnings.append(("ocr_page_failed", {"page": index + 1}))
-                continue
-            text = _overlay(writer.pages[index], text_pdf)
-            if text.strip():
-                outcome.texts[index] = text
-    finally:
-        document.close()
+    for index in page_indexes:
+        if index not in found:
+            continue
+        text_pdf = found[index]
+        if text_pdf is None:
+            outcome.warnings.append(("ocr_page_failed", {"page": index + 1}))
+            continue
+        text = _overlay(writer.pages[index], text_pdf)
+        if text.strip():
+            outcome.texts[index] = text
+    missing = [i for i in page_indexes if i not in found]
+    if missing:
+        done = len(page_indexes) - len(missing)
+        outcome.warnings.append(("ocr_incomplete", {"done": done, "total": len(page_indexes)}))
     if outcome.texts:
         out = io.BytesIO()
         writer.write(out)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
 from clinic_app.intake import images, ocr, office, pdf_parse, pdf_sanitize, text
-from clinic_app.intake.errors import EmptyFile, FileTooLarge, FileUnreadable, Refusal
+from clinic_app.intake.errors import EmptyFile, FileTooLarge, FileUnreadable, IntakeError, Refusal
+from clinic_app.intake.files import open_regular
 from clinic_app.intake.language import guess_language
 from clinic_app.intake.limits import MB, Limits, peak_rss_mb
 from clinic_app.intake.sniff import sniff
@@ -34,12 +37,14 @@ def text_fingerprint(content: str) -> str:
 
 
 def read_input(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, opened as every evidence file is (no link, no pipe, no device)."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_mb * MB:
-            raise Refusal(FileTooLarge.key, limit_mb=limits.max_file_mb)
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            if os.fstat(handle.fileno()).st_size > limits.max_file_mb * MB:
+                raise Refusal(FileTooLarge.key, limit_mb=limits.max_file_mb)
             data = handle.read(limits.max_file_mb * MB + 1)
+    except IntakeError as exc:
+        raise Refusal(exc.key) from exc
     except OSError as exc:
         raise Refusal(FileUnreadable.key) from exc
     if len(data) > limits.max_file_mb * MB:
@@ -50,9 +55,14 @@ def read_input(path: Path, limits: Limits) -> bytes:
 
 
 def parse_document(
-    data: bytes, extension: str, password: str | None, limits: Limits, started: float, scratch: Path
+    data: bytes, extension: str, password: str | None, limits: Limits, started: float, scratch: Path,
+    *, split_ocr: bool = False,
 ) -> tuple[dict[str, Any], bytes]:
-    """Describe `data` and build its working copy; raises Refusal for files we refuse."""
+    """Describe `data` and build its working copy; raises Refusal for files we refuse.
+
+    With `split_ocr`, a file with several pages to recognise stops before OCR and answers
+    {"stage": "ocr", "state"} with the working copy: the parent spreads the pages over its
+    workers (`ocr_part`) and one of them finishes the file (`finish_ocr`)."""
     found = sniff(data, extension)
     warnings: Warnings = [("name_mismatch", {})] if found.name_mismatch else []
     meta_title = meta_date = None
@@ -84,32 +94,75 @@ def parse_document(
         page_texts = [decoded.replace("\f", "\n")]  # one text: its page breaks are ours
         for page in facts.pages:
             page.has_text = True  # the searchable text is the file's own
-    pages = facts.pages
-    without_text = [p.number - 1 for p in pages if not p.has_text and not p.blank]
+    pages = [[p.number, p.width_pt, p.height_pt, p.rotation, p.has_text] for p in facts.pages]
+    todo = [p.number - 1 for p in facts.pages if not p.has_text and not p.blank]
+    state = {"kind": found.kind, "media_type": found.media_type, "pages": pages, "page_texts": page_texts,
+             "warnings": [[code, params] for code, params in warnings],
+             "meta": [meta_title, meta_date.isoformat() if meta_date else None],
+             "flags": [was_encrypted, has_xfa, has_signature], "removed": removed, "todo": todo}
+    if split_ocr and len(todo) > 1 and ocr.can_run():
+        return {"stage": "ocr", "state": state}, working  # the pages go to several workers
     ocr_done: list[int] = []
-    if without_text:
-        working, ocr_done, ocr_warnings = _run_ocr(
-            working, without_text, page_texts, limits, started
-        )
-        warnings += ocr_warnings
-        for index in ocr_done:
-            pages[index].has_text = True
-    warnings += _content_warnings(was_encrypted, has_xfa, has_signature, removed)
+    ocr_warnings: Warnings = []
+    if todo:
+        working, ocr_done, ocr_warnings = _run_ocr(working, todo, page_texts, limits, started)
+    return finish_document(state, working, ocr_done, ocr_warnings, started)
+
+
+def ocr_part(working: bytes, indexes: list[int], limits: Limits, started: float) -> tuple[dict[str, Any], bytes]:
+    """Recognise some pages of a working copy (one job of a file's OCR spread over workers):
+    their Tesseract pages, concatenated, with each one's length (-1: failed; absent: no time)."""
+    deadline = started + limits.timeout_s * OCR_SHARE_OF_TIMEOUT
+    try:
+        found = ocr.recognise(working, indexes, deadline)
+    except Exception:  # incl. MemoryError: OCR is a bonus, these pages stay without text
+        found = {}
+    lengths = [[index, -1 if pdf is None else len(pdf)] for index, pdf in found.items()]
+    header = {"found": lengths, "elapsed_s": round(time.monotonic() - started, 3)}
+    return header, b"".join(pdf for pdf in found.values() if pdf is not None)
+
+
+def finish_ocr(
+    state: dict[str, Any], working: bytes, found: dict[int, bytes | None], started: float
+) -> tuple[dict[str, Any], bytes]:
+    """The last job of a file whose OCR was spread: lay the pages over, as `_run_ocr` does."""
+    todo = [int(i) for i in state["todo"]]
+    try:
+        outcome = ocr.apply_pages(working, todo, found)
+    except Exception:  # as for OCR in one job: the import stands without it
+        return finish_document(state, working, [], [("ocr_incomplete", {"done": 0, "total": len(todo)})],
+                               started)
+    working, done, warnings = _outcome(outcome, state["page_texts"])
+    return finish_document(state, working, done, warnings, started)
+
+
+def finish_document(
+    state: dict[str, Any], working: bytes, ocr_done: list[int], ocr_warnings: Warnings, started: float
+) -> tuple[dict[str, Any], bytes]:
+    """The answer for a file, from what `parse_document` found and what OCR added."""
+    pages, page_texts = state["pages"], state["page_texts"]
+    for index in ocr_done:
+        pages[index][4] = True
+    was_encrypted, has_xfa, has_signature = state["flags"]
+    meta_title, meta_day = state["meta"]
+    meta_date = date.fromisoformat(meta_day) if meta_day else None
+    warnings = [(code, params) for code, params in state["warnings"]] + ocr_warnings
+    warnings += _content_warnings(was_encrypted, has_xfa, has_signature, state["removed"])
     full_text = "\f".join(page_texts)
     first_page = page_texts[0] if page_texts else ""
     header = {
-        "kind": found.kind,
-        "media_type": found.media_type,
+        "kind": state["kind"],
+        "media_type": state["media_type"],
         "page_count": len(pages),
-        "pages": [[p.number, p.width_pt, p.height_pt, p.rotation, p.has_text] for p in pages],
+        "pages": pages,
         "text": full_text,
-        "pages_without_text": [p.number for p in pages if not p.has_text],
+        "pages_without_text": [p[0] for p in pages if not p[4]],
         "ocr_pages": [i + 1 for i in ocr_done],
         "title": suggest_title(meta_title, first_page),
         "date": suggest_date(first_page, meta_date),
         "language": guess_language(full_text),
         "was_encrypted": was_encrypted,
-        "removed": removed,
+        "removed": state["removed"],
         "has_xfa": has_xfa,
         "has_signature": has_signature,
         "fingerprint": text_fingerprint(full_text),
@@ -131,6 +184,10 @@ def _run_ocr(
         outcome = ocr.ocr_pages(working, indexes, deadline)
     except Exception:  # incl. MemoryError: OCR is a bonus, the import stands
         return working, [], [("ocr_incomplete", {"done": 0, "total": len(indexes)})]
+    return _outcome(outcome, page_texts)
+
+
+def _outcome(outcome: ocr.OcrOutcome, page_texts: list[str]) -> tuple[bytes, list[int], Warnings]:
     for index, recognised in outcome.texts.items():
         page_texts[index] = recognised
     warnings = list(outcome.warnings)

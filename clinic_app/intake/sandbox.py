@@ -70,24 +70,32 @@ class Worker:
             raise WorkerDied("crashed")
 
     def request(
-        self, job: dict[str, Any], timeout_s: float, cancel: CancelToken | None = None
+        self, job: dict[str, Any], timeout_s: float, cancel: CancelToken | None = None,
+        payload: bytes | None = None,
     ) -> tuple[Any, bytes]:
-        """Send one job and wait for its answer, killing the child at the deadline."""
+        """Send one job (and the bytes it works on, if any) and wait for its answer,
+        killing the child at the deadline."""
         import json
 
         if not self.running:
             self.kill()
             self.start()
-        message = json.dumps(job, ensure_ascii=False).encode("utf-8")
+        message = json.dumps({**job, "payload": True} if payload is not None else job,
+                             ensure_ascii=False).encode("utf-8")
         try:
-            self._conn.send_bytes(message)
+            self._send(message, payload)
         except OSError:  # the idle child died since the last job: one fresh start
             self.kill()
             self.start()
-            self._conn.send_bytes(message)
+            self._send(message, payload)
         answer = self._receive(time.monotonic() + timeout_s, cancel)
         self.jobs_done += 1
         return answer
+
+    def _send(self, message: bytes, payload: bytes | None) -> None:
+        self._conn.send_bytes(message)
+        if payload is not None:
+            self._conn.send_bytes(payload)
 
     def _receive(self, deadline: float, cancel: CancelToken | None) -> tuple[Any, bytes]:
         """The child's (header, pdf) answer, within the deadline."""

@@ -6,13 +6,20 @@ group (so the parent can kill it with LibreOffice or Tesseract in one call), cap
 its memory, CPU and file writes, lowers the parsers' limits and sends its output
 to /dev/null, so no library can print a document's content to the parent's
 terminal or log. Messages are JSON bytes, never pickles:
-    parent -> child: {"op": "parse", "path", "password", "extension", "scratch"}
-    child -> parent: a JSON header, then the working-copy PDF (empty on refusal).
+    parent -> child: {"op": "parse", "path", "password", "extension", "scratch", "split_ocr"}
+    child -> parent: a JSON header (with the sha256 of the bytes read), then the
+                     working-copy PDF (empty on refusal).
+A file whose OCR is spread over several workers (pipeline.parse_document) takes two
+more kinds of job, each followed by a second message, the bytes they work on:
+    {"op": "ocr", "pages", "payload": true} + working copy -> {"found"} + Tesseract pages
+    {"op": "finish", "state", "found", "working", "payload": true}
+        + working copy and Tesseract pages -> the file's answer, as for "parse".
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -75,8 +82,13 @@ def worker_main(conn: Any, limits_data: dict[str, Any], allow_test_ops: bool) ->
             return
         if not isinstance(job, dict) or job.get("op") == "stop":
             return
+        try:
+            payload = conn.recv_bytes() if job.get("payload") is True else b""
+        except (EOFError, OSError):
+            return
         arm_cpu_limit(limits.timeout_s * CPU_SLACK + 5)
-        header, pdf = run_job(job, limits, allow_test_ops)
+        header, pdf = run_job(job, limits, allow_test_ops, payload)
+        del payload
         try:
             send_answer(conn, header, pdf)
         except (OSError, ValueError):
@@ -90,19 +102,27 @@ def _refusal(key: str, **params: int) -> dict[str, Any]:
 
 
 def run_job(
-    job: dict[str, Any], limits: Limits, allow_test_ops: bool
+    job: dict[str, Any], limits: Limits, allow_test_ops: bool, payload: bytes = b""
 ) -> tuple[dict[str, Any], bytes]:
     """Run one job and map every possible failure to a refusal the parent can show."""
     from PIL import Image
 
     from clinic_app.intake.pdf_parse import is_size_limit
-    from clinic_app.intake.pipeline import parse_document, read_input
+    from clinic_app.intake.pipeline import finish_ocr, ocr_part, parse_document, read_input
 
     started = time.monotonic()
     op = job.get("op")
     try:
         if op in TEST_OPS and allow_test_ops:
             return _test_op(op), b""
+        if op == "ocr":
+            header, pdf = ocr_part(payload, [int(i) for i in job["pages"]], limits, started)
+            return {**header, "ok": True}, pdf
+        if op == "finish":
+            size = int(job["working"])
+            found = _split_found(job["found"], payload[size:])
+            header, pdf = finish_ocr(job["state"], payload[:size], found, started)
+            return {**header, "ok": True}, pdf
         if op != "parse":
             return _refusal(UnsupportedFile.key), b""
         path = Path(str(job.get("path", "")))
@@ -115,8 +135,10 @@ def run_job(
             limits,
             started,
             Path(str(job.get("scratch", ""))),
+            split_ocr=job.get("split_ocr") is True,
         )
         header["ok"] = True
+        header["sha256"] = hashlib.sha256(data).hexdigest()  # the parent checks it read the same bytes
         return header, pdf
     except Refusal as refusal:
         return _refusal(refusal.key, **refusal.params), b""
@@ -130,6 +152,19 @@ def run_job(
         if is_size_limit(exc):
             return _refusal(FileTooLarge.key, limit_mb=limits.max_stream_mb), b""
         return _refusal(DamagedFile.key), b""
+
+
+def _split_found(lengths: list[list[int]], data: bytes) -> dict[int, bytes | None]:
+    """{page index: Tesseract page or None} from [[index, length or -1], ...] and their bytes."""
+    found: dict[int, bytes | None] = {}
+    at = 0
+    for index, length in lengths:
+        if length < 0:
+            found[int(index)] = None
+        else:
+            found[int(index)] = data[at:at + length]
+            at += length
+    return found
 
 
 def _test_op(op: str) -> dict[str, Any]:

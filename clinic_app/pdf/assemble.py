@@ -1,9 +1,10 @@
 """Merge one volume: generated pages and source pages in plan order, stamped, then saved.
 
-Pages are copied with qpdf (pikepdf), one source at a time; each source's stream data is
-detached into the output and the source closed before the next is fetched, which keeps
-a 5,000-page bundle's memory to the output itself. Saving uses a content-derived /ID and
-no clock, so the same inputs give the same bytes.
+Pages are copied with qpdf (pikepdf), one source at a time; copying takes each page's
+stream data along, so the source is closed before the next is fetched (see `pool`),
+which keeps a 5,000-page bundle's memory to the output itself. Source pages are fitted inside the
+stamps' margin; the generated pages (cover, index, tab pages) keep their own layout.
+Saving uses a content-derived /ID and no clock, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ from clinic_app.domain.bundle import (
     PageSlot,
     VolumePlan,
 )
+from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.pdf import navigation, normalize, sources
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.errors import SourceChanged, SourceUnreadable
+from clinic_app.pdf.exhibit_stamps import Blocks, exhibit_blocks
 from clinic_app.pdf.pool import SourcePool
 from clinic_app.pdf.render import Rendered
 from clinic_app.pdf.saving import save_with_content_id
 from clinic_app.pdf.separators import separator_page
 from clinic_app.pdf.stamp import TextKit
-from clinic_app.pdf.tounicode import repair_tounicode
+from clinic_app.pdf.stamp_area import StampArea, StampBlock, stamp_area
 
 Tick = Callable[[], None]
+_CONTENTS = Name.Contents  # Name.X builds a new Name on every use: 2 us a page
 
 
 class _Writer:
@@ -62,21 +66,29 @@ class _Writer:
         self.pages.append(local)
         return local
 
-    def place(self, page: pikepdf.Dictionary, stamp: str, header: str) -> None:
+    def place(
+        self, page: pikepdf.Dictionary, stamp: str, header: str, inset: float = 0.0,
+        block: StampBlock | None = None,
+    ) -> None:
+        """Fit `page` to the paper (inside `inset` points at every edge, and below an exhibit
+        stamp's `block`) and stamp it."""
         keys = page.keys()  # asked once: each question to qpdf costs as much as the answer
-        frame, placement = normalize.fit(page, self.paper, keys)
+        frame, placement = normalize.fit(page, self.paper, keys, inset, block.height if block else 0.0)
         normalize.apply_frame(page, frame, placement, keys)
         prefix = self._prefixes.get(placement)
         if prefix is None:  # pages of the same size share one prefix stream
             prefix = self._prefixes[placement] = self.dest.make_stream(normalize.prefix_ops(placement))
-        post = self.dest.make_stream(b"\nQ\n" + self.kit.stamp_ops(frame, stamp, header))
+        ops = self.kit.stamp_ops(frame, stamp, header)
+        if block is not None:
+            ops += self.kit.block_ops(frame, block)
+        post = self.dest.make_stream(b"\nQ\n" + ops)
         contents = page.get("/Contents") if "/Contents" in keys else None
         if isinstance(contents, pikepdf.Array):
-            page[Name.Contents] = Array([prefix, *contents, post])
+            page[_CONTENTS] = Array((prefix, *contents, post))
         elif isinstance(contents, pikepdf.Stream):
-            page[Name.Contents] = Array([prefix, contents, post])
+            page[_CONTENTS] = Array((prefix, contents, post))
         else:
-            page[Name.Contents] = Array([prefix, post])
+            page[_CONTENTS] = Array((prefix, post))
         self.kit.install(page)
 
 
@@ -92,16 +104,18 @@ def write_volume(
     when: _dt.date | None,
     tick: Tick,
     identity: str | None = None,
+    draft: DraftNotice | None = None,
 ) -> None:
     """Build the volume described by `volume` and save it to `out` (with /ID `identity`,
     or one hashed from the file's bytes when None)."""
     paper = PAPER_SIZES[spec.settings.paper]
     dest = pikepdf.new()
-    pool.begin(dest)
     try:
         with pikepdf.open(io.BytesIO(rendered.pdf)) as generated:
             pages = _fill(
-                dest, generated, spec, plan, volume, rendered, pool, counts, where, tick, paper
+                dest, generated, spec, plan, volume, rendered, pool, counts, where, tick, paper,
+                _stamp_area(spec, plan, draft.mark if draft else ""),
+                draft.mark if draft else "",
             )
             navigation.add_links(dest, pages, plan, volume, rendered.rows)
             navigation.add_outline(dest, pages, spec, plan, volume, rendered.rows)
@@ -109,8 +123,18 @@ def write_volume(
             navigation.set_metadata(dest, spec, volume, len(plan.volumes), when)
             save_with_content_id(dest, out, identity)
     finally:
-        pool.end_volume()
         dest.close()
+
+
+def _stamp_area(spec: BundleSpec, plan: BundlePlan, mark: str = "") -> StampArea:
+    """The stamps' margin, measured against every header of the bundle (the same in
+    every volume, so every volume's pages are shrunk alike)."""
+    header = spec.settings.header
+    labels = [tab.label for tab in plan.tabs if tab.parts] if header else []
+    headers = [v.header_text(spec.language, spec.file_number, label) for label in labels]
+    if mark:  # a draft's mark prints in the bottom band: measured with the headers
+        headers.append(mark)
+    return stamp_area(spec.settings.margin_mm, headers)
 
 
 def _fill(
@@ -125,17 +149,22 @@ def _fill(
     where: Callable[[int, int], str],
     tick: Tick,
     paper: tuple[float, float],
+    area: StampArea,
+    mark: str = "",
 ) -> list[pikepdf.Dictionary]:
     """Every page of the volume, in plan order, placed and stamped; returns the pages."""
-    repair_tounicode(generated)
-    writer = _Writer(dest, TextKit(dest, generated, rendered.carrier_page), paper)
+    kit = TextKit(dest, generated, rendered.carrier_page, area, rendered.codes)
+    writer = _Writer(dest, kit, paper)
+    blocks = exhibit_blocks(spec, plan)
+    if mark:
+        writer.kit.set_mark(mark)
     slots = volume.pages
     i = 0
     while i < len(slots):
         slot = slots[i]
         if slot.kind == BODY:
             run = _run(slots, i)
-            _copy_part(writer, spec, plan, run, pool, counts, where, tick)
+            _copy_part(writer, spec, plan, run, pool, counts, where, tick, blocks)
             i += len(run)
             continue
         if slot.kind == SEPARATOR and slot.tab is not None:
@@ -171,8 +200,10 @@ def _copy_part(
     counts: Mapping[str, int],
     where: Callable[[int, int], str],
     tick: Tick,
+    blocks: Blocks | None = None,
 ) -> None:
-    """Copy one part's pages from its source, detach them, then place and stamp them."""
+    """Copy one part's pages from its source, close it, then place and stamp the pages; an
+    exhibit's first page gets its exhibit stamp."""
     dest = writer.dest
     tab_pos, part_no = run[0].tab, run[0].part
     assert tab_pos is not None and part_no is not None
@@ -203,6 +234,8 @@ def _copy_part(
         opened.close()
         raise SourceUnreadable(label) from exc
     pool.copied(opened)
-    for page, slot in zip(added, run):
-        writer.place(page, slot.stamp, header)
+    inset = writer.kit.area.band
+    block = (blocks or {}).get((tab_pos, part_no))
+    for k, (page, slot) in enumerate(zip(added, run)):
+        writer.place(page, slot.stamp, header, inset, block if k == 0 else None)
         tick()

@@ -36,11 +36,13 @@ from clinic_app.domain.bundle import (
     tab_labels,
     validate_spec,
 )
+from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.fsutil import atomic_writer
 from clinic_app.i18n import _
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.assemble import write_volume
+from clinic_app.pdf.exhibit_stamps import block_texts, exhibit_blocks
 from clinic_app.pdf.front_matter import IndexLayout, layout_index
 from clinic_app.pdf.pool import SourcePool
 from clinic_app.pdf.render import render_volume
@@ -111,8 +113,12 @@ def build_bundle(
     today: _dt.date | None = None,
     page_counts: Mapping[str, int] | None = None,
     fingerprints: Mapping[str, str] | None = None,
+    draft: DraftNotice | None = None,
 ) -> BuildResult:
     """Build the bundle described by `spec` into `out_path` (or its volumes).
+
+    `draft` marks a build that must never pass for a filing: its mark prints on every
+    page and its cover lists what is missing.
 
     `page_counts` (document id -> pages, as recorded at import) lets the engine skip
     a first pass over the sources; every count is still checked when the source is
@@ -132,7 +138,7 @@ def build_bundle(
     pool = SourcePool(sources)
     try:
         return _build(spec, pool, out_path, labels, where_doc, progress, cancel, today, page_counts,
-                      fingerprints)
+                      fingerprints, draft)
     finally:
         pool.close()
 
@@ -148,6 +154,7 @@ def _build(
     today: _dt.date | None,
     page_counts: Mapping[str, int] | None,
     fingerprints: Mapping[str, str] | None,
+    draft: DraftNotice | None = None,
 ) -> BuildResult:
     doc_ids = spec.document_ids()
     if page_counts is not None and spec.settings.max_mb is None:
@@ -171,8 +178,15 @@ def _build(
     first = plan_bundle(spec, counts, front_pages=1, page_bytes=per_page)
     layout = layout_index(spec, first, paper, show_volumes=limits)
     front = 1 + len(layout.pages)
+    if spec.settings.front_matter_numbering == "arabic":  # the index's own pages move every number it shows
+        for _attempt in range(_ATTEMPTS):
+            planned = plan_bundle(spec, counts, front_pages=front, page_bytes=per_page)
+            layout = layout_index(spec, planned, paper, show_volumes=limits)
+            if 1 + len(layout.pages) == front:
+                break
+            front = 1 + len(layout.pages)
     when = spec.date or today
-    identity = input_identity(spec, when, fingerprints) if fingerprints is not None else None
+    identity = input_identity(spec, when, fingerprints, draft) if fingerprints is not None else None
     scale = 1.0
     for attempt in range(1, _ATTEMPTS + 1):
         plan = plan_bundle(
@@ -197,6 +211,7 @@ def _build(
                 cancel,
                 identity,
                 strict=attempt < _ATTEMPTS,
+                draft=draft,
             )
         except _TooLarge as exc:
             scale *= exc.ratio * 1.05
@@ -204,24 +219,33 @@ def _build(
 
 
 def input_identity(
-    spec: BundleSpec, when: _dt.date | None, fingerprints: Mapping[str, str]
+    spec: BundleSpec, when: _dt.date | None, fingerprints: Mapping[str, str],
+    draft: DraftNotice | None = None,
 ) -> str | None:
     """A digest of everything a build reads: the spec (cover, settings, tabs), the date,
     each source's SHA-256, and the versions of Haven and of the libraries that draw and
-    write the file. Same inputs, same digest; None when a source has no fingerprint."""
+    write the file. Same inputs, same digest; None when a source has no fingerprint.
+    Sources count by content, not by the vault's name for them: a served bundle imported
+    under renamed refs is still the same file."""
     docs = spec.document_ids()
     if any(not fingerprints.get(doc) for doc in docs):
         return None
+    drawn = spec.to_dict()
+    for section in drawn["sections"]:
+        for tab in section["tabs"]:
+            for part in tab["parts"]:
+                part["document_id"] = fingerprints[part["document_id"]]
     inputs = {
-        "identity": 1,
+        "identity": 2,
         "haven": _HAVEN_VERSION,
         "pikepdf": pikepdf.__version__,
         "qpdf": pikepdf.__libqpdf_version__,
         "reportlab": _REPORTLAB_VERSION,
-        "spec": spec.to_dict(),
+        "spec": drawn,
         "date": when.isoformat() if when else None,
-        "sources": {doc: fingerprints[doc] for doc in docs},
     }
+    if draft is not None:
+        inputs["draft"] = [draft.mark, draft.heading, *draft.lines]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
@@ -248,6 +272,7 @@ def _write_all(
     cancel: CancelToken | None,
     identity: str | None,
     strict: bool,
+    draft: DraftNotice | None = None,
 ) -> BuildResult:
     paper = PAPER_SIZES[spec.settings.paper]
     paths = volume_paths(out_path, len(plan.volumes))
@@ -264,13 +289,16 @@ def _write_all(
             cancel.raise_if_cancelled()
 
     stamp_texts = [v.header_text(spec.language, spec.file_number, label) for label in labels]
+    if draft is not None:
+        stamp_texts.append(draft.mark)
+    stamp_texts += block_texts(exhibit_blocks(spec, plan))
     limit = spec.settings.max_mb * MB if spec.settings.max_mb else None
     sizes: list[int] = []
     warnings: list[str] = []
     with contextlib.ExitStack() as stack:
         for vol, path in zip(plan.volumes, paths):
             fh = stack.enter_context(atomic_writer(path))
-            rendered = render_volume(spec, plan, vol, layout, paper, stamp_texts)
+            rendered = render_volume(spec, plan, vol, layout, paper, stamp_texts, draft)
             write_volume(
                 fh,
                 spec,
@@ -283,6 +311,7 @@ def _write_all(
                 when,
                 tick,
                 _volume_identity(identity, vol.number, len(plan.volumes)),
+                draft,
             )
             sizes.append(fh.tell())
         over = [(vol, size) for vol, size in zip(plan.volumes, sizes) if limit and size > limit]

@@ -2,9 +2,11 @@
 
 reportlab has no automatic glyph fallback: a Chinese name drawn in DejaVu Sans comes
 out as empty boxes. So text is cut into runs by glyph coverage and each run is drawn
-in the first font of the chain that has its glyphs (DejaVu Sans for Latin, Cyrillic,
-Greek, Hebrew, Arabic; Droid Sans Fallback for CJK). Fonts are registered from
-`resources/fonts` by explicit path: no FontFinder and no pickled font cache.
+in the font that has its glyphs: the letters of Arabic-script, Hebrew and Indic
+scripts in their own Noto font (shaped by `shaping`), everything else in the first font
+of the base chain that has it (DejaVu Sans for Latin, Cyrillic, Greek; Droid Sans
+Fallback for CJK). Fonts are registered from `resources/fonts` by explicit path: no
+FontFinder and no pickled font cache.
 """
 
 from __future__ import annotations
@@ -17,20 +19,57 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from clinic_app.paths import resources_dir
+from clinic_app.pdf.tounicode import MappedTTFont
 
 SANS = "HavenSans"
 SANS_BOLD = "HavenSans-Bold"
 CJK = "HavenCJK"
+ARABIC = "HavenArabic"
+ARABIC_BOLD = "HavenArabic-Bold"
+HEBREW = "HavenHebrew"
+HEBREW_BOLD = "HavenHebrew-Bold"
+DEVANAGARI = "HavenDevanagari"
+DEVANAGARI_BOLD = "HavenDevanagari-Bold"
+BENGALI = "HavenBengali"
+TAMIL = "HavenTamil"
+ETHIOPIC = "HavenEthiopic"
 
 _FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
     CJK: "DroidSansFallback.ttf",
+    ARABIC: "NotoSansArabic-Regular.ttf",
+    ARABIC_BOLD: "NotoSansArabic-Bold.ttf",
+    HEBREW: "NotoSansHebrew-Regular.ttf",
+    HEBREW_BOLD: "NotoSansHebrew-Bold.ttf",
+    DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
+    DEVANAGARI_BOLD: "NotoSansDevanagari-Bold.ttf",
+    BENGALI: "NotoSansBengali-Regular.ttf",  # no bold shipped: bold text uses the regular
+    TAMIL: "NotoSansTamil-Regular.ttf",
+    ETHIOPIC: "NotoSansEthiopic-Regular.ttf",  # Tigrinya, Amharic (Ge'ez script)
 }
 _CHAINS = {SANS: (SANS, CJK), SANS_BOLD: (SANS_BOLD, CJK), CJK: (CJK, SANS)}
+
+# Scripts drawn in their own font whatever the base: (first, last) code points -> (regular, bold).
+_SCRIPT_RANGES: tuple[tuple[int, int, str, str], ...] = (
+    (0x0590, 0x05FF, HEBREW, HEBREW_BOLD),
+    (0x0600, 0x06FF, ARABIC, ARABIC_BOLD),
+    (0x0750, 0x077F, ARABIC, ARABIC_BOLD),
+    (0x0870, 0x08FF, ARABIC, ARABIC_BOLD),
+    (0x0900, 0x097F, DEVANAGARI, DEVANAGARI_BOLD),
+    (0x0980, 0x09FF, BENGALI, BENGALI),
+    (0x0B80, 0x0BFF, TAMIL, TAMIL),
+    (0x1200, 0x139F, ETHIOPIC, ETHIOPIC),
+    (0x2D80, 0x2DDF, ETHIOPIC, ETHIOPIC),
+    (0xA8E0, 0xA8FF, DEVANAGARI, DEVANAGARI_BOLD),
+    (0xAB00, 0xAB2F, ETHIOPIC, ETHIOPIC),
+    (0xFB1D, 0xFB4F, HEBREW, HEBREW_BOLD),
+    (0xFB50, 0xFDFF, ARABIC, ARABIC_BOLD),
+    (0xFE70, 0xFEFF, ARABIC, ARABIC_BOLD),
+)
+SCRIPT_FONTS = frozenset(f for *_r, regular, bold in _SCRIPT_RANGES for f in (regular, bold))
 
 _lock = threading.Lock()
 _coverage: dict[str, frozenset[int] | set[int]] = {}
@@ -44,6 +83,11 @@ def font_dir() -> Path:
     return resources_dir() / "fonts"
 
 
+def font_file(font: str) -> str:
+    """The file name in `font_dir()` of a Haven font."""
+    return _FILES[font]
+
+
 def ensure_fonts() -> None:
     """Register the Haven fonts once per process (idempotent, thread-safe)."""
     if len(_coverage) == len(_FILES):
@@ -52,8 +96,11 @@ def ensure_fonts() -> None:
         for name, filename in _FILES.items():
             if name in _coverage:
                 continue
-            font = TTFont(name, str(font_dir() / filename))
+            font = MappedTTFont(name, str(font_dir() / filename))
             pdfmetrics.registerFont(font)
+            if pdfmetrics.getFont(name) is not font:  # reportlab keeps the first font of a face
+                raise RuntimeError(f"{filename} was registered with reportlab before Haven's fonts: "
+                                   "call clinic_app.pdf.fonts.ensure_fonts() first")
             _coverage[name] = frozenset(font.face.charToGlyph)
         # <b> inside Paragraph markup maps to the bold face; CJK has no bold, reuse it.
         addMapping(SANS, 0, 0, SANS)
@@ -63,6 +110,8 @@ def ensure_fonts() -> None:
         for bold in (0, 1):
             for italic in (0, 1):
                 addMapping(CJK, bold, italic, CJK)
+                for *_r, regular, heavy in _SCRIPT_RANGES:
+                    addMapping(regular, bold, italic, heavy if bold else regular)
 
 
 def covers(font: str, char: str) -> bool:
@@ -86,9 +135,23 @@ def _font_for(char: str, base: str) -> str | None:
         font: str | None = None
     else:
         code = ord(char)
-        font = next((f for f in _CHAINS[base] if code in _coverage[f]), base)
+        own = script_font(code, base == SANS_BOLD)
+        if own is not None and code in _coverage[own]:
+            font = own
+        else:
+            font = next((f for f in _CHAINS[base] if code in _coverage[f]), base)
     table[char] = font
     return font
+
+
+def script_font(code: int, bold: bool = False) -> str | None:
+    """The font of the script `code` belongs to, when that script has its own font."""
+    if code < 0x0590:
+        return None
+    for first, last, regular, heavy in _SCRIPT_RANGES:
+        if first <= code <= last:
+            return heavy if bold else regular
+    return None
 
 
 def segment(text: str, base: str = SANS) -> list[tuple[str, str]]:
@@ -112,12 +175,19 @@ def _walk(text: str, base: str) -> list[tuple[str, str]]:
         font = _font_for(char, base)
         if font is None or font == current:
             continue
+        if current in SCRIPT_FONTS and _common(char) and ord(char) in _coverage[current]:
+            continue  # digits and punctuation inside Arabic or Hebrew text stay in its font
         if i > start:
             runs.append((current, text[start:i]))
         current, start = font, i
     if len(text) > start:
         runs.append((current, text[start:]))
     return runs
+
+
+def _common(char: str) -> bool:
+    """A digit or punctuation mark: no script of its own."""
+    return unicodedata.category(char)[0] in "NP" and script_font(ord(char)) is None
 
 
 @functools.cache
@@ -137,7 +207,8 @@ def char_widths(font: str) -> tuple[dict[int, float], float]:
 
 
 def string_width(text: str, base: str, size: float) -> float:
-    """Width in points of `text` drawn with fallback runs (reportlab does not kern)."""
+    """Width in points of `text` drawn with fallback runs, unshaped (reportlab does not
+    kern); `shaping.layout` measures text that needs shaping."""
     return _em_width(text, base) * size / 1000.0
 
 

@@ -1,16 +1,17 @@
-"""The one embedded Unicode body font for simple generated pages (DejaVu Sans)."""
+"""The embedded Unicode body font for simple generated pages (DejaVu Sans, Haven's own).
+
+reportlab keeps one font object per font file (face): registering DejaVu Sans under
+a second name would hand that plain object to `fonts.SANS` too, which then could not
+draw shaped glyphs. So this is `fonts.SANS` itself.
+"""
 
 from __future__ import annotations
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from clinic_app.pdf import fonts
 
-from clinic_app.paths import resources_dir
-
-BODY_FONT = "HavenDejaVuSans"
+BODY_FONT = fonts.SANS
 
 
 def register_body_font() -> str:
-    if BODY_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(BODY_FONT, str(resources_dir() / "fonts" / "DejaVuSans.ttf")))
+    fonts.ensure_fonts()
     return BODY_FONT

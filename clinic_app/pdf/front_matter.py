@@ -8,14 +8,17 @@ Page ranges come only from the plan, the same numbers the stamps use.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from clinic_app.domain.bundle import BundlePlan, BundleSpec, section_letter
-from clinic_app.pdf import fonts, markup, textdraw
+from clinic_app.domain.draft_notice import DraftNotice
+from clinic_app.pdf import fonts, textblock, textdraw
 from clinic_app.pdf import vocab as v
 
 MARGIN = 54.0
@@ -49,8 +52,16 @@ class RowBox:
     part: int | None
 
 
-def _columns(page_w: float, volumes: bool) -> tuple[tuple[float, float], ...]:
-    widths = [46.0, 0.0, 92.0, 68.0] + ([34.0] if volumes else [])
+def _date_width(lang: str) -> float:
+    """Room for the longest date of `lang` on one line ("28 September 2026", "1er septembre
+    2026"): a date broken over two lines ("7 December / 2026") reads as two entries."""
+    longest = max(textdraw.width(v.format_date(_dt.date(2026, month, day), lang), fonts.SANS, SIZE)
+                  for month in range(1, 13) for day in (1, 28))
+    return max(92.0, longest + 2 * PAD + 1.0)
+
+
+def _columns(page_w: float, volumes: bool, lang: str = "en") -> tuple[tuple[float, float], ...]:
+    widths = [46.0, 0.0, _date_width(lang), 68.0] + ([34.0] if volumes else [])
     widths[1] = page_w - 2 * MARGIN - sum(widths)
     x, cols = MARGIN, []
     for w in widths:
@@ -69,7 +80,7 @@ def layout_index(
 ) -> IndexLayout:
     """Rows and page breaks. Depends on the numbers, never on the volume split."""
     lang = spec.language
-    cols = _columns(paper[0], show_volumes)
+    cols = _columns(paper[0], show_volumes, lang)
     head = [v.tr(lang, "Tab"), v.tr(lang, "Document"), v.tr(lang, "Date"), v.tr(lang, "Pages")]
     if show_volumes:
         head.append(v.tr(lang, "Vol."))
@@ -103,14 +114,17 @@ def layout_index(
         for n, part in enumerate(tab.parts):
             if len(tab.parts) == 1 and not part.excerpt:
                 break
-            text = "\u2013 " + v.part_label(lang, part.label, n + 1) if len(tab.parts) > 1 else ""
+            text = ""
+            if len(tab.parts) > 1:  # an exhibit's own parts sit one step further in, under it
+                indent = "\u2003\u2013 " if part.exhibit and not part.starts_exhibit else "\u2013 "
+                text = indent + v.part_title(lang, part.label, n + 1, part.exhibit, part.starts_exhibit)
             if part.excerpt:
                 note = v.excerpt_note(lang, part.source_pages)
                 text = f"{text} ({note})" if text else f"({note})"
             sub = [
                 ("",),
                 _cell(text, cols[1]),
-                ("",),
+                _cell(v.format_date(part.date, lang), cols[2]) if part.starts_exhibit else ("",),
                 _cell(v.page_range(part.first_number, part.last_number), cols[3]),
             ]
             rows.append(Row("part", tuple(sub + [("",)] * show_volumes), tab.position, n))
@@ -150,7 +164,7 @@ def draw_index(
     left = layout.columns[0][0]
     right = layout.columns[-1][0] + layout.columns[-1][1]
     for page_no, rows in enumerate(layout.pages):
-        title = v.tr(lang, "Index" if page_no == 0 else "Index (continued)")
+        title = v.index_title(lang, spec.settings.index_heading, continued=page_no > 0)
         textdraw.draw(canvas, left, paper[1] - MARGIN - 16, title, fonts.SANS_BOLD, 15)
         y = paper[1] - MARGIN - 30.0
         y = _draw_row(canvas, layout.header, layout.columns, y, bold=True)
@@ -181,21 +195,30 @@ def _draw_row(
     return top - row.height
 
 
+DRAFT_RED = colors.HexColor("#aa0000")
+COVER_FOOT = 150.0  # the date and counsel block sits this far above the bottom margin
+
+
 def draw_cover(
-    canvas: Canvas, spec: BundleSpec, paper: tuple[float, float], volume: int, volumes: int
+    canvas: Canvas, spec: BundleSpec, paper: tuple[float, float], volume: int, volumes: int,
+    draft: DraftNotice | None = None,
 ) -> None:
-    """The cover: forum, file number, parties, title, volume, counsel and date (calls showPage)."""
+    """The cover: forum, file number, parties, title, volume, counsel and date (calls showPage);
+    a draft's mark at the top and, under the title, what it still lacks."""
     lang = spec.language
     w, h = paper
     avail = w - 2 * MARGIN
 
-    def style(size: float, bold: bool = False, align: int = TA_CENTER) -> ParagraphStyle:
+    def style(
+        size: float, bold: bool = False, align: int = TA_CENTER, colour: object = colors.black
+    ) -> ParagraphStyle:
         return ParagraphStyle(
             "c",
             fontName=fonts.SANS_BOLD if bold else fonts.SANS,
             fontSize=size,
             leading=size * 1.3,
             alignment=align,
+            textColor=colour,
         )
 
     y = h - MARGIN - 20
@@ -204,11 +227,13 @@ def draw_cover(
         nonlocal y
         if not text.strip():
             return
-        para = markup.paragraph(text, st)
+        para = textblock.paragraph(text, st)
         _w, ph = para.wrapOn(canvas, avail, h)
         para.drawOn(canvas, MARGIN, y - ph)
         y -= ph + gap
 
+    if draft is not None:
+        put(draft.mark, style(20, True, colour=DRAFT_RED), 18)
     put(spec.forum, style(14, True), 14)
     if spec.file_number.strip():
         put(v.file_line(lang, spec.file_number), style(12), 36)
@@ -220,9 +245,32 @@ def draw_cover(
     put(spec.title, style(22, True), 10)
     if volumes > 1:
         put(v.volume_line(lang, volume, volumes), style(14), 10)
-    y = min(y, MARGIN + 150)
+    if draft is not None:
+        y -= 16
+        _draft_list(canvas, draft, avail, style(10.5, colour=DRAFT_RED, align=TA_LEFT),
+                    style(11.5, True, TA_LEFT, DRAFT_RED), y, MARGIN + COVER_FOOT + 20)
+    y = min(y, MARGIN + COVER_FOOT)
     put(v.format_date(spec.date, lang), style(11, align=TA_LEFT), 14)
     if spec.counsel.strip():
         put(v.tr(lang, "Counsel"), style(11, True, TA_LEFT), 2)
         put(spec.counsel, style(11, align=TA_LEFT), 4)
     canvas.showPage()
+
+
+def _draft_list(canvas: Canvas, draft: DraftNotice, width: float, body: ParagraphStyle,
+                head: ParagraphStyle, top: float, floor: float) -> None:
+    """The heading and one line per missing item, down to `floor`; "…" when more remain."""
+    y = top
+    lines = [(draft.heading, head)] + [(f"\u2022 {line}", body) for line in draft.lines]
+    for n, (text, st) in enumerate(lines):
+        if not text.strip():
+            continue
+        para = textblock.paragraph(text, st)
+        _w, ph = para.wrapOn(canvas, width, top)
+        if y - ph < floor + (st.leading if n + 1 < len(lines) else 0):
+            more = textblock.paragraph("\u2026", body)
+            more.wrapOn(canvas, width, top)
+            more.drawOn(canvas, MARGIN, y - body.leading)
+            return
+        para.drawOn(canvas, MARGIN, y - ph)
+        y -= ph + 3

@@ -79,7 +79,7 @@ def add_outline(
     """Bookmarks: Index, then sections > tabs > parts for this volume, reference entries too."""
     lang = spec.language
     index_page = {row.tab: row.page for row in rows if row.part is None}
-    items: list[OutlineItem] = [OutlineItem(v.tr(lang, "Index"), _dest(pages, 1))]
+    items: list[OutlineItem] = [OutlineItem(v.index_title(lang, spec.settings.index_heading), _dest(pages, 1))]
     section_item: OutlineItem | None = None
     current = -1
     for tab in plan.tabs:
@@ -94,9 +94,8 @@ def add_outline(
         if len(tab.parts) > 1 and in_volume:
             for n, part in enumerate(tab.parts):
                 where = tab_target(plan, tab.position, n)
-                item.children.append(
-                    OutlineItem(v.part_label(lang, part.label, n + 1), _dest(pages, where or 0))
-                )
+                item.children.append(OutlineItem(
+                    v.part_title(lang, part.label, n + 1, part.exhibit, part.starts_exhibit), _dest(pages, where or 0)))
         if tab.section != current:
             current = tab.section
             heading = plan.sections[tab.section]
@@ -124,13 +123,13 @@ def _label_spec(spec: BundleSpec, plan: BundlePlan, slot: PageSlot) -> tuple[str
     """(style, prefix, start) for one page: style D (decimal), r (roman) or "" (prefix only)."""
     lang = spec.language
     if slot.label:
-        if slot.kind in (COVER, INDEX):
+        if slot.kind in (COVER, INDEX) and not slot.label.isdigit():
             return ("r", "", _roman_value(slot.label))
         return ("D", "", int(slot.label))
     if slot.kind == COVER:
         return ("", v.tr(lang, "Cover"), 0)
     if slot.kind == INDEX:
-        return ("D", v.tr(lang, "Index") + " ", 0)
+        return ("D", v.index_title(lang, spec.settings.index_heading) + " ", 0)
     if slot.kind == SEPARATOR and slot.tab is not None:
         return ("", v.tab_title(lang, plan.tabs[slot.tab].label), 0)
     return ("", "", 0)

@@ -2,8 +2,10 @@
 
 A page is scaled (aspect ratio kept) and centred into the paper size in the orientation
 it is *seen* in: a landscape scan stays landscape, a page with /Rotate 90 keeps its
-/Rotate and gets a MediaBox that shows as letter-size once rotated. The visible area
-(CropBox within MediaBox) is clipped, so nothing the author cropped away reappears.
+/Rotate and gets a MediaBox that shows as letter-size once rotated. A source page is
+fitted inside a clear margin (`inset`, the same at every edge) where the stamps print.
+The visible area (CropBox within MediaBox) is clipped, so nothing the author cropped
+away reappears.
 `Frame` tells the stamper the rotation and size, so stamps come out upright.
 """
 
@@ -112,9 +114,11 @@ def visible_box(page: pikepdf.Dictionary, keys: set[str] | None = None) -> tuple
 
 
 def fit(page: pikepdf.Dictionary, paper: tuple[float, float],
-        keys: set[str] | None = None) -> tuple[Frame, tuple[float, ...]]:
-    """The normalised frame and the (scale, tx, ty, x0, y0, w, h) placing the old page in it.
-    `keys` (the page's keys, if the caller has them) saves asking qpdf again."""
+        keys: set[str] | None = None, inset: float = 0.0, top: float = 0.0) -> tuple[Frame, tuple[float, ...]]:
+    """The normalised frame and the (scale, tx, ty, x0, y0, w, h) placing the old page in it,
+    shrunk to leave `inset` points clear at every edge, and `top` more at the top of the page
+    as it is seen (room for an exhibit stamp). `keys` (the page's keys, if the caller has
+    them) saves asking qpdf again."""
     if keys is None:
         keys = page.keys()
     rot = rotation(page, keys)
@@ -124,10 +128,20 @@ def fit(page: pikepdf.Dictionary, paper: tuple[float, float],
     pw, ph = sorted(paper)
     target = (ph, pw) if seen_w > seen_h else (pw, ph)  # keep the page's seen orientation
     uw, uh = (target[1], target[0]) if rot in (90, 270) else target
-    scale = min(uw / w, uh / h)
-    tx = (uw - scale * w) / 2 - scale * x0
-    ty = (uh - scale * h) / 2 - scale * y0
+    left, bottom, right, upper = _user_insets(rot, inset, top)
+    scale = min((uw - left - right) / w, (uh - bottom - upper) / h)
+    tx = left + (uw - left - right - scale * w) / 2 - scale * x0
+    ty = bottom + (uh - bottom - upper - scale * h) / 2 - scale * y0
     return Frame(rot, uw, uh), (scale, tx, ty, x0, y0, w, h)
+
+
+def _user_insets(rot: int, inset: float, top: float) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) in user space for a clear band `inset` at every edge plus
+    `top` at the edge that is seen at the top once /Rotate is applied (see Frame.matrix)."""
+    seen = (inset, inset, inset, inset + top)  # left, bottom, right, top as seen
+    order = {0: (0, 1, 2, 3), 90: (3, 0, 1, 2), 180: (2, 3, 0, 1), 270: (1, 2, 3, 0)}[rot]
+    left, bottom, right, upper = (seen[i] for i in order)
+    return left, bottom, right, upper
 
 
 def prefix_ops(placement: tuple[float, ...]) -> bytes:

@@ -25,14 +25,25 @@ def section_heading(spec: BundleSpec, tab: TabPlan) -> str:
     return title
 
 
-def separator_texts(spec: BundleSpec, tab: TabPlan) -> list[str]:
-    """Everything a separator page prints (so the font subsets can include it)."""
-    return [
-        section_heading(spec, tab),
+def separator_lines(
+    spec: BundleSpec, tab: TabPlan, paper: tuple[float, float]
+) -> tuple[list[str], str, list[str], str]:
+    """What a separator page prints, wrapped as it is drawn: section lines, tab label,
+    title lines, date."""
+    width = paper[0] - 2 * MARGIN
+    section = section_heading(spec, tab)
+    return (
+        textdraw.wrap(section, fonts.SANS, 12, width) if section.strip() else [],
         v.tab_title(spec.language, tab.label),
-        tab.title,
+        textdraw.wrap(tab.title, fonts.SANS_BOLD, 16, width),
         v.format_date(tab.date, spec.language),
-    ]
+    )
+
+
+def separator_texts(spec: BundleSpec, tab: TabPlan, paper: tuple[float, float]) -> list[str]:
+    """Every line a separator page prints (so the font subsets can include it)."""
+    section, label, title, date = separator_lines(spec, tab, paper)
+    return [*section, label, *title, date]
 
 
 def separator_page(
@@ -43,10 +54,9 @@ def separator_page(
     frame = Frame(0, w, h)
     center = w / 2
     ops: list[bytes] = []
-    section, label, title, date = separator_texts(spec, tab)
+    lines, label, title, date = separator_lines(spec, tab, paper)
     y = h * 0.62
-    if section.strip():
-        lines = textdraw.wrap(section, fonts.SANS, 12, w - 2 * MARGIN)
+    if lines:
         top = y + 60 + 15 * (len(lines) - 1)
         ops += [
             kit.text_ops(frame, line, 12, center, top - 15 * n, "center")
@@ -54,7 +64,7 @@ def separator_page(
         ]
     ops.append(kit.text_ops(frame, label, 34, center, y, "center", bold=True))
     y -= 44
-    for line in textdraw.wrap(title, fonts.SANS_BOLD, 16, w - 2 * MARGIN):
+    for line in title:
         ops.append(kit.text_ops(frame, line, 16, center, y, "center", bold=True))
         y -= 21
     if date:

@@ -1,8 +1,9 @@
 """A statement of service for a served bundle: what was served, its pages, on whom,
 how and when, in the matter's language, ready for counsel to sign.
 
-Drawn line by line with drawString (no markup is ever interpreted) in the embedded
-Unicode font; written through the atomic writer.
+Drawn line by line on the canvas by `textdraw` (no markup is ever interpreted; names in
+any script shaped and in reading order) in the embedded fonts; written through the
+atomic writer.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from reportlab.pdfgen import canvas
 
 from clinic_app.fsutil import atomic_write_bytes
 from clinic_app.i18n import translate_for
-from clinic_app.pdf.demo_pages import wrap_words
-from clinic_app.pdf.fonts_basic import register_body_font
+from clinic_app.pdf import fonts, textdraw
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ServiceFacts:
 
 def render(facts: ServiceFacts, out_path: Path) -> Path:
     lang = facts.language
-    font = register_body_font()
+    fonts.ensure_fonts()
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=LETTER, invariant=1)
     pdf.setTitle(translate_for(lang, "Statement of service"))
@@ -46,9 +46,8 @@ def render(facts: ServiceFacts, out_path: Path) -> Path:
 
     def line(text: str, size: int = 11, gap: float = 16) -> None:
         nonlocal y
-        pdf.setFont(font, size)
-        for part in wrap_words(text, 88 if size <= 11 else 60):
-            pdf.drawString(72, y, part)
+        for part in textdraw.wrap(text, fonts.SANS, size, LETTER[0] - 144):
+            textdraw.draw(pdf, 72, y, part, fonts.SANS, size)
             y -= gap
 
     line(facts.forum, 12)

@@ -3,9 +3,9 @@
 The caller (services) takes working copies out of the encrypted vault; they are
 sanitised at import, but a bundle is filed with a court, so pages are cleaned again
 here: annotations are flattened into the page (filled forms keep their values), only
-plain web links survive, and page-level actions go. After its pages are copied, a
-source's streams are detached into the output (`detach`) and the source is closed, so
-memory holds one source at a time, never the whole bundle's inputs.
+plain web links survive, and page-level actions go. Copying a page takes its stream
+data along (pikepdf's immediate copy), so the source is closed right after its pages
+are copied: memory holds one source at a time, never the whole bundle's inputs.
 """
 
 from __future__ import annotations
@@ -99,23 +99,6 @@ def _safe_links(annots: pikepdf.Object | None) -> list[Dictionary]:
 def marker(pdf: pikepdf.Pdf) -> int:
     """The next object number `pdf` will allocate (objects are numbered in creation order)."""
     return pdf.make_indirect(Dictionary()).objgen[0]
-
-
-def detach(pdf: pikepdf.Pdf, first: int, end: int) -> None:
-    """Copy the data of streams `first..end-1` into `pdf`, so their sources can close.
-
-    Copied pages keep reading stream data from their source until saved; taking the raw
-    (still compressed) bytes now lets the source be closed.
-    """
-    for objid in range(first, end):
-        obj = pdf.get_object(objid, 0)
-        if isinstance(obj, pikepdf.Stream):
-            obj.write(
-                obj.read_raw_bytes(),
-                filter=obj.get("/Filter"),
-                decode_parms=obj.get("/DecodeParms"),
-                type_check=False,
-            )
 
 
 def defuse(pdf: pikepdf.Pdf, first: int, end: int) -> None:

@@ -6,10 +6,10 @@ page's resources, so that is what this does. The original content is wrapped in 
 (see `normalize.prefix_ops`) so whatever graphics state it leaves behind cannot move,
 scale or recolour the stamp.
 
-Fonts are the subsets reportlab embedded for the cover and index (`render`); their
-/ToUnicode maps give each character's byte code, so stamps use the same embedded,
-extractable Unicode fonts. Tab separator pages are drawn the same way: a few text
-lines need no reportlab page of their own.
+Fonts are the subsets reportlab embedded for the cover and index (`render`), which
+told us the byte code of every character and shaped glyph the stamps need, so stamps
+use the same embedded, extractable Unicode fonts and the same shaping (`shaping`). Tab separator pages are drawn the same way: a few text
+lines need no reportlab page of their own. Where the stamps go is `stamp_area`'s to say.
 """
 
 from __future__ import annotations
@@ -17,49 +17,56 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from clinic_app.pdf import bidi, fonts
+from clinic_app.pdf import fonts, shaping
 from clinic_app.pdf.normalize import Frame, num
-from clinic_app.pdf.tounicode import char_codes
+from clinic_app.pdf.stamp_area import (
+    BLOCK_GAP,
+    BLOCK_LEADING,
+    BLOCK_PAD,
+    BLOCK_SIZE,
+    HEADER_SIZE,
+    NUMBER_SIZE,
+    SAFE_EDGE,
+    StampArea,
+    StampBlock,
+    ink,
+)
+from clinic_app.pdf.textdraw import Codes
 
-NUMBER_SIZE = 10.0
-HEADER_SIZE = 8.5
-EDGE = 36.0  # distance of the stamps from the right edge of the seen page
-NUMBER_Y = 20.0
-HEADER_DROP = 22.0  # header baseline below the top edge
 _STATE = b"q 0 g 0 G 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts"  # known text state, whatever came before
 
-Entry = tuple[str, int, float]  # (font resource name, byte code, advance in 1/1000 em)
+_MARK_COLOUR = b"0.667 0 0 rg"
+_RESOURCES, _FONT = Name.Resources, Name.Font  # Name.X builds a new Name on every use
 
 
 class TextKit:
-    """Fonts (copied into `dest`) and, per style, char -> (resource, code, advance)."""
+    """Fonts (copied into `dest`) and, per font, drawn character -> (resource, byte code)."""
 
-    def __init__(self, dest: pikepdf.Pdf, rendered: pikepdf.Pdf, carrier_page: int) -> None:
+    mark = ""  # a draft's mark, printed at the foot of every page (see `set_mark`)
+    _mark_y = 0.0
+
+    def __init__(
+        self, dest: pikepdf.Pdf, rendered: pikepdf.Pdf, carrier_page: int, area: StampArea,
+        codes: Codes,
+    ) -> None:
+        self.area = area
         resources = rendered.pages[carrier_page].obj.get("/Resources", Dictionary())
         font_dict = resources.get("/Font", Dictionary())
-        faces = {fonts.face_name(f): f for f in (fonts.SANS, fonts.SANS_BOLD, fonts.CJK)}
-        chains = {False: (fonts.SANS, fonts.CJK), True: (fonts.SANS_BOLD, fonts.CJK)}
         self.resources: dict[str, pikepdf.Object] = {}
         self._sources: dict[str, tuple[int, int]] = {}
-        self.chars: dict[bool, dict[str, Entry]] = {False: {}, True: {}}
-        found = []
-        for key in sorted(font_dict.keys()):
-            font = font_dict[key]
-            face = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
-            if face in faces:
-                found.append((faces[face], font))
-        for bold, chain in chains.items():
-            for rl_name in chain:
-                for font in (f for name, f in found if name == rl_name):
-                    res = self._resource(dest, font)
-                    widths, default = fonts.char_widths(rl_name)
-                    for char, code in char_codes(font).items():
-                        self.chars[bold].setdefault(
-                            char, (res, code, widths.get(ord(char), default))
-                        )
+        self.codes: dict[str, dict[str, tuple[str, int]]] = {}
+        for rl_name, table in codes.items():
+            mine = self.codes.setdefault(rl_name, {})
+            names: dict[str, str] = {}
+            for key, (subset, code) in table.items():
+                if subset not in names:
+                    if subset not in font_dict:
+                        continue
+                    names[subset] = self._resource(dest, font_dict[subset])
+                mine[key] = (names[subset], code)
         self._cache: dict[tuple[object, ...], bytes] = {}
         self._anchors: dict[tuple[object, ...], str] = {}
-        self._installed: set[tuple[int, int]] = set()  # shared /Resources objects done already
+        self._installed: set[tuple[int, int]] = set()  # shared /Resources or /Font objects done already
 
     def _resource(self, dest: pikepdf.Pdf, font: pikepdf.Object) -> str:
         """The resource name of `font` (one name per font, whatever style uses it)."""
@@ -72,29 +79,49 @@ class TextKit:
         return name
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        table = self.chars[bold]
-        return sum(table[c][2] for c in text if c in table) * size / 1000.0
+        return shaping.layout(text, fonts.SANS_BOLD if bold else fonts.SANS).points(size)
 
-    def show(self, text: str, size: float, bold: bool = False) -> str:
-        """Tf/Tj operators for `text` (already in visual order); unknown chars are skipped."""
-        table = self.chars[bold]
+    def show(self, line: shaping.Line, size: float) -> str:
+        """Tf/Tj operators for a laid-out line; glyphs not in the subsets are skipped."""
         out: list[str] = []
         current = ""
-        codes: list[int] = []
-        for char in text:
-            entry = table.get(char)
-            if entry is None:
-                continue
-            if entry[0] != current:
-                if codes:
-                    out.append(f"<{bytes(codes).hex()}> Tj")
-                    codes = []
-                current = entry[0]
-                out.append(f"{current} {num(size)} Tf")
-            codes.append(entry[1])
+        for run in line.runs:
+            table = self.codes.get(run.font, {})
+            shape = run.shape
+            codes: list[int] = []
+            pending: list[str] = []  # TJ items of a shaped run: codes and adjustments
+            for i, key in enumerate(run.keys):
+                entry = table.get(key)
+                if entry is None:
+                    continue
+                if entry[0] != current:
+                    self._flush(out, codes, pending)
+                    current = entry[0]
+                    out.append(f"{current} {num(size)} Tf")
+                if shape is None:
+                    codes.append(entry[1])
+                    continue
+                glyph = shape[i]  # HarfBuzz's position: offset, glyph, then its own advance
+                rise = glyph.y_offset * size / 1000.0
+                if rise:
+                    self._flush(out, codes, pending)
+                    out.append(f"{num(rise)} Ts")
+                pending += [num(-glyph.x_offset), f"<{entry[1]:02x}>",
+                            num(glyph.width - glyph.x_advance + glyph.x_offset)]
+                if rise:
+                    self._flush(out, codes, pending)
+                    out.append("0 Ts")
+            self._flush(out, codes, pending)
+        return " ".join(out)
+
+    @staticmethod
+    def _flush(out: list[str], codes: list[int], pending: list[str]) -> None:
         if codes:
             out.append(f"<{bytes(codes).hex()}> Tj")
-        return " ".join(out)
+            codes.clear()
+        if pending:
+            out.append(f"[{' '.join(pending)}] TJ")
+            pending.clear()
 
     def text_ops(
         self,
@@ -107,10 +134,10 @@ class TextKit:
         bold: bool = False,
     ) -> bytes:
         """BT..ET drawing `text` upright at seen-page point (x, y), aligned left/right/center."""
-        text = bidi.visual(text)
-        shift = {"left": 0.0, "right": 1.0, "center": 0.5}[align] * self.width(text, size, bold)
+        line = shaping.layout(text, fonts.SANS_BOLD if bold else fonts.SANS)
+        shift = {"left": 0.0, "right": 1.0, "center": 0.5}[align] * line.points(size)
         anchor = self._anchor(frame, x, y)
-        return f"{anchor} {num(-shift)} 0 Td {self.show(text, size, bold)} ET".encode()
+        return f"{anchor} {num(-shift)} 0 Td {self.show(line, size)} ET".encode()
 
     def _anchor(self, frame: Frame, x: float, y: float) -> str:
         """`BT` and the text matrix for an origin; shared by every page of the same frame."""
@@ -123,34 +150,75 @@ class TextKit:
     def stamp_ops(self, frame: Frame, number: str, header: str) -> bytes:
         """The page number (bottom right) and optional header (top right) of one page."""
         seen_w, seen_h = frame.visible
+        area = self.area
+        right = seen_w - area.right
         parts = [_STATE]
         if number:
-            parts.append(
-                self.text_ops(frame, number, NUMBER_SIZE, seen_w - EDGE, NUMBER_Y, "right")
-            )
+            parts.append(self.text_ops(frame, number, NUMBER_SIZE, right, area.number_y, "right"))
         if header:
             key = (frame, header)
             ops = self._cache.get(key)
             if ops is None:  # the same header repeats on every page of a tab
                 ops = self._cache[key] = self.text_ops(
-                    frame, header, HEADER_SIZE, seen_w - EDGE, seen_h - HEADER_DROP, "right"
+                    frame, header, HEADER_SIZE, right, seen_h - area.header_drop, "right"
                 )
             parts.append(ops)
+        if self.mark:
+            parts.append(self._mark_ops(frame))
         parts.append(b"Q\n")
         return b"\n".join(parts)
+
+    def block_ops(self, frame: Frame, block: StampBlock) -> bytes:
+        """An exhibit stamp: a framed block of lines at the top left of the page as seen, in
+        the room `fit(top=block.height)` kept above the content, below the header's band."""
+        seen_w, seen_h = frame.visible
+        area = self.area
+        left, top = area.band, seen_h - area.band - BLOCK_GAP
+        bottom = top - block.height + BLOCK_GAP
+        m = " ".join(num(v) for v in frame.matrix(0, 0))
+        parts = [_STATE, f"q {m} cm 0.6 w {num(left)} {num(bottom)} {num(block.width)} "
+                         f"{num(top - bottom)} re S Q".encode()]
+        y = top - BLOCK_PAD - BLOCK_SIZE
+        for text, bold in block.lines:
+            if text:
+                parts.append(self.text_ops(frame, text, BLOCK_SIZE, left + BLOCK_PAD, y, bold=bold))
+            y -= BLOCK_LEADING
+        parts.append(b"Q\n")
+        return b"\n".join(parts)
+
+    def set_mark(self, text: str) -> None:
+        """Print `text` (a draft's "not ready to file") bottom left of every page, in red, in
+        the bottom band: its ink centred there as the page number's is, never on the content.
+        The band must have been measured with `text` among the headers (see stamp_area)."""
+        low, high = ink(text, HEADER_SIZE)
+        edge = min(SAFE_EDGE, (self.area.band - (high - low)) / 2)
+        self.mark, self._mark_y = text, edge - low
+
+    def _mark_ops(self, frame: Frame) -> bytes:
+        key = (frame, "mark")
+        ops = self._cache.get(key)
+        if ops is None:  # the same on every page of the same size
+            text = self.text_ops(frame, self.mark, HEADER_SIZE, self.area.right, self._mark_y)
+            ops = self._cache[key] = _MARK_COLOUR + b" " + text
+        return ops
 
     def install(self, page: pikepdf.Dictionary) -> None:
         """Add the fonts to the page's /Resources /Font (our reserved names win)."""
         resources = page.get("/Resources")
         if not isinstance(resources, pikepdf.Dictionary):
-            page[Name.Resources] = Dictionary()
-            resources = page[Name.Resources]
+            page[_RESOURCES] = Dictionary()
+            resources = page[_RESOURCES]
         elif resources.is_indirect:  # the pages of a document usually share one
             if resources.objgen in self._installed:
                 return
             self._installed.add(resources.objgen)
-        if not isinstance(resources.get("/Font"), pikepdf.Dictionary):
-            resources[Name.Font] = Dictionary()
-        font_dict = resources[Name.Font]
+        font_dict = resources.get("/Font")
+        if not isinstance(font_dict, pikepdf.Dictionary):
+            resources[_FONT] = Dictionary()
+            font_dict = resources[_FONT]
+        elif font_dict.is_indirect:  # or share only their /Font (reportlab writes that)
+            if font_dict.objgen in self._installed:
+                return
+            self._installed.add(font_dict.objgen)
         for name, font in self.resources.items():
             font_dict[name] = font

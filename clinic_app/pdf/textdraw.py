@@ -1,37 +1,45 @@
-"""Canvas text with font fallback and word wrapping, for the index and tab pages.
+"""Canvas text with font fallback, shaping and word wrapping, for every generated page.
 
 Drawing straight on the canvas (no Paragraph) keeps the index fast for bundles with
 hundreds of entries and gives the exact rectangle of every line for its link.
-`drawString` does not parse markup, so user text is only `markup.clean()`-ed.
+`drawString` does not parse markup, so user text is only `markup.clean()`-ed. Lines are
+wrapped in logical order, then each line is laid out (`shaping.layout`): right-to-left
+text is put in visual order and complex scripts are shaped per line, as UAX #9 asks.
+(No /ActualText: pdfium and poppler would reverse it a second time as right-to-left.)
 """
 
 from __future__ import annotations
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from clinic_app.pdf import bidi, fonts
+from clinic_app.pdf import fonts, shaping
 from clinic_app.pdf.markup import clean
+
+# Per reportlab font: drawn character (or glyph key) -> (subset resource name, byte code).
+Codes = dict[str, dict[str, tuple[str, int]]]
 
 
 def width(text: str, base: str, size: float) -> float:
-    return fonts.string_width(text, base, size)
+    if not shaping.needs_shaping(text):
+        return fonts.string_width(text, base, size)
+    return shaping.layout(text, base).points(size)
 
 
 def draw(
     canvas: Canvas, x: float, y: float, text: str, base: str, size: float, align: str = "left"
 ) -> float:
     """Draw one line at baseline `y`; `align` left/right/center around `x`. Returns width."""
-    runs = fonts.segment(bidi.visual(text), base)
-    widths = [fonts.string_width(run, font, size) for font, run in runs]
-    total = sum(widths)
+    line = shaping.layout(text, base)
+    total = line.points(size)
     if align == "right":
         x -= total
     elif align == "center":
         x -= total / 2
     text_obj = canvas.beginText(x, y)
-    for font, run in runs:
-        text_obj.setFont(font, size)
-        text_obj.textOut(run)
+    for run in line.runs:
+        text_obj.setFont(run.font, size)
+        text_obj.textOut(run.drawable())
     canvas.drawText(text_obj)
     return total
 
@@ -86,3 +94,18 @@ def draw_block(
         draw(canvas, x, y, line, base, size, align)
         y -= leading
     return y
+
+
+def subset_codes(canvas: Canvas, lines: list[shaping.Line]) -> Codes:
+    """Where reportlab put every character of `lines` in the subsets of `canvas`'s fonts
+    (call after drawing them, before saving), so other content streams can draw them."""
+    doc = canvas._doc  # reportlab's font subsets belong to the document being written
+    out: Codes = {}
+    for line in lines:
+        for run in line.runs:
+            table = out.setdefault(run.font, {})
+            font = pdfmetrics.getFont(run.font)
+            for key in set(run.keys).difference(table):
+                for subset, data in font.splitString(key, doc):  # type: ignore[attr-defined]
+                    table[key] = (font.getSubsetInternalName(subset, doc), data[0])  # type: ignore[attr-defined]
+    return out

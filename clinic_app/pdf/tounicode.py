@@ -1,72 +1,94 @@
-"""/ToUnicode maps of reportlab's font subsets: read them (char -> code) and repair them.
+"""Embedded fonts whose /ToUnicode maps give back the text, even for shaped glyphs.
 
-Stamps and tab pages are drawn with the fonts embedded by reportlab for the cover and
-index; the /ToUnicode map of each subset says which byte code each character has.
+reportlab draws characters: each one it meets gets a byte code in a font subset, and the
+subset's /ToUnicode map sends the code back to the character. A shaped glyph (an Arabic
+letter's joined form, a lam-alef ligature, a Devanagari conjunct) is not one character,
+so each one gets a *key*: a private-use character that reportlab draws like any other
+and that `MappedTTFont` maps to the glyph. When reportlab writes the subsets, the key's
+/ToUnicode entry is rewritten to the text the glyph stands for, so search and copy-paste
+give back what was typed. Keys are per (glyph, text) pair: the same glyph may stand for
+different text in different places.
+
+Characters beyond U+FFFF (emoji) are written as UTF-16 surrogate pairs, as the PDF
+specification requires (reportlab writes the bare code point, which readers drop).
 """
 
 from __future__ import annotations
 
-import re
+import threading
 
-import pikepdf
-from pikepdf import Name
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
-_HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
-_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+_PRIVATE = (0xE000, 0xF8FF)  # the BMP private-use area: one code unit in every subset
 
 
-def char_codes(font: pikepdf.Object) -> dict[str, int]:
-    """char -> byte code, from a simple font's /ToUnicode bfchar and bfrange entries."""
-    stream = font.get("/ToUnicode")
-    if not isinstance(stream, pikepdf.Stream):
-        return {}
-    data = stream.read_bytes()
-    out: dict[str, int] = {}
-    for kind, body in _SECTION.findall(data):
-        values = [v.decode() for v in _HEX.findall(body)]
-        step = 2 if kind == b"bfchar" else 3
-        for i in range(0, len(values) - step + 1, step):
-            if kind == b"bfchar":
-                codes = [(int(values[i], 16), values[i + 1])]
-            else:
-                lo, hi, start = int(values[i], 16), int(values[i + 1], 16), int(values[i + 2], 16)
-                codes = [(c, f"{start + c - lo:04X}") for c in range(lo, hi + 1)]
-            for code, uni in codes:
-                char = _unicode(uni)
-                if len(char) == 1 and char != "\x00":
-                    out.setdefault(char, code)
-    return out
+class MappedTTFont(TTFont):
+    """A reportlab TrueType font that can draw any glyph by id, mapped back to its text."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._keys: dict[tuple[int, str], str] = {}
+        self._texts: dict[int, str] = {}  # key code point -> the text it stands for
+        self._next = _PRIVATE[0]
+        self._lock = threading.Lock()
+
+    def key(self, glyph: int, text: str, advance: float) -> str:
+        """The character reportlab draws for `glyph` standing for `text`; `advance` is the
+        glyph's own width in 1/1000 em (the subset's /Widths entry)."""
+        face = self.face
+        if len(text) == 1 and face.charToGlyph.get(ord(text)) == glyph:
+            return text  # the glyph is the text's own: no key needed
+        found = self._keys.get((glyph, text))
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._keys.get((glyph, text))
+            if found is None:
+                code = self._next
+                while code in face.charToGlyph and code <= _PRIVATE[1]:
+                    code += 1
+                if code > _PRIVATE[1]:  # 6,400 glyph/text pairs in one process: reuse the glyph's
+                    return next((k for (g, _t), k in self._keys.items() if g == glyph), text[:1] or " ")
+                self._next = code + 1
+                face.charToGlyph[code] = glyph
+                face.charWidths[code] = advance
+                self._texts[code] = text
+                found = self._keys[(glyph, text)] = chr(code)
+        return found
+
+    def addObjects(self, doc) -> None:  # type: ignore[no-untyped-def]
+        """Write the subsets as reportlab does, then give each /ToUnicode map the real text."""
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)
+            if stream is not None:
+                stream.content = to_unicode_cmap(base, [self._texts.get(c, chr(c)) for c in subset])
 
 
-_BARE_CODEPOINT = re.compile(rb"(<[0-9A-Fa-f]{2}>\s*)<([0-9A-Fa-f]{5,6})>")
+def _utf16(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
 
 
-def _surrogates(match: re.Match[bytes]) -> bytes:
-    code = int(match.group(2), 16)
-    if code > 0x10FFFF:
-        return match.group(0)
-    utf16 = chr(code).encode("utf-16-be").hex().upper().encode()
-    return match.group(1) + b"<" + utf16 + b">"
-
-
-def repair_tounicode(pdf: pikepdf.Pdf) -> None:
-    """reportlab writes characters beyond U+FFFF (emoji) as a bare code point, e.g. <1F600>;
-    /ToUnicode must be UTF-16, so readers dropped or garbled them. Rewrite those entries."""
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == Name.Font:
-            stream = obj.get("/ToUnicode")
-            if isinstance(stream, pikepdf.Stream):
-                data = stream.read_bytes()
-                fixed = _BARE_CODEPOINT.sub(_surrogates, data)
-                if fixed != data:
-                    stream.write(fixed)
-
-
-def _unicode(hexdigits: str) -> str:
-    """UTF-16BE per the spec; some writers put a bare code point (e.g. <1F600>)."""
-    try:
-        if len(hexdigits) % 4 == 0:
-            return bytes.fromhex(hexdigits).decode("utf-16-be")
-        return chr(int(hexdigits, 16))
-    except (ValueError, UnicodeDecodeError, OverflowError):
-        return ""
+def to_unicode_cmap(name: str, texts: list[str]) -> str:
+    """A /ToUnicode CMap sending byte code i to `texts[i]` (an empty text maps to nothing:
+    the mark or piece of a cluster whose text went with the cluster's first glyph)."""
+    entries = [f"<{i:02X}> <{_utf16(t)}>" for i, t in enumerate(texts) if t]
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{max(len(texts) - 1, 0):02X}>",
+        "endcodespacerange",
+    ]
+    for start in range(0, len(entries), 100):  # at most 100 entries per section (PDF spec)
+        chunk = entries[start : start + 100]
+        lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines)

@@ -38,7 +38,14 @@ WORDS = (
     N_("Cover"),
     N_("Between"),
     N_("Counsel"),
+    N_("Table of contents"),
+    N_("Table of contents (continued)"),
 )
+
+EXHIBIT = N_("Exhibit \u201c{mark}\u201d")
+EXHIBIT_SENTENCE = N_("This is Exhibit \u201c{mark}\u201d referred to in the affidavit of {deponent} sworn "
+                      "(or affirmed) before me on {date}.")
+COMMISSIONER = N_("A Commissioner for taking affidavits")
 
 
 def tr(lang: str, message: str) -> str:
@@ -67,6 +74,37 @@ def tab_title(lang: str, label: str) -> str:
 
 def part_label(lang: str, label: str, number: int) -> str:
     return label or translate_for(lang, "Part {number}").format(number=number)
+
+
+def exhibit_label(lang: str, mark: str) -> str:
+    """ "Exhibit “A”" / "Pièce « A »"."""
+    return translate_for(lang, EXHIBIT).format(mark=mark)
+
+
+def part_title(lang: str, label: str, number: int, exhibit: str = "", starts: bool = False) -> str:
+    """How an index row or a bookmark names a part: an exhibit by its mark and title, a part of
+    an exhibit (its translation) under it."""
+    text = part_label(lang, label, number)
+    if not exhibit:
+        return text
+    if starts:
+        return f"{exhibit_label(lang, exhibit)} \u2013 {text}" if label else exhibit_label(lang, exhibit)
+    return f"{exhibit_label(lang, exhibit)}, {text[:1].lower() + text[1:]}"
+
+
+def commissioner_block(lang: str, mark: str, deponent: str, sworn: _dt.date | None) -> tuple[str, str, str]:
+    """The exhibit stamp: its heading, the commissioner's sentence, and the signature caption."""
+    sentence = translate_for(lang, EXHIBIT_SENTENCE).format(
+        mark=mark, deponent=deponent.strip() or "_" * 16, date=format_date(sworn, lang) or "_" * 14)
+    return exhibit_label(lang, mark), sentence, translate_for(lang, COMMISSIONER)
+
+
+def index_title(lang: str, heading: str, continued: bool = False) -> str:
+    """ "Index" or "Table of contents" (court records), and their "(continued)" forms."""
+    names = ("Table of contents", "Table of contents (continued)") if heading == "contents" else (
+        "Index", "Index (continued)")  # all four are marked in WORDS above
+    message = names[1] if continued else names[0]
+    return translate_for(lang, message)
 
 
 def excerpt_note(lang: str, pages: tuple[int, ...]) -> str:

@@ -155,7 +155,11 @@ def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy(
 
 
 def remove_stale_temp_files(folder: Path) -> None:
-    """Remove temp files that an interrupted backup left (encrypted, but useless)."""
+    """Remove temp files that an interrupted backup left (encrypted, but useless).
+
+    Only the names of older Haven versions (no process id); today's temp files are
+    recorded and swept by clinic_app/temp_journal.py.
+    """
     cutoff = time.time() - STALE_AFTER_S
     for path in Path(folder).iterdir():
         if STALE_TMP.match(path.name):

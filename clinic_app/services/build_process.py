@@ -138,9 +138,11 @@ def child_main(conn: Any, stop: Any) -> None:
     from clinic_app.allocator import use_one_arena
     from clinic_app.hardening import harden_process
     from clinic_app.i18n import set_language
+    from clinic_app.temp_journal import sweep
 
     harden_process()
     use_one_arena()  # before the reader thread: see clinic_app/allocator.py
+    sweep()  # like every Haven process at start: temp files of killed writers
     _stop_with_parent(stop)
     try:
         job = conn.recv()

@@ -12,13 +12,14 @@ from clinic_app.domain.changes import Changes
 from clinic_app.domain.client import Client
 from clinic_app.domain.conflicts import ConflictMatch, find_conflicts, people_from_records
 from clinic_app.domain.ids import ClientId, LetterId, MatterId
-from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.letter import STATUS_PERMISSION, SupportLetter, transition
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Permission
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.services import indexing
 from clinic_app.services.session import Session
 from clinic_app.vault import records
+from clinic_app.vault.connection import Connection
 
 
 def save_client(session: Session, client: Client) -> Changes:
@@ -40,13 +41,27 @@ def save_matter(session: Session, matter: Matter) -> Changes:
 
 
 def save_letter(session: Session, letter: SupportLetter) -> Changes:
+    """Roles decide which statuses a person may set (domain.letter.STATUS_PERMISSION), and a
+    saved letter changes status one step at a time, whoever saves it and from wherever."""
     session.require(Permission.MANAGE_LETTERS)
     with session.transaction() as conn:
+        _check_letter_status(session, conn, letter)
         letter_id, created = records.save_letter(conn, letter)
         indexing.index_letter(conn, letter_id, letter)
         session.audit("letter_created" if created else "letter_updated", target=f"letter:{letter_id}",
                       detail={"status": letter.status.value})
     return Changes(letters=frozenset({LetterId(letter_id)}))
+
+
+def _check_letter_status(session: Session, conn: Connection, letter: SupportLetter) -> None:
+    session.require(STATUS_PERMISSION[letter.status])
+    letter_id = records.id_for(conn, "letters", letter.ref)
+    if letter_id is None:
+        return
+    before = records.load(conn, SupportLetter, letter_id)
+    session.require(STATUS_PERMISSION[before.status])
+    if before.status is not letter.status:
+        transition(before, letter.status)  # one step forward or back, else ValidationError
 
 
 def link_translation(session: Session, link: TranslationLink) -> Changes:

@@ -133,6 +133,23 @@ def load_rules(rules_dir: Path | None = None, *, override_dir: Path | None = Non
     return LoadedRules(tuple(rules), tuple(files))
 
 
+_LOADED: dict[object, LoadedRules] = {}
+
+
+def load_rules_cached(override_dir: Path | None = None) -> LoadedRules:
+    """`load_rules`, kept until a rules file changes: every refresh of the agenda or of a
+    matter's deadlines (each mark is followed by several) no longer reads and checks them all."""
+    folders = [bundled_rules_dir(), *([override_dir] if override_dir is not None else [])]
+    stamp = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                  for folder in folders for path in _rule_paths(folder).values())
+    key = (str(override_dir), stamp)
+    if key not in _LOADED:
+        loaded = load_rules(override_dir=override_dir)
+        _LOADED.clear()
+        _LOADED[key] = loaded
+    return _LOADED[key]
+
+
 def calendar_for(province: str = "ON", extra_holidays: Mapping[date, str] | None = None) -> BusinessCalendar:
     """The clinic's calendar: federal holidays plus `province` (a clinic setting, default Ontario)."""
     return BusinessCalendar(province, extra_holidays=extra_holidays)

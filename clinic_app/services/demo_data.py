@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from clinic_app.domain.client import Client, ContactKind, ContactPoint, Relative
+from clinic_app.domain.correspondence import CorrespondenceEntry, Direction
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
 from clinic_app.domain.identifiers import FileNumbers
 from clinic_app.domain.letter import LetterStatus, SupportLetter, TranslationStatus, WriterStatus
-from clinic_app.domain.matter import AdverseParty, KeyDates, Matter, MatterType, ProceedingLanguage
+from clinic_app.domain.matter import AdverseParty, DecisionMaker, KeyDates, Matter, MatterType, ProceedingLanguage
 from clinic_app.domain.translation import TranslationLink
 
 
@@ -53,6 +54,8 @@ def clients() -> list[Client]:
                languages=("Mandarin",),
                relatives=(Relative("Li Qiang", "brother", location="Toronto", country="Canada",
                                    status_in_canada="permanent resident", include_in_outputs=True),)),
+        Client(ref="c-haddad", legal_name="Samir Haddad", birth_date=date(1984, 9, 12), country="Syria",
+               languages=("Arabic (Levantine)", "English"), uci="3456-7890"),
     ]
 
 
@@ -78,12 +81,16 @@ def matters() -> list[Matter]:
         Matter(ref="m-diallo-stay", client_ref="c-diallo", type=MatterType.STAY_MOTION,
                title="Diallo : requête en sursis", language=ProceedingLanguage.FR,
                file_numbers=FileNumbers(fc="IMM-1234-26"), dates=KeyDates(hearing=_d(3), removal=_d(4)),
-               counsel="Me Fictive"),
+               counsel="Me Fictive", decision_maker=DecisionMaker.CBSA),
         Matter(ref="m-petrov-mr", client_ref="c-petrov", type=MatterType.MINISTERIAL_RELIEF,
                title="Petrov: ministerial relief submissions", dates=KeyDates(decision=_d(-200)),
                counsel="Fictional Counsel"),
         Matter(ref="m-li-stca", client_ref="c-li", type=MatterType.STCA, title="Li: STCA family-member exception",
                dates=KeyDates(referral=_d(-2)), counsel="Fictional Counsel"),
+        Matter(ref="m-haddad-mandamus", client_ref="c-haddad", type=MatterType.MANDAMUS,
+               title="Haddad: mandamus, permanent residence stalled in security screening",
+               file_numbers=FileNumbers(uci="3456-7890", fc="IMM-2468-26", ircc="E000123456"),
+               counsel="Fictional Counsel", decision_maker=DecisionMaker.IRCC),
     ]
 
 
@@ -125,6 +132,56 @@ def documents() -> list[DemoDocument]:
                                   tags=("family_ties",)),
                      ("m-li-stca",), ("Fictional PR card of Li Qiang (李强).",)),
     ]
+
+
+def _mandamus(ref: str, title: str, category: DocumentCategory, tags: tuple[str, ...], days: int,
+              text: str, source: str = "Immigration, Refugees and Citizenship Canada") -> DemoDocument:
+    meta = DocumentMeta(ref=ref, title=title, source=source, doc_date=_d(days), language="en", category=category,
+                        tags=tags)
+    return DemoDocument(meta, ("m-haddad-mandamus",), (text,))
+
+
+def mandamus_documents() -> list[DemoDocument]:
+    """A protected person's permanent residence application, stalled for years in security screening."""
+    cat = DocumentCategory
+    return [
+        _mandamus("d-haddad-application", "Application for permanent residence (protected person), as sent",
+                  cat.FORM, ("application",), -1460, "Fictional application, sent by mail.", "Samir Haddad"),
+        _mandamus("d-haddad-aor", "Acknowledgement of receipt", cat.NOTICE, ("acknowledgement",), -1420,
+                  "Fictional: your application was received and is complete."),
+        _mandamus("d-haddad-webform", "Web form: request for an update", cat.CORRESPONDENCE, ("follow_up",), -700,
+                  "Fictional web form asking when a decision will be made.", "Fictional Counsel"),
+        _mandamus("d-haddad-reply", "Reply: background check in progress", cat.CORRESPONDENCE, (), -690,
+                  "Fictional: your application is undergoing routine background checks."),
+        _mandamus("d-haddad-gcms", "GCMS notes obtained by access to information", cat.OTHER, ("gcms", "atip"), -120,
+                  "Fictional notes: security screening referred; no action recorded for 30 months."),
+        _mandamus("d-haddad-demand", "Demand for a decision within 30 days", cat.CORRESPONDENCE, ("follow_up",), -60,
+                  "Fictional demand letter before an application for mandamus.", "Fictional Counsel"),
+        _mandamus("d-haddad-aljr", "Application for leave and for judicial review (Form IR-1), signed", cat.FORM,
+                  ("aljr",), -30, "Fictional application seeking an order of mandamus.", "Fictional Counsel"),
+        _mandamus("d-haddad-affidavit", "Affidavit of Samir Haddad, sworn", cat.LEGAL, ("affidavit",), -28,
+                  "Fictional sworn affidavit setting out the delay.", "Samir Haddad"),
+        _mandamus("d-haddad-memo", "Memorandum of argument", cat.LEGAL, ("memorandum",), -20,
+                  "Fictional memorandum on the Apotex test.", "Fictional Counsel"),
+        _mandamus("d-haddad-service", "Affidavit of service, sworn", cat.LEGAL, ("affidavit_of_service",), -19,
+                  "Fictional affidavit of service on the respondent.", "Fictional Counsel"),
+    ]
+
+
+def correspondence() -> list[tuple[str, CorrespondenceEntry]]:
+    """(matter ref, entry): the mandamus matter's log, from which its delay chronology is drawn."""
+    ircc = "IRCC Case Processing Centre"
+    rows = [
+        (-1460, Direction.SENT, ircc, "Application for permanent residence", "d-haddad-application"),
+        (-1420, Direction.RECEIVED, ircc, "Acknowledgement of receipt", "d-haddad-aor"),
+        (-700, Direction.SENT, "IRCC web form", "Request for an update", "d-haddad-webform"),
+        (-690, Direction.RECEIVED, ircc, "Background check in progress", "d-haddad-reply"),
+        (-200, Direction.SENT, "IRCC ATIP office", "Access to information request for the GCMS notes", None),
+        (-120, Direction.RECEIVED, "IRCC ATIP office", "GCMS notes", "d-haddad-gcms"),
+        (-60, Direction.SENT, ircc, "Demand for a decision within 30 days", "d-haddad-demand"),
+    ]
+    return [("m-haddad-mandamus", CorrespondenceEntry(f"c-demo-{n}", _d(days), way, party, subject, doc))
+            for n, (days, way, party, subject, doc) in enumerate(rows, start=1)]
 
 
 def translations() -> list[TranslationLink]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.display import display_name
+from clinic_app.domain.document import DocumentMeta, normalise_tags
 from clinic_app.domain.progress import CancelToken
 from clinic_app.domain.roles import Permission
 from clinic_app.fsutil import atomic_writer
@@ -34,6 +35,7 @@ class Analysis:
     was_encrypted: bool = False
     language_guess: str = ""
     media_type: str = ""
+    source_sha256: str = ""  # of the bytes intake read: the stored bytes must be the same
 
 
 @dataclass(frozen=True)
@@ -57,17 +59,23 @@ def store_document(
     original_filename: str | None = None,
     cancel: CancelToken | None = None,
 ) -> StoredDocument:
-    """Store one document and link it to matters; re-storing the same ref updates it."""
+    """Store one document and link it to matters; re-storing the same ref updates it.
+    A path is opened as intake opens files (no link, no pipe, the file looked at)."""
+    from clinic_app.intake.errors import ChangedWhileReading  # intake loads its sandbox: only when storing
+    from clinic_app.intake.files import open_regular
+
     session.require(Permission.IMPORT_DOCUMENTS)
     analysis = analysis or Analysis()
     with session.transaction() as conn:
         if isinstance(source, Path):
-            with open_regular_file(source) as fh:
+            with open_regular(source) as fh:
                 stored = blobs.put_stream(conn, fh, cancel=cancel)
-            name = original_filename or source.name
+            name = original_filename or display_name(source.name)
         else:
             stored = blobs.put_stream(conn, source, cancel=cancel)
             name = original_filename or meta.original_filename
+        if analysis.source_sha256 and stored.sha256 != analysis.source_sha256:
+            raise ChangedWhileReading(display_name(name))  # rolls the transaction back
         working_id = blobs.put_bytes(conn, analysis.working_pdf).blob_id if analysis.working_pdf else None
         meta = dataclasses.replace(
             meta,
@@ -94,27 +102,6 @@ def store_document(
     return StoredDocument(doc_id, meta.ref, stored.sha256, stored.size, created, stored.already_stored, likely)
 
 
-def open_regular_file(path: Path) -> BinaryIO:
-    """Open for reading without following a final symbolic link, and only a regular file."""
-    import os
-    import stat
-
-    from clinic_app.errors import BadInput
-    from clinic_app.i18n import _
-
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if not path.exists():
-            raise
-        raise BadInput(_("{name} cannot be read (it may be a link or protected).").format(name=path.name)) from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise BadInput(_("{name} is not a regular file.").format(name=path.name))
-    return os.fdopen(fd, "rb")
-
-
 _EDITABLE = ("title", "source", "doc_date", "language", "category", "tags")
 
 
@@ -136,6 +123,24 @@ def update_metadata(session: Session, ref: str, **fields: object) -> DocumentMet
         indexing.index_document(conn, doc_id, updated, records.document_text(conn, doc_id))
         session.audit("document_updated", target=f"document:{doc_id}", detail={"fields": sorted(fields)})
     return updated
+
+
+def retag(session: Session, ref: str, *, add: Sequence[str] = (), remove: Sequence[str] = (),
+          category: str | None = None) -> DocumentMeta:
+    """Add and remove tags (and set the category): `update_metadata` with the tags the
+    document has now, for callers that name only what changes. Nothing to change: the
+    document as it is, nothing written."""
+    session.require(Permission.READ_RECORDS)
+    conn = session.vault.conn
+    current = records.load(conn, DocumentMeta, records.require_id(conn, "documents", ref))
+    drop = {t.strip().casefold() for t in remove}
+    fields: dict[str, object] = {}
+    tags = normalise_tags(tuple(t for t in current.tags if t not in drop) + tuple(add))
+    if tags != current.tags:
+        fields["tags"] = tags
+    if category is not None and category != current.category.value:
+        fields["category"] = category
+    return update_metadata(session, ref, **fields) if fields else current
 
 
 def link_to_matter(session: Session, document_ref: str, matter_ref: str) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
+from clinic_app.i18n import _, ngettext
 from clinic_app.paths import state_dir
 from clinic_app.vault.audit import now_utc
 
@@ -53,3 +55,34 @@ def pending(vault_id: str) -> list[dict[str, str]]:
 def clear(vault_id: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         _path(vault_id).unlink()
+
+
+def summary(attempts: list[dict[str, str]] | tuple[dict[str, str], ...]) -> str:
+    """What the next person to unlock is told: how many attempts failed, when (local time)
+    and as which user; "" when none did. Shown, not logged."""
+    if not attempts:
+        return ""
+    shown = []
+    for attempt in attempts[-MAX_SHOWN:]:
+        when = _local_time(attempt.get("at", ""))
+        user = attempt.get("user", "")
+        who = _("an unknown user name") if user in ("", UNKNOWN_USER) else user
+        shown.append(_("{when} as {user}").format(when=when, user=who))
+    more = len(attempts) - len(shown)
+    text = ngettext("{count} failed unlock attempt since the vault was last opened: {attempts}.",
+                    "{count} failed unlock attempts since the vault was last opened: {attempts}.",
+                    len(attempts)).format(count=len(attempts), attempts="; ".join(shown))
+    if more:
+        text += " " + ngettext("({count} earlier attempt not listed.)", "({count} earlier attempts not listed.)",
+                               more).format(count=more)
+    return text + " " + _("If this was not you or a colleague, tell your administrator.")
+
+
+MAX_SHOWN = 5
+
+
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at

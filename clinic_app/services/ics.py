@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from clinic_app.domain.citations import cite
 from clinic_app.domain.deadlines import Deadline
 from clinic_app.fsutil import atomic_writer
 from clinic_app.i18n import N_, translate_for
@@ -70,12 +71,14 @@ def uid_for(deadline: Deadline) -> str:
 
 
 def _default_description(d: Deadline, lang: str) -> str:
-    lines = [f"{translate_for(lang, _KIND_PREFIX.get(d.kind, d.kind))}: {d.title.get(lang)}", d.citation]
+    lines = [f"{translate_for(lang, _KIND_PREFIX.get(d.kind, d.kind))}: {d.title.get(lang)}", cite(d.citation, lang)]
     if d.variant_label is not None:
         lines.append(d.variant_label.get(lang))
     if d.moved_reason is not None:
         lines.append(translate_for(lang, _MOVED).format(date=d.unadjusted.isoformat(),
                                                        reason=d.moved_reason.get(lang)))
+    if d.may_extend is not None:
+        lines.append(d.may_extend.get(lang))
     if d.estimated:
         lines.append(translate_for(lang, _ESTIMATE))
     if d.unconfirmed:

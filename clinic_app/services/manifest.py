@@ -21,6 +21,9 @@ import yaml
 
 from clinic_app.domain.client import Client
 from clinic_app.domain.common import message_of
+from clinic_app.domain.display import display_name
+from clinic_app.domain.correspondence import CorrespondenceEntry
+from clinic_app.domain.exhibits import ExhibitLink
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.errors import ValidationError
@@ -33,7 +36,7 @@ from clinic_app.services.manifest_items import (
     parse_client,
     parse_document,
     parse_letter,
-    parse_matter,
+    parse_matter_entry,
 )
 from clinic_app.services.manifest_schema import (
     LIST_LIMITS,
@@ -81,6 +84,8 @@ class Manifest:
     letters: tuple[LetterEntry, ...] = ()
     bundles: tuple[BundleEntry, ...] = ()
     translations: tuple[TranslationLink, ...] = ()
+    exhibits: tuple[ExhibitLink, ...] = ()  # in manifest order: each affidavit's exhibits A, B, C…
+    correspondence: tuple[tuple[str, tuple[CorrespondenceEntry, ...]], ...] = ()  # (matter ref, entries)
 
     def all_refs(self) -> frozenset[str]:
         kinds = (self.clients, self.matters, self.documents, self.letters, self.bundles)
@@ -121,22 +126,27 @@ class _Errors:
 def load_manifest(path: Path, *, existing: ExistingRefs | None = None, max_bytes: int = MAX_MANIFEST_BYTES) -> Manifest:
     """Read and check the manifest at `path` (.json is JSON; anything else YAML).
     Document files are resolved against the manifest's folder."""
+    from clinic_app.intake import IntakeError
+    from clinic_app.intake.files import open_regular
+
     path = Path(path)
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a pipe or link given as the manifest never blocks
             raw = fh.read(max_bytes + 1)
+    except IntakeError as exc:  # a link, a pipe, a device: says which
+        raise ValidationError(str(exc)) from None
     except OSError:
-        raise ValidationError(_("cannot read the manifest {name}").format(name=path.name)) from None
+        raise ValidationError(_("cannot read the manifest {name}").format(name=display_name(path.name))) from None
     if len(raw) > max_bytes:
         raise ValidationError(
             _("the manifest {name} is larger than {limit} MB; split it into several files").format(
-                name=path.name, limit=max_bytes // (1024 * 1024)
+                name=display_name(path.name), limit=max_bytes // (1024 * 1024)
             )
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(_("the manifest {name} is not UTF-8 text").format(name=path.name)) from None
+        raise ValidationError(_("the manifest {name} is not UTF-8 text").format(name=display_name(path.name))) from None
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     return parse_manifest_text(text, base_dir=path.parent, fmt=fmt, existing=existing)
 
@@ -238,7 +248,7 @@ def parse_manifest_data(data: object, *, base_dir: Path, existing: ExistingRefs 
     parsed: dict[str, list[Any]] = {}
     parsers: dict[str, Callable[[object, str], Any]] = {
         "clients": parse_client,
-        "matters": parse_matter,
+        "matters": parse_matter_entry,
         "documents": lambda d, label: parse_document(d, label, base_dir),
         "letters": lambda d, label: parse_letter(d, label, base_dir),
         "bundles": parse_bundle,
@@ -263,15 +273,28 @@ def parse_manifest_data(data: object, *, base_dir: Path, existing: ExistingRefs 
     check_references(parsed, declared, existing or ExistingRefs(), errors.add)
     errors.raise_if_any()
     documents = tuple(entry for _i, entry in parsed["documents"])
+    matters = [entry for _i, entry in parsed["matters"]]
     return Manifest(
         base_dir=base_dir.resolve(),
         clients=tuple(entry for _i, entry in parsed["clients"]),
-        matters=tuple(entry for _i, entry in parsed["matters"]),
+        matters=tuple(entry.matter for entry in matters),
         documents=documents,
         letters=tuple(entry for _i, entry in parsed["letters"]),
         bundles=tuple(entry for _i, entry in parsed["bundles"]),
         translations=_translation_links(documents),
+        exhibits=_exhibit_links(documents),
+        correspondence=tuple((entry.ref, entry.correspondence) for entry in matters if entry.correspondence),
     )
+
+
+def _exhibit_links(documents: tuple[DocumentEntry, ...]) -> tuple[ExhibitLink, ...]:
+    positions: dict[str, int] = {}
+    out = []
+    for d in documents:
+        if d.exhibit_of:
+            out.append(ExhibitLink(d.exhibit_of, d.ref, positions.setdefault(d.exhibit_of, 0)))
+            positions[d.exhibit_of] += 1
+    return tuple(out)
 
 
 def _translation_links(documents: tuple[DocumentEntry, ...]) -> tuple[TranslationLink, ...]:

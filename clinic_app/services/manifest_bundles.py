@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from clinic_app.domain.bundle import check_margin
 from clinic_app.domain.common import clean_line, message_of, shown, validate_ref
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
@@ -39,6 +40,8 @@ class BundleTab:
     title: str = ""  # title override (document), heading (section) or title (reference)
     reference: str = ""  # the citation of a reference-only entry
     tab_date: date | None = None
+    deponent: str = ""  # an affidavit with exhibits: who swore it (default: the document's source)
+    sworn: date | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class BundleEntry:
     title: str
     settings: MappingProxyType[str, Any]
     tabs: tuple[BundleTab, ...]
+    supplement_to: str | None = None  # a served bundle whose tabs and pages this one continues
 
 
 def parse_bundle(data: object, label: str) -> BundleEntry:
@@ -71,7 +75,12 @@ def parse_bundle(data: object, label: str) -> BundleEntry:
         raise r.error(
             "tabs", _("has too many entries ({count}; at most {limit})").format(count=len(tabs), limit=MAX_TABS)
         )
-    return BundleEntry(ref, matter_ref, title, MappingProxyType(_settings(r)), tuple(tabs))
+    settings = _settings(r)
+    supplement_to = r.ref("supplement_to")
+    if supplement_to and "first_page" in settings:
+        raise r.error("settings.first_page", _("a supplementary bundle continues the numbering of the bundle "
+                                               "it supplements; leave first_page out"))
+    return BundleEntry(ref, matter_ref, title, MappingProxyType(settings), tuple(tabs), supplement_to)
 
 
 def _settings(r: ItemReader) -> dict[str, Any]:
@@ -85,6 +94,8 @@ def _settings(r: ItemReader) -> dict[str, Any]:
             continue
         if kind is bool:
             out[key] = sub.flag(key)
+        elif kind is date:
+            out[key] = sub.date(key)
         elif kind is str:
             out[key] = sub.text(key)
             if choices and out[key] not in choices:
@@ -100,6 +111,12 @@ def _settings(r: ItemReader) -> dict[str, Any]:
             if not ok or (kind is int and not isinstance(value, int)):
                 raise sub.error(key, _("expected a number greater than zero, got {value}").format(value=shown(value)))
             out[key] = value
+    if "margin_mm" in out:
+        try:
+            check_margin(out["margin_mm"])
+        except ValidationError as err:
+            raise sub.wrap(err) from None
+        out["margin_mm"] = float(out["margin_mm"])
     return out
 
 
@@ -114,7 +131,8 @@ def _tab(parent: ItemReader, index: int, raw: object, *, in_section: bool = Fals
         raise parent.error(key, _("expected a document ref or a map, got {kind}").format(kind=kind_of(raw)))
     if "doc" in raw:
         r = ItemReader(raw, parent.item, KEYS["tab_doc"], field=parent.path(key))
-        return BundleTab(TabKind.DOCUMENT, doc_ref=r.ref("doc", required=True), pages=_pages(r), title=_title(r))
+        return BundleTab(TabKind.DOCUMENT, doc_ref=r.ref("doc", required=True), pages=_pages(r), title=_title(r),
+                         deponent=_title(r, "deponent"), sworn=r.date("sworn"))
     if "section" in raw and not in_section:
         r = ItemReader(raw, parent.item, KEYS["tab_section"], field=parent.path(key))
         return BundleTab(TabKind.SECTION, title=_title(r, "section", required=True))

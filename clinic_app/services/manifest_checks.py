@@ -65,8 +65,10 @@ def check_references(
     _unique_refs(parsed, report)
     refs = _Refs(parsed, declared, existing)
     clients = refs.entries["clients"]
-    for index, matter in parsed["matters"]:
+    for index, entry in parsed["matters"]:
+        matter = entry.matter
         item = label("matters", index, matter.ref)
+        _check_correspondence(refs, item, entry, report)
         refs.check("clients", matter.client_ref, item, "client", report)
         client = clients.get(matter.client_ref, (0, None))[1]
         theirs, ours = client.uci if client else None, matter.file_numbers.uci
@@ -113,6 +115,7 @@ def _check_document(refs: _Refs, item: str, doc: DocumentEntry, report: Report) 
         refs.check("matters", matter_ref, item, field, report)
     refs.check("documents", doc.translation_of, item, "translation_of", report)
     refs.check("documents", doc.declaration_for, item, "declaration_for", report)
+    _check_exhibit(refs, item, doc, report)
     language = doc.meta.language
     if doc.translation_of and language and not is_official(language):
         report(
@@ -133,6 +136,35 @@ def _check_document(refs: _Refs, item: str, doc: DocumentEntry, report: Report) 
                 field="declaration_for",
             )
         )
+
+
+def _check_exhibit(refs: _Refs, item: str, doc: DocumentEntry, report: Report) -> None:
+    """An exhibit names a document that is not itself an exhibit, and shares a matter with it."""
+    if not doc.exhibit_of:
+        return
+    refs.check("documents", doc.exhibit_of, item, "exhibit_of", report)
+    target = refs.entries["documents"].get(doc.exhibit_of)
+    if target is None:
+        return
+    affidavit = target[1]
+    if affidavit.exhibit_of:
+        report(ValidationError(_("{ref} is itself an exhibit: an exhibit belongs to an affidavit, not to another "
+                                 "exhibit").format(ref=doc.exhibit_of), item=item, field="exhibit_of"))
+    if not set(affidavit.matter_refs) & set(doc.matter_refs):
+        report(ValidationError(_("{ref} shares no matter with this document: an exhibit belongs to the same matter "
+                                 "as its affidavit").format(ref=doc.exhibit_of), item=item, field="exhibit_of"))
+
+
+def _check_correspondence(refs: _Refs, item: str, entry: Any, report: Report) -> None:
+    """Each entry's document exists; one in this manifest must be linked to the matter."""
+    for i, line in enumerate(entry.correspondence):
+        field = f"correspondence[{i}].document"
+        refs.check("documents", line.document_ref, item, field, report)
+        doc = refs.entries["documents"].get(line.document_ref or "")
+        if doc is not None and entry.ref not in doc[1].matter_refs:
+            report(ValidationError(_("{ref} is not linked to matter {matter}: add the matter to the document's "
+                                     "matters").format(ref=line.document_ref, matter=entry.ref),
+                                   item=item, field=field))
 
 
 def _check_bundle(refs: _Refs, item: str, bundle: BundleEntry, report: Report) -> None:

@@ -9,20 +9,24 @@ search entries and audit rows. An error or a cancel anywhere rolls all of it bac
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clinic_app.domain.bundle import BundleSpec
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
+from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
 from clinic_app.domain.matter import Matter
-from clinic_app.services import bundles, case_record, evidence
+from clinic_app.domain.exhibits import exhibits_by_affidavit
+from clinic_app.services import bundles, case_record, conflict_check, correspondence, evidence, letters_workflow
 from clinic_app.services.bundle_specs import spec_from_manifest
+from clinic_app.services.conflict_check import NameConflict
 from clinic_app.services.evidence import Analysis
-from clinic_app.services.manifest import ExistingRefs, Manifest, load_manifest
+from clinic_app.services.manifest import BundleEntry, ExistingRefs, Manifest, load_manifest
 from clinic_app.services.session import Session
 from clinic_app.vault import records
 
@@ -35,6 +39,7 @@ class ImportSummary:
     updated: dict[str, int] = field(default_factory=dict)
     bytes_already_stored: int = 0
     likely_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[NameConflict] = field(default_factory=list)  # imported anyway (accept_conflicts)
 
     def count(self, kind: str, created: bool) -> None:
         target = self.created if created else self.updated
@@ -51,7 +56,7 @@ def _existing(session: Session) -> ExistingRefs:
 
 
 def _require_permissions(session: Session, manifest: Manifest) -> None:
-    if manifest.clients or manifest.matters or manifest.translations:
+    if manifest.clients or manifest.matters or manifest.translations or manifest.exhibits:
         session.require(Permission.EDIT_RECORDS)
     if manifest.documents:
         session.require(Permission.IMPORT_DOCUMENTS)
@@ -77,6 +82,18 @@ def _scan_ref(session: Session, letter_ref: str, taken: frozenset[str]) -> str:
     return ref
 
 
+def _supplement_base(session: Session, bundle: BundleEntry, served: str | None) -> BundleSpec | None:
+    """The served bundle's settings with numbering continued, for a supplementary bundle."""
+    served = bundle.supplement_to or served
+    if served is None:
+        return None
+    owner, base = bundles.supplement_settings(session, served)
+    if owner != bundle.matter_ref:
+        raise ValidationError(_("bundle {ref} belongs to matter {owner}, not {matter}").format(
+            ref=served, owner=owner, matter=bundle.matter_ref), item=f"bundles ({bundle.ref})", field="supplement_to")
+    return base
+
+
 def import_manifest(
     session: Session,
     path: Path,
@@ -84,13 +101,36 @@ def import_manifest(
     analyze: Analyzer | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    supplements: Mapping[str, str] | None = None,
+    accept_conflicts: bool = False,
 ) -> ImportSummary:
+    """`supplements` (bundle ref -> served bundle ref) makes those bundles of the manifest
+    supplementary, as if they said `supplement_to` (the CLI's `supplement --manifest`).
+
+    New or renamed clients and adverse parties go through the conflict check first: a
+    name that resembles someone already known raises ConflictsFound (nothing written)
+    unless `accept_conflicts`, which imports them and audits that decision."""
     manifest = load_manifest(Path(path), existing=_existing(session))
+    for ref, served in (supplements or {}).items():
+        entry = next((b for b in manifest.bundles if b.ref == ref), None)
+        if entry is None:
+            raise ValidationError(_("the manifest has no bundle with ref {ref}").format(ref=ref))
+        if entry.supplement_to not in (None, served):
+            raise ValidationError(_("supplements {other}, not {served}").format(other=entry.supplement_to,
+                                                                                 served=served),
+                                  item=f"bundles ({ref})", field="supplement_to")
     _require_permissions(session, manifest)
+    conflicts = conflict_check.manifest_conflicts(session, list(manifest.clients), list(manifest.matters)) \
+        if manifest.clients or manifest.matters else []
+    if conflicts and not accept_conflicts:
+        raise conflict_check.ConflictsFound(conflicts)
     cancel = cancel or CancelToken()
     letter_files = [(e.letter.ref, e.file) for e in manifest.letters if e.file is not None]
     total = len(manifest.documents) + len(letter_files)
     analyses: dict[str, Analysis] = {}
+    ahead = getattr(analyze, "ahead", None)  # a batch analyzer parses them all at once, on every core
+    if ahead is not None:
+        ahead([(e.file, e.password) for e in manifest.documents] + [(file, None) for _ref, file in letter_files])
     for i, entry in enumerate(manifest.documents):
         cancel.raise_if_cancelled()
         progress(i, total, _("Checking file {n} of {total}").format(n=i + 1, total=total))
@@ -103,8 +143,10 @@ def import_manifest(
         if analyze is not None and file is not None:
             analyses["letter:" + ref] = analyze(file, None, f"letters ({ref})")
 
-    summary = ImportSummary()
+    summary = ImportSummary(conflicts=conflicts)
     with session.transaction():
+        if conflicts:
+            conflict_check.record_decision(session, conflicts, conflict_check.IMPORTED_ANYWAY)
         for client in manifest.clients:
             cancel.raise_if_cancelled()
             created = records.id_for(session.vault.conn, "clients", client.ref) is None
@@ -129,6 +171,12 @@ def import_manifest(
         for entry in manifest.documents:
             if entry.declaration_for and entry.declaration_for not in linked_here:
                 case_record.attach_declaration(session, entry.declaration_for, entry.ref)
+        for affidavit, exhibits in exhibits_by_affidavit(manifest.exhibits).items():
+            correspondence.set_exhibits(session, affidavit, exhibits)  # the manifest's list replaces the old
+            summary.count("exhibits", True)
+        for matter_ref, items in manifest.correspondence:
+            for _n in range(correspondence.import_entries(session, matter_ref, items)):
+                summary.count("correspondence", True)
         for entry in manifest.letters:
             cancel.raise_if_cancelled()
             letter = entry.letter
@@ -142,12 +190,15 @@ def import_manifest(
                 letter = dataclasses.replace(letter, document_ref=doc_ref)
             created = records.id_for(session.vault.conn, "letters", letter.ref) is None
             case_record.save_letter(session, letter)
+            if letter.document_ref:  # the scan: linked to the letter's matter, and to one letter only
+                letters_workflow.link_scan(session, letter.ref, letter.document_ref)
             summary.count("letters", created)
         for bundle in manifest.bundles:
             conn = session.vault.conn
             created = records.id_for(conn, "bundles", bundle.ref) is None
             matter = records.load(conn, Matter, records.require_id(conn, "matters", bundle.matter_ref))
-            spec = spec_from_manifest(conn, bundle, matter.language.value)
+            spec = spec_from_manifest(conn, bundle, matter.language.value,
+                                      _supplement_base(session, bundle, (supplements or {}).get(bundle.ref)))
             bundles.save_project(session, bundle.ref, bundle.matter_ref, spec)
             summary.count("bundles", created)
         session.audit("manifest_imported", detail={"created": summary.created, "updated": summary.updated})

@@ -24,13 +24,14 @@ from clinic_app.domain.client import (
     Relative,
 )
 from clinic_app.domain.common import MAX_NAME, is_official, language_code, shown, validate_ref
+from clinic_app.domain.correspondence import CorrespondenceEntry
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
 from clinic_app.domain.identifiers import FileNumbers
 from clinic_app.domain.letter import SupportLetter, TranslationStatus
 from clinic_app.domain.matter import MAX_ADVERSE_PARTIES, AdverseParty, KeyDates, Matter
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
-from clinic_app.services.manifest_schema import KEYS, ItemReader
+from clinic_app.services.manifest_schema import KEYS, MAX_CORRESPONDENCE, ItemReader
 
 MAX_PATH = 4096
 MAX_MATTERS_PER_DOCUMENT = 1000
@@ -46,6 +47,7 @@ class DocumentEntry:
     translation_of: str | None = None
     declaration_for: str | None = None
     password: str | None = field(default=None, repr=False)  # for a protected PDF; never logged
+    exhibit_of: str | None = None  # an affidavit: this document is its next exhibit
 
     @property
     def ref(self) -> str:
@@ -128,6 +130,36 @@ def _relative(parent: ItemReader, index: int, data: object) -> Relative:
     )
 
 
+@dataclass(frozen=True)
+class MatterEntry:
+    """A matter and its correspondence log."""
+
+    matter: Matter
+    correspondence: tuple[CorrespondenceEntry, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return self.matter.ref
+
+
+def parse_matter_entry(data: object, label: str) -> MatterEntry:
+    r = ItemReader(data, label, KEYS["matters"])
+    items = [_correspondence(r, i, c) for i, c in enumerate(r.items("correspondence", MAX_CORRESPONDENCE))]
+    return MatterEntry(parse_matter(data, label), tuple(items))
+
+
+def _correspondence(parent: ItemReader, index: int, data: object) -> CorrespondenceEntry:
+    key = f"correspondence[{index}]"
+    r = ItemReader(data, parent.item, KEYS["correspondence"], field=key)
+    day = r.date("date")
+    if day is None:
+        raise r.error("date", _("is required"))
+    return _build(parent, CorrespondenceEntry, key, entry="manifest", day=day,
+                  direction=r.text("direction", required=True), party=r.text("party", required=True),
+                  subject=r.text("subject", required=True), document_ref=r.ref("document"),
+                  note=r.text("note", max_len=2000))
+
+
 def parse_matter(data: object, label: str) -> Matter:
     r = ItemReader(data, label, KEYS["matters"])
     numbers = r.sub("file_numbers", KEYS["file_numbers"])
@@ -154,6 +186,7 @@ def parse_matter(data: object, label: str) -> Matter:
         status=r.text("status") or "open",
         counsel=r.text("counsel"),
         adverse_parties=tuple(parties),
+        decision_maker=r.text("decision_maker") or None,
     )
 
 
@@ -229,7 +262,14 @@ def parse_document(data: object, label: str, base_dir: Path) -> DocumentEntry:
         tags=r.texts("tags"),
         original_filename=path.name,
     )
-    return DocumentEntry(meta, path, matter_refs, translation_of, declaration_for, r.text("password") or None)
+    exhibit_of = r.ref("exhibit_of")
+    if exhibit_of and (translation_of or declaration_for):
+        raise r.error("exhibit_of", _("a translation or a declaration travels with its original; make the original "
+                                      "the exhibit"))
+    if exhibit_of == ref:
+        raise r.error("exhibit_of", _("a document cannot be an exhibit to itself"))
+    return DocumentEntry(meta, path, matter_refs, translation_of, declaration_for, r.text("password") or None,
+                         exhibit_of)
 
 
 def _refs(r: ItemReader, key: str, limit: int) -> list[str]:

@@ -23,6 +23,7 @@ MAX_MANIFEST_BYTES = 20 * 1024 * 1024
 MAX_ERRORS = 100
 LIST_LIMITS = {"clients": 10_000, "matters": 20_000, "documents": 50_000, "letters": 20_000, "bundles": 2_000}
 MAX_TABS = 5_000
+MAX_CORRESPONDENCE = 2_000
 
 TOP_LEVEL_KEYS = frozenset({"version", "$schema", *LIST_LIMITS})
 SUPPORTED_VERSIONS = (1,)
@@ -36,21 +37,25 @@ KEYS: dict[str, frozenset[str]] = {
     "relative": frozenset(
         "name relationship location country in_country_of_origin include_in_outputs status_in_canada notes".split()
     ),
-    "matters": frozenset("ref client type title file_numbers language dates status counsel adverse_parties".split()),
+    "matters": frozenset(
+        "ref client type title file_numbers language dates status counsel adverse_parties decision_maker "
+        "correspondence".split()
+    ),
+    "correspondence": frozenset("date direction party subject document note".split()),
     "file_numbers": frozenset("uci irb fc ircc".split()),
     "dates": frozenset("referral hearing decision reasons_received notification removal".split()),
     "adverse_party": frozenset("name description".split()),
     "documents": frozenset(
         "ref matter matters file title source date language category tags "
-        "translation_of declaration_for password".split()
+        "translation_of declaration_for exhibit_of password".split()
     ),
     "letters": frozenset(
         "ref matter writer relationship organisation writer_status contact date language signed id_copy "
         "translation_status themes key_quote status file document".split()
     ),
-    "bundles": frozenset("ref matter title settings tabs sections".split()),
+    "bundles": frozenset("ref matter title supplement_to settings tabs sections".split()),
     "section": frozenset("title tabs".split()),
-    "tab_doc": frozenset("doc pages title".split()),
+    "tab_doc": frozenset("doc pages title deponent sworn".split()),
     "tab_section": frozenset({"section"}),
     "tab_reference": frozenset("reference title date".split()),
 }
@@ -58,12 +63,20 @@ KEYS: dict[str, frozenset[str]] = {
 # Bundle settings: name -> (type, allowed values or None). Kept as plain data for
 # the bundle builder (`domain/bundle.py`, another module) to map onto its spec.
 BUNDLE_SETTINGS: dict[str, tuple[type, tuple[str, ...] | None]] = {
+    "paper": (str, ("letter", "a4", "legal")),
+    "language": (str, ("en", "fr")),
+    "date": (date, None),
     "section_prefixes": (bool, None),
     "tab_sheets": (bool, None),
-    "front_matter_numbering": (str, ("none", "roman")),
+    "number_tab_sheets": (bool, None),
+    "header": (bool, None),
+    "front_matter_numbering": (str, ("none", "roman", "arabic")),
     "first_page": (int, None),
     "split_max_mb": (float, None),
     "split_max_pages": (int, None),
+    "margin_mm": (float, None),
+    "exhibit_marks": (str, ("letters", "numbers")),
+    "index_heading": (str, ("index", "contents")),
 }
 
 

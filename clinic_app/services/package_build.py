@@ -20,12 +20,16 @@ import pikepdf
 
 from clinic_app.domain.bundle import BundleSpec
 from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.domain.packages import (
     DOC,
+    DRAFT_LABELS,
+    DRAFTS,
     GEN,
     Enclosure,
     Forum,
     Generated,
+    PackageDef,
     PackageNotReady,
     PackageProblem,
     display_name,
@@ -35,11 +39,14 @@ from clinic_app.domain.packages import (
     output_context,
     packages_for,
 )
+from clinic_app.domain.packages.layout import reserve_item
+from clinic_app.domain.packages.output import ExhibitLine
+from clinic_app.domain.packages.notice import forced_notice
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput
 from clinic_app.fsutil import atomic_write_bytes
-from clinic_app.i18n import _
+from clinic_app.i18n import _, translate_for
 from clinic_app.pdf.engine import BuildResult
 from clinic_app.pdf.generated import render
 from clinic_app.services import evidence
@@ -66,12 +73,13 @@ class PackageBuild:
 
 
 def assemble(spec: BundleSpec, sources: Sources, out_path: Path, *, progress: Progress,
-             cancel: CancelToken | None, today: date, page_counts: Mapping[str, int] | None = None) -> BuildResult:
+             cancel: CancelToken | None, today: date, page_counts: Mapping[str, int] | None = None,
+             draft: DraftNotice | None = None) -> BuildResult:
     """The one call into the bundle engine (kept apart so it can be swapped or wrapped)."""
     from clinic_app.pdf.engine import build_bundle
 
     return build_bundle(spec, sources, out_path, progress=progress, cancel=cancel, today=today,
-                        page_counts=page_counts)
+                        page_counts=page_counts, draft=draft)
 
 
 def _page_counts(spec: BundleSpec, documents: Iterable[DocumentMeta],
@@ -95,7 +103,8 @@ def build_package(
     """Build `package` for the matter into `out_path`.
 
     Raises PackageNotReady (listing every blocking problem) unless `force`; with
-    `force` the package is built as it is and the problems come back in the result.
+    `force` the package is built as it is, marked "DRAFT — not ready to file" on every
+    page with what is missing on its cover, and the problems come back in the result.
     """
     session.require(Permission.BUILD)
     day = today or date.today()
@@ -114,7 +123,8 @@ def build_package(
         raise BadInput(_("There is nothing to build: the package has no documents yet."))
     ctx = output_context(rec.matter, rec.client, forum=report.package.forum, today=day, package=report.package,
                          documents=rec.documents, letters=rec.letters, links=rec.links, tabs=layout.tabs,
-                         enclosures=layout.enclosures, withhold_name=withhold_name)
+                         enclosures=layout.enclosures, withhold_name=withhold_name, exhibits=layout.exhibits,
+                         correspondence=rec.correspondence)
     generated = {GEN + kind.value: render(kind, ctx) for kind in layout.generated}
 
     def sources(doc_id: str) -> BinaryIO | bytes:
@@ -124,8 +134,9 @@ def build_package(
             return evidence.read_working(session, doc_id[len(DOC):])
         raise KeyError(doc_id)
 
+    draft = None if report.ready else forced_notice(report.checklist, report.problems, lang)
     result = assemble(layout.spec, sources, Path(out_path), progress=progress, cancel=cancel, today=day,
-                      page_counts=_page_counts(layout.spec, rec.documents, generated))
+                      page_counts=_page_counts(layout.spec, rec.documents, generated), draft=draft)
     tabs = sum(len(s.tabs) for s in layout.spec.sections)
     with session.transaction():
         session.audit("package_built", target=f"matter:{rec.matter_id}", detail={
@@ -138,7 +149,8 @@ def build_package(
 
 
 _FORUM_OF_MATTER = {"rpd_claim": Forum.RPD, "rad_appeal": Forum.RAD, "fc_jr": Forum.FC, "stay_motion": Forum.FC,
-                    "deferral": Forum.CBSA, "ministerial_relief": Forum.CBSA, "stca": Forum.CBSA}
+                    "deferral": Forum.CBSA, "ministerial_relief": Forum.CBSA, "stca": Forum.CBSA,
+                    "mandamus": Forum.FC}
 
 
 def render_document(
@@ -148,7 +160,9 @@ def render_document(
     """Render one generated document (a cover letter, a draft affidavit...) to `out_path`.
 
     With a package (by default the first that fits the matter) the document knows the
-    package's tabs. Drafts come out with the DRAFT banner and are not stored in the vault.
+    package's tabs: a draft cites them as they will be once the signed document it
+    becomes fills its item. Drafts come out with the DRAFT banner on every page and are
+    not stored in the vault.
     """
     session.require(Permission.BUILD)
     kind = Generated(kind)
@@ -156,20 +170,56 @@ def render_document(
     rec = load_records(session, matter_ref)
     fits = packages_for(rec.matter.type)
     definition = get_package(package) if package else (fits[0] if fits else None)
+    lang = lang or rec.matter.language.value
     tabs: dict[str, str] = {}
+    items: dict[str, str] = {}
     enclosures: tuple[Enclosure, ...] = ()
+    exhibits: tuple[ExhibitLine, ...] = ()
     if definition is not None:
         inputs = package_inputs(session, rec, definition)
+        filled = evaluate(definition, inputs)
+        becomes = next((item.id for _s, item in definition.items() if item.draft is kind), None)
+        if becomes is not None:
+            filled, inputs = reserve_item(filled, inputs, becomes, translate_for(lang, DRAFT_LABELS[kind]), day)
         name, _w = display_name(rec.client, withhold_name)
-        layout = layout_package(evaluate(definition, inputs), inputs, lang=lang or rec.matter.language.value,
-                                today=day, client_name=name)
-        tabs, enclosures = layout.tabs, layout.enclosures
+        layout = layout_package(filled, inputs, lang=lang, today=day, client_name=name)
+        tabs, enclosures, items, exhibits = layout.tabs, layout.enclosures, layout.items, layout.exhibits
     forum = definition.forum if definition else _FORUM_OF_MATTER.get(rec.matter.type.value, Forum.IRCC)
     ctx = output_context(rec.matter, rec.client, forum=forum, today=day, package=definition, lang=lang,
                          documents=rec.documents, letters=rec.letters, links=rec.links, tabs=tabs,
-                         enclosures=enclosures, withhold_name=withhold_name)
+                         enclosures=enclosures, withhold_name=withhold_name, items=items, exhibits=exhibits,
+                         correspondence=rec.correspondence)
     atomic_write_bytes(Path(out_path), render(kind, ctx))
     with session.transaction():
         session.audit("document_generated", target=f"matter:{rec.matter_id}",
                       detail={"kind": kind.value, "package": definition.type.value if definition else None})
     return Path(out_path)
+
+
+def draft_kinds(session: Session, matter_ref: str, package: str | None = None) -> list[Generated]:
+    """The drafts Haven can write for the matter: those of `package`, or of every package
+    that fits the matter's type, in checklist order."""
+    return list(dict.fromkeys(kind for d in _packages_of(session, matter_ref, package) for kind in d.drafts()))
+
+
+def _packages_of(session: Session, matter_ref: str, package: str | None) -> list[PackageDef]:
+    return [get_package(package)] if package else packages_for(load_records(session, matter_ref).matter.type)
+
+
+def write_draft(session: Session, matter_ref: str, kind: Generated | str, out_path: Path, *,
+                package: str | None = None, today: date | None = None) -> Path:
+    """A draft for a person to finish and sign (deferral request, H&C submissions, statement or
+    affidavit of service, translator's declaration or affidavit, the applicant's affidavit listing
+    its exhibits, a mandamus memorandum), in the matter's language,
+    marked DRAFT on every page. Refuses a kind that is not a draft, or not one of the matter's."""
+    value = str(getattr(kind, "value", kind))
+    known = sorted(k.value for k in DRAFTS)
+    if value not in known:
+        raise BadInput(_("Haven cannot draft {kind}; it drafts: {kinds}.").format(kind=value, kinds=", ".join(known)))
+    wanted = Generated(value)
+    fitting = [d for d in _packages_of(session, matter_ref, package) if wanted in d.drafts()]
+    if not fitting:
+        offered = draft_kinds(session, matter_ref, package)
+        raise BadInput(_("{kind} is not among the drafts for this matter; choose one of: {kinds}.").format(
+            kind=value, kinds=", ".join(k.value for k in offered) or "-"))
+    return render_document(session, matter_ref, wanted, out_path, package=fitting[0].type.value, today=today)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from clinic_app.domain.client import Client
+from clinic_app.domain.correspondence import CorrespondenceEntry
+from clinic_app.domain.exhibits import ExhibitLink
 from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter
@@ -31,6 +33,7 @@ from clinic_app.domain.roles import Permission
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.services import deadlines as deadline_service
 from clinic_app.services.session import Session
+from clinic_app.vault import correspondence as correspondence_rows
 from clinic_app.vault import packages as package_rows
 from clinic_app.vault import records
 
@@ -45,6 +48,8 @@ class MatterRecords:
     documents: tuple[DocumentMeta, ...]
     links: tuple[TranslationLink, ...]
     letters: tuple[SupportLetter, ...]
+    exhibits: tuple[ExhibitLink, ...] = ()
+    correspondence: tuple[CorrespondenceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,9 @@ def load_records(session: Session, matter_ref: str) -> MatterRecords:
     client = records.load(conn, Client, records.require_id(conn, "clients", matter.client_ref))
     return MatterRecords(matter_id, matter, client, tuple(records.documents_of_matter(conn, matter_id)),
                          tuple(records.translations_of_matter(conn, matter_id)),
-                         tuple(records.letters_of_matter(conn, matter_id)))
+                         tuple(records.letters_of_matter(conn, matter_id)),
+                         tuple(correspondence_rows.exhibits_of_matter(conn, matter_id)),
+                         tuple(correspondence_rows.entries(conn, matter_id)))
 
 
 def package_inputs(session: Session, rec: MatterRecords, package: PackageDef,
@@ -84,7 +91,8 @@ def package_inputs(session: Session, rec: MatterRecords, package: PackageDef,
     states = {item: ItemState(ItemStatus(row.status) if row.status else None, row.note, row.attached)
               for item, row in rows.items()}
     themes = frozenset(t.casefold() for t in letter_themes) if letter_themes is not None else None
-    return PackageInputs(rec.matter, rec.documents, rec.links, rec.letters, states, themes)
+    return PackageInputs(rec.matter, rec.documents, rec.links, rec.letters, states, themes, rec.exhibits,
+                         rec.correspondence)
 
 
 @dataclass(frozen=True)

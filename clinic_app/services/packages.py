@@ -8,17 +8,20 @@ callers (GUI, CLI) import one module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.common import clean_line, parse_enum
 from clinic_app.domain.ids import MatterId
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.packages import Checklist, ItemStatus, PackageDef, Source, evaluate, get_package, packages_for
+from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
-from clinic_app.services.package_build import PackageBuild, build_package, render_document
+from clinic_app.services.package_build import PackageBuild, build_package, draft_kinds, render_document, write_draft
 from clinic_app.services.package_records import (
     MatterRecords,
     PreflightReport,
@@ -29,6 +32,9 @@ from clinic_app.services.package_records import (
 from clinic_app.services.session import Session
 from clinic_app.vault import packages as package_rows
 from clinic_app.vault import records
+
+if TYPE_CHECKING:
+    from clinic_app.services.import_files import ImportReport
 
 
 def available_packages(session: Session, matter_ref: str) -> list[PackageDef]:
@@ -50,9 +56,17 @@ def _item(package: str, item_id: str) -> tuple[PackageDef, str]:
     try:
         definition.item(item_id)
     except KeyError:
-        raise ValidationError(_("{package} has no checklist item {item}.").format(
-            package=definition.type.value, item=item_id), field="item") from None
+        raise ValidationError(_("{package} has no checklist item {item}; its items are: {items}.").format(
+            package=definition.type.value, item=item_id,
+            items=", ".join(item.id for _s, item in definition.items())), field="item") from None
     return definition, item_id
+
+
+def _attachable(package: str, item_id: str) -> PackageDef:
+    definition, item_id = _item(package, item_id)
+    if definition.item(item_id).source not in (Source.DOCUMENT, Source.ATTACHED):
+        raise ValidationError(_("Only document items take attachments."), item=item_id, field="item")
+    return definition
 
 
 def set_item_status(session: Session, matter_ref: str, package: str, item_id: str, status: ItemStatus | str,
@@ -85,9 +99,7 @@ def clear_item_status(session: Session, matter_ref: str, package: str, item_id: 
 def attach_document(session: Session, matter_ref: str, package: str, item_id: str, document_ref: str) -> Changes:
     """Attach a document to an item (linking it to the matter if needed)."""
     session.require(Permission.EDIT_RECORDS)
-    definition, item_id = _item(package, item_id)
-    if definition.item(item_id).source not in (Source.DOCUMENT, Source.ATTACHED):
-        raise ValidationError(_("Only document items take attachments."), item=item_id, field="item")
+    definition = _attachable(package, item_id)
     with session.transaction() as conn:
         matter_id = records.require_id(conn, "matters", matter_ref)
         doc_id = records.require_id(conn, "documents", document_ref)
@@ -96,6 +108,22 @@ def attach_document(session: Session, matter_ref: str, package: str, item_id: st
             session.audit("package_document_attached", target=f"matter:{matter_id}",
                           detail={"package": definition.type.value, "item": item_id, "document": doc_id})
     return Changes(matters=frozenset({MatterId(matter_id)}), links=True)
+
+
+def import_to_item(session: Session, matter_ref: str, package: str, item_id: str, paths: Sequence[Path], *,
+                   password: str | None = None, progress: Progress = no_progress,
+                   cancel: CancelToken | None = None) -> ImportReport:
+    """Import files (a signed form, a scan dropped on the item) and attach each one taken,
+    new or already in the vault, to the item; a refused file is reported, never attached."""
+    from clinic_app.services.import_files import REFUSED, import_files
+
+    session.require(Permission.EDIT_RECORDS)
+    _attachable(package, item_id)
+    report = import_files(session, matter_ref, paths, password=password, progress=progress, cancel=cancel)
+    for outcome in report.files:
+        if outcome.outcome != REFUSED and outcome.document_ref:
+            attach_document(session, matter_ref, package, item_id, outcome.document_ref)
+    return report
 
 
 def detach_document(session: Session, matter_ref: str, package: str, item_id: str, document_ref: str) -> Changes:
@@ -112,6 +140,6 @@ def detach_document(session: Session, matter_ref: str, package: str, item_id: st
 
 __all__ = [
     "MatterRecords", "PackageBuild", "PreflightReport", "attach_document", "available_packages", "build_package",
-    "checklist", "clear_item_status", "detach_document", "load_records", "package_inputs", "preflight",
-    "render_document", "set_item_status",
+    "checklist", "clear_item_status", "detach_document", "draft_kinds", "import_to_item", "load_records", "package_inputs",
+    "preflight", "render_document", "set_item_status", "write_draft",
 ]

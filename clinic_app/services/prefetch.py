@@ -21,7 +21,7 @@ from types import TracebackType
 from clinic_app.vault import blobs
 from clinic_app.vault.connection import Connection
 
-DEFAULT_BUDGET = 32 * 1024 * 1024
+DEFAULT_BUDGET = 8 * 1024 * 1024  # a few documents ahead of the engine, which closes each once copied
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput
 from clinic_app.i18n import _
 from clinic_app.services.session import Session
+from clinic_app.services.sync.outgoing import forget_for_sharing
 from clinic_app.vault import purge, records
 
 
@@ -93,6 +94,7 @@ def delete_client(session: Session, confirmed: DeletionPlan, *, progress: Progre
                       detail={"matters": len(plan.matters), "documents": len(plan.documents_deleted),
                               "documents_kept": len(plan.documents_kept), "letters": plan.letters,
                               "bundles": plan.bundles, "files": removed})
+        forget_for_sharing(session.vault.conn)  # a connected vault's copy for sharing goes too
     progress(1, 2, _("Wiping free space in the vault file"))
     scrubbed = purge.scrub(session.vault.conn)
     progress(2, 2, _("Deletion complete"))

@@ -37,7 +37,7 @@ def _matter_row(m: Matter) -> dict[str, Any]:
 
 def _document_row(conn: Any, d: DocumentMeta) -> dict[str, Any]:
     return {"id": d.id, "ref": d.ref, "title": d.title, "sha256": d.sha256, "size": d.size,
-            "pages": d.page_count, "language": d.language, "category": d.category.value,
+            "pages": d.page_count, "language": d.language, "category": d.category.value, "tags": list(d.tags),
             "date": d.doc_date.isoformat() if d.doc_date else None,
             "original_filename": d.original_filename,
             "matters": records.matters_of_document(conn, int(d.id or 0))}
@@ -95,7 +95,27 @@ class SearchResult:
     kind: str
     ref: str
     label: str
-    snippet: str
+    parts: tuple[tuple[str, bool], ...] = ()  # the snippet: (text, is a match) in reading order
+
+    @property
+    def text(self) -> str:
+        """The snippet as plain text."""
+        return "".join(text for text, _match in self.parts)
+
+    @property
+    def snippet(self) -> str:
+        """The snippet for a terminal: matches in [brackets]."""
+        return "".join(f"[{text}]" if match else text for text, match in self.parts)
+
+
+def snippet_parts(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """(text, is a match) runs of a snippet marked by the search index, on one line."""
+    parts: list[tuple[str, bool]] = []
+    snippet = " ".join(snippet.splitlines())
+    for i, chunk in enumerate(snippet.split(search.MATCH_START)):
+        match, _sep, rest = chunk.partition(search.MATCH_END) if i else ("", "", chunk)
+        parts += [(t, m) for t, m in ((match, True), (rest, False)) if t]
+    return tuple(parts)
 
 
 def search_records(session: Session, query: str, *, limit: int = 50) -> list[SearchResult]:
@@ -106,19 +126,10 @@ def search_records(session: Session, query: str, *, limit: int = 50) -> list[Sea
         session.require(Permission.MANAGE_LETTERS)
         kinds = ("letter",)
     conn = session.vault.conn
-    results = []
-    for hit in search.search(conn, query, kinds=kinds, limit=limit):
-        if hit.kind == "client":
-            c = records.load(conn, Client, hit.entity_id)
-            ref, label = c.ref, c.legal_name
-        elif hit.kind == "matter":
-            m = records.load(conn, Matter, hit.entity_id)
-            ref, label = m.ref, m.title
-        elif hit.kind == "document":
-            d = records.load(conn, DocumentMeta, hit.entity_id)
-            ref, label = d.ref, d.title
-        else:
-            x = records.load(conn, SupportLetter, hit.entity_id)
-            ref, label = x.ref, x.writer
-        results.append(SearchResult(hit.kind, ref, label, hit.snippet))
-    return results
+    hits = search.search(conn, query, kinds=kinds, limit=limit)
+    # Each kind's refs and labels in one statement: a hit never loads its whole record
+    # (a client's narrative can be 200,000 characters).
+    labels = {kind: search.labels(conn, kind, [h.entity_id for h in hits if h.kind == kind])
+              for kind in {h.kind for h in hits}}
+    return [SearchResult(hit.kind, *labels[hit.kind][hit.entity_id], snippet_parts(hit.snippet))
+            for hit in hits if hit.entity_id in labels[hit.kind]]

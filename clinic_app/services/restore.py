@@ -22,6 +22,7 @@ from clinic_app.domain.progress import Progress, no_progress
 from clinic_app.domain.roles import PERMISSION_LABELS, Permission, Role, allows
 from clinic_app.errors import PermissionDenied, VaultDamaged
 from clinic_app.i18n import _
+from clinic_app.services import vault_history
 from clinic_app.services.location_guard import guard_vault_folder
 from clinic_app.vault import audit, blobs, connection, records, users
 from clinic_app.vault import backup as backup_file
@@ -123,9 +124,11 @@ def restore(backup: Path, folder: Path, *, user: str | None = None, passphrase: 
                 audit.append(vault.conn, vault.vault_id, actor=actor, action="vault_restored",
                              detail={"backup_created_at": header.created_at, "documents": count})
             vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mark = vault_history.mark_of(vault.conn)
         with contextlib.suppress(OSError):
             (staging / LOCK_NAME).unlink()
         aside = _swap_in(staging, folder, state)
+        vault_history.save(header.vault_id, folder, mark)  # a deliberate restore resets the mark
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         mapped = storage_error(exc, str(folder.parent)) if isinstance(exc, OSError) else None

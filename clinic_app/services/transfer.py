@@ -2,11 +2,12 @@
 
 The file (format in docs/backups.md, container in transfer_format.py) holds the
 matter, its client, every document (original bytes, working copy, text), support
-letters, translation links and bundle projects. Export needs the EXPORT
-permission and is audited ("matter_exported"). Import reads the records first,
-compares them with the vault (transfer_conflicts.py) and writes nothing unless
-every conflict has an explicit answer; then one transaction imports everything,
-and it commits only after the file's last chunk authenticated.
+letters, translation links, bundle projects and their service log, with the exact
+content each served bundle froze (older versions of replaced documents included).
+Export needs the EXPORT permission and is audited ("matter_exported"). Import reads
+the records first, compares them with the vault (transfer_conflicts.py) and writes
+nothing unless every conflict has an explicit answer; then one transaction imports
+everything, and it commits only after the file's last chunk authenticated.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from clinic_app.domain.bundle import BundleSpec
+from clinic_app.domain.bundle_content import sources_of
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
@@ -28,19 +30,20 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput, UsageError, VaultDamaged
-from clinic_app.fsutil import atomic_writer
+from clinic_app.fsutil import atomic_writer, open_input
 from clinic_app.i18n import _
 from clinic_app.services.passphrase_policy import require_strong
 from clinic_app.services.session import Session
 from clinic_app.services.transfer_conflicts import (
-    TABLES, Conflict, Resolution, bundle_doc_refs, fold_name, resolve)
+    TABLES, Conflict, Resolution, bundle_doc_refs, bundle_refs, fold_name, resolve)
 from clinic_app.services.transfer_apply import apply
 from clinic_app.services.transfer_format import SealedReader, SealedWriter
 from clinic_app.vault import blobs, bundle_service, codec, records
 from clinic_app.vault.errors import TransferConflicts, TransferInvalid
 
 FORMAT = "haven-case"
-VERSION = 1
+VERSION = 2  # 2: served bundles carry the content they froze ("served_content" streams)
+READABLE = (1, 2)
 CHOICES = ("skip", "rename")
 _U64 = struct.Struct(">Q")
 
@@ -66,7 +69,24 @@ class ImportResult:
 # --- export ---------------------------------------------------------------------------
 
 
-def _collect(session: Session, matter_ref: str) -> tuple[dict[str, Any], list[tuple[int, int | None]]]:
+def _served_content(conn: Any, served: dict[str, list[dict[str, Any]]],
+                    exported: set[str]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Content served bundles froze that no exported document holds any more (the version a
+    document had when it was served, before it was replaced): described, and its blobs."""
+    items, blob_ids = [], []
+    for entries in served.values():
+        for entry in entries:
+            for source in sources_of(entry["snapshot"]).values():
+                blob_id = blobs.find(conn, source.sha256)
+                if source.sha256 in exported or blob_id is None:
+                    continue
+                exported.add(source.sha256)
+                items.append({"sha256": source.sha256, "size": blobs.info(conn, blob_id)[1]})
+                blob_ids.append(blob_id)
+    return items, blob_ids
+
+
+def _collect(session: Session, matter_ref: str) -> tuple[dict[str, Any], list[tuple[int, int | None]], list[int]]:
     conn = session.vault.conn
     matter_id = records.require_id(conn, "matters", matter_ref)
     matter = records.load(conn, Matter, matter_id)
@@ -91,13 +111,28 @@ def _collect(session: Session, matter_ref: str) -> tuple[dict[str, Any], list[tu
         streams.append((blob_id, working_id))
     served = {ref: [dataclasses.asdict(e) for e in bundle_service.entries(conn, bundle_id=records.bundle_id(conn, ref))]
               for ref, _spec in bundles}
+    exported = {d["original"]["sha256"] for d in docs} | {d["working"]["sha256"] for d in docs if d["working"]}
+    served_items, served_blobs = _served_content(conn, served, exported)
     payload = {
         "format": FORMAT, "version": VERSION, "exported_at": datetime.now(timezone.utc).isoformat(),
         "client": codec.to_plain(client), "matter": codec.to_plain(matter), "documents": docs,
         "letters": [codec.to_plain(x) for x in letters], "translations": [codec.to_plain(t) for t in links],
         "bundles": [{"ref": ref, "spec": spec, "served": served[ref]} for ref, spec in bundles],
+        "served_content": served_items,
     }
-    return payload, streams
+    return payload, streams, served_blobs
+
+
+def _seal_blob(conn: Any, writer: SealedWriter, blob_id: int, cancel: CancelToken | None) -> None:
+    """Stream one stored file into the case file, re-hashed: damaged bytes are never passed on."""
+    digest = hashlib.sha256()
+    for chunk in blobs.iter_chunks(conn, blob_id):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        digest.update(chunk)
+        writer.write(chunk)
+    if digest.hexdigest() != blobs.info(conn, blob_id)[0]:
+        raise VaultDamaged(_("a stored document no longer matches its SHA-256"))
 
 
 def export_matter(session: Session, matter_ref: str, target: Path, passphrase: str, *,
@@ -110,7 +145,7 @@ def export_matter(session: Session, matter_ref: str, target: Path, passphrase: s
     if target.exists():
         raise BadInput(_("{name} already exists; choose a new file name.").format(name=target))
     conn = session.vault.conn
-    payload, streams = _collect(session, matter_ref)
+    payload, streams, served_blobs = _collect(session, matter_ref)
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with atomic_writer(target) as out:
         writer = SealedWriter(out, passphrase, session.vault.slots.kdf_defaults)
@@ -118,14 +153,9 @@ def export_matter(session: Session, matter_ref: str, target: Path, passphrase: s
         for i, (blob_id, working_id) in enumerate(streams):
             progress(i, len(streams), _("Sealing document {n} of {total}").format(n=i + 1, total=len(streams)))
             for source in ([working_id] if working_id else []) + [blob_id]:
-                digest = hashlib.sha256()
-                for chunk in blobs.iter_chunks(conn, source):
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    digest.update(chunk)
-                    writer.write(chunk)
-                if digest.hexdigest() != blobs.info(conn, source)[0]:  # never pass on damaged bytes
-                    raise VaultDamaged(_("a stored document no longer matches its SHA-256"))
+                _seal_blob(conn, writer, source, cancel)
+        for blob_id in served_blobs:
+            _seal_blob(conn, writer, blob_id, cancel)
         writer.close()
         size = writer.plain_bytes
     with session.transaction():
@@ -143,10 +173,11 @@ def _read_payload(reader: SealedReader, name: str) -> dict[str, Any]:
         raise TransferInvalid(name, "records too large")
     try:
         payload = json.loads(reader.read_exact(size).decode("utf-8"))
-        if payload.get("format") != FORMAT or int(payload.get("version", 0)) != VERSION:
+        if payload.get("format") != FORMAT or int(payload.get("version", 0)) not in READABLE:
             raise ValueError("format")
         for key in ("client", "matter", "documents", "letters", "translations", "bundles"):
             payload[key]  # presence check: KeyError when missing
+        payload.setdefault("served_content", [])  # version 1 files carry none
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise TransferInvalid(name, "records") from exc
     return payload
@@ -193,6 +224,13 @@ def find_conflicts(session: Session, payload: dict[str, Any]) -> tuple[list[Conf
             same.add((kind, ref))
         else:
             conflicts.append(Conflict(kind, ref, "different"))
+    held = {doc["meta"]["ref"] for doc in payload["documents"]}
+    absent: dict[str, str] = {}  # a bundle names it, the file lacks it, this vault has another one
+    for bundle in payload["bundles"]:
+        for ref in sorted(bundle_refs(bundle) - held):
+            if ref not in absent and records.id_for(session.vault.conn, "documents", ref) is not None:
+                absent[ref] = str(bundle["ref"])
+    conflicts += [Conflict("document", ref, "absent", bundle) for ref, bundle in absent.items()]
     client = payload["client"]
     if ("client", client["ref"]) not in same:
         wanted = fold_name(client["legal_name"])
@@ -211,11 +249,21 @@ def _require_import(session: Session, payload: dict[str, Any]) -> None:
         session.require(Permission.BUILD)
 
 
+def _open_case_file(path: Path) -> BinaryIO:
+    """The case file, opened without blocking on a pipe or device given in its place."""
+    try:
+        return open_input(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise TransferInvalid(path.name, exc.strerror or "unreadable") from exc
+
+
 def preview_import(session: Session, path: Path, passphrase: str) -> tuple[dict[str, Any], list[Conflict]]:
     """The file's records (plain data) and their conflicts, without changing anything."""
     session.require(Permission.EDIT_RECORDS)
     path = Path(path)
-    with open(path, "rb") as fh:
+    with _open_case_file(path) as fh:
         payload = _read_payload(SealedReader(fh, passphrase, path.name), path.name)
     return payload, find_conflicts(session, payload)[0]
 
@@ -226,7 +274,7 @@ def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict:
     if on_conflict not in (None, *CHOICES):
         raise UsageError(_("Choose skip or rename for conflicts."))
     path = Path(path)
-    with open(path, "rb") as fh:
+    with _open_case_file(path) as fh:
         reader = SealedReader(fh, passphrase, path.name)
         payload = _read_payload(reader, path.name)
         _require_import(session, payload)

@@ -4,6 +4,10 @@ Runs after the conflicts were answered (transfer_conflicts.resolve). Records go
 through the same services as manual edits (permissions, search entries, audit
 rows); document bytes stream from the authenticated reader straight into blob
 storage, and each stored file is checked against the SHA-256 the file promised.
+A renamed document is renamed everywhere the file names it: translation links,
+letters, bundle projects and the service log's snapshots. A served bundle keeps the
+content it froze (carried in the file); one served before content was frozen is
+frozen here, on the documents just imported, so it never reaches another document.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import dataclasses
 import hashlib
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
+from clinic_app.domain.bundle_content import renamed_snapshot, sources_of
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
@@ -19,12 +24,13 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.progress import CancelToken, Progress
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.i18n import _
-from clinic_app.services import bundles, case_record, evidence
+from clinic_app.services import bundles, case_record, evidence, served_content
 from clinic_app.services.evidence import Analysis
 from clinic_app.services.session import Session
-from clinic_app.services.transfer_conflicts import Resolution, rename_in_spec
+from clinic_app.services.transfer_conflicts import Resolution, bundle_doc_refs, rename_in_spec
 from clinic_app.services.transfer_format import LimitedReader, SealedReader
-from clinic_app.vault import bundle_service, codec, records
+from clinic_app.vault import blobs, bundle_service, codec, records
+from clinic_app.vault.connection import Connection
 from clinic_app.vault.errors import TransferInvalid
 
 SERVICE_FIELDS = ("served_on", "served_to", "method", "first_page", "last_page", "output_sha256", "snapshot",
@@ -58,6 +64,7 @@ def apply(session: Session, payload: dict[str, Any], reader: SealedReader, res: 
             case_record.save_matter(session, dataclasses.replace(matter, ref=matter_ref, client_ref=client_ref))
             _bump(result.created, "matter")
     _documents(session, payload, reader, res, same, result, matter_ref, nothing, progress, cancel)
+    _served_content(session, payload, reader, res, same, nothing, cancel)
     if nothing:
         return
     conn = session.vault.conn
@@ -94,9 +101,10 @@ def apply(session: Session, payload: dict[str, Any], reader: SealedReader, res: 
             continue
         new_ref = res.ref("bundle", ref) or ref
         bundles.save_project(session, new_ref, matter_ref, rename_in_spec(bundle["spec"], res))
-        for entry in bundle.get("served", []):  # the service log: served pages stay frozen
-            bundle_service.record(conn, records.require_id(conn, "bundles", new_ref),
-                                  **{k: entry[k] for k in SERVICE_FIELDS})
+        for entry in bundle.get("served", []):  # the service log: served content and pages stay frozen
+            fields = {k: entry[k] for k in SERVICE_FIELDS}
+            fields["snapshot"] = _snapshot(conn, entry["snapshot"], res)
+            bundle_service.record(conn, records.require_id(conn, "bundles", new_ref), **fields)
         _bump(result.created, "bundle")
     matter_id = records.require_id(conn, "matters", matter_ref)
     session.audit("matter_imported", target=f"matter:{matter_id}",
@@ -136,3 +144,31 @@ def _documents(session: Session, payload: dict[str, Any], reader: SealedReader, 
         if stored.sha256 != doc["original"]["sha256"]:
             raise TransferInvalid(reader.name, "document checksum")
         _bump(result.created, "document")
+
+
+def _snapshot(conn: Connection, snapshot: dict[str, Any], res: Resolution) -> dict[str, Any]:
+    """A served snapshot under this vault's refs; one that froze no content (served before
+    content was frozen) freezes the documents imported with it."""
+    renamed = renamed_snapshot(snapshot, res.renames("document"))
+    if "sources" not in renamed:
+        refs = bundle_doc_refs(renamed.get("spec") or {})
+        renamed["sources"] = {ref: src.to_dict() for ref, src in served_content.current_sources(conn, refs).items()}
+    return renamed
+
+
+def _served_content(session: Session, payload: dict[str, Any], reader: SealedReader, res: Resolution,
+                    same: set[tuple[str, str]], nothing: bool, cancel: CancelToken | None) -> None:
+    """Store the content served bundles froze that no document of the file holds; every stream
+    is read (the file authenticates to its end) even when nothing of it is needed."""
+    conn = session.vault.conn
+    wanted = set() if nothing else {
+        src.sha256 for bundle in payload["bundles"]
+        if res.keeps("bundle", str(bundle["ref"])) and ("bundle", str(bundle["ref"])) not in same
+        for entry in bundle.get("served", []) for src in sources_of(entry.get("snapshot") or {}).values()}
+    for item in payload["served_content"]:
+        stream = LimitedReader(reader, int(item["size"]))
+        sha = str(item["sha256"])
+        if sha in wanted and blobs.find(conn, sha) is None:
+            if blobs.put_stream(conn, cast(BinaryIO, stream), cancel=cancel).sha256 != sha:
+                raise TransferInvalid(reader.name, "served content checksum")
+        stream.drain()

@@ -1,7 +1,10 @@
 """Comparing an incoming case file with the vault, and applying the user's choice.
 
-A conflict is a record whose ref is already in the vault with other content, or
-an incoming client whose name equals an existing client's under another ref.
+A conflict is a record whose ref is already in the vault with other content, an
+incoming client whose name equals an existing client's under another ref, or a
+document ref a bundle of the file names (its project or its service log) that the
+file does not hold but the vault does: left as it is, the bundle would reach that
+other document.
 Nothing is ever overwritten. The user chooses for all conflicts at once:
 
 - "skip": conflicting records are not imported, nor anything that depends on
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError
+from clinic_app.domain.bundle_content import rename_parts, sources_of
 from clinic_app.i18n import N_, _
 
 KIND_LABELS = {"client": N_("client"), "matter": N_("matter"), "document": N_("document"),
@@ -33,10 +37,13 @@ TABLES = {"client": "clients", "matter": "matters", "document": "documents", "le
 class Conflict:
     kind: str
     ref: str
-    reason: str  # "different" or "same_name"
-    other_ref: str = ""
+    reason: str  # "different", "same_name" or "absent"
+    other_ref: str = ""  # the existing client (same_name) or the bundle naming it (absent)
 
     def describe(self) -> str:
+        if self.reason == "absent":
+            return _("bundle {bundle} in the case file names document {ref}, which the case file does not hold; "
+                     "this vault has another document {ref}").format(bundle=self.other_ref, ref=self.ref)
         if self.reason == "same_name":
             return _("client {ref} in the case file has the same name as client {other} in this vault").format(
                 ref=self.ref, other=self.other_ref)
@@ -56,6 +63,10 @@ class Resolution:
 
     def keeps(self, kind: str, ref: str | None) -> bool:
         return ref is None or (kind, ref) not in self.dropped
+
+    def renames(self, kind: str) -> dict[str, str]:
+        """old ref -> new ref, for one kind of record."""
+        return {old: new for (k, old), new in self.renamed.items() if k == kind}
 
 
 def fold_name(name: str) -> str:
@@ -81,7 +92,7 @@ def resolve(payload: dict[str, Any], conflicts: list[Conflict], choice: str,
     res = Resolution()
     if choice == "rename":
         for c in conflicts:
-            if c.reason == "different":
+            if c.reason in ("different", "absent"):
                 pool = taken[c.kind]
                 new = _new_ref(c.ref, pool)
                 pool.add(new.casefold())
@@ -102,7 +113,7 @@ def resolve(payload: dict[str, Any], conflicts: list[Conflict], choice: str,
             if not res.keeps("document", letter.get("document_ref")):
                 res.dropped.add(("letter", letter["ref"]))
         for bundle in payload["bundles"]:
-            if not all(res.keeps("document", d) for d in bundle_doc_refs(bundle["spec"])):
+            if not all(res.keeps("document", d) for d in bundle_refs(bundle)):
                 res.dropped.add(("bundle", bundle["ref"]))
         changed = len(res.dropped) != before
     return res
@@ -125,10 +136,16 @@ def bundle_doc_refs(spec: dict[str, Any]) -> list[str]:
         return []
 
 
+def bundle_refs(bundle: dict[str, Any]) -> set[str]:
+    """Every document ref a bundle of the file names: its project, and what its service log froze."""
+    refs = set(bundle_doc_refs(bundle["spec"]))
+    for entry in bundle.get("served", []):
+        snapshot = entry.get("snapshot") if isinstance(entry, dict) else None
+        if isinstance(snapshot, dict):
+            refs |= set(bundle_doc_refs(snapshot.get("spec") or {})) | set(sources_of(snapshot))
+    return refs
+
+
 def rename_in_spec(spec: dict[str, Any], res: Resolution) -> BundleSpec:
     """The bundle project with renamed document refs."""
-    parsed = BundleSpec.from_dict(spec)
-    for _s, tab in parsed.iter_tabs():
-        for part in tab.parts:
-            part.document_id = res.ref("document", part.document_id) or part.document_id
-    return parsed
+    return rename_parts(BundleSpec.from_dict(spec), res.renames("document"))

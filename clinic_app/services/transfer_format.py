@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from clinic_app.errors import VaultDamaged
 from clinic_app.vault.errors import TransferInvalid, WrongTransferPassphrase
-from clinic_app.vault.kdf import KdfParams, derive_key
+from clinic_app.vault.kdf import KdfParams, derive_key, for_sealing
 
 MAGIC = b"HAVNCASE"
 FORMAT = "haven-case-container"
@@ -52,6 +52,7 @@ class SealedWriter:
     """Encrypts everything written to it into `out`; call close() to seal the end."""
 
     def __init__(self, out: BinaryIO, passphrase: str, params: KdfParams) -> None:
+        params = for_sealing(params)  # never weaker than the floor, whatever the vault's defaults say
         salt = os.urandom(16)
         header = json.dumps({"format": FORMAT, "version": VERSION, "chunk_size": CHUNK,
                              "kdf": {**params.to_dict(), "salt": base64.b64encode(salt).decode("ascii")}},

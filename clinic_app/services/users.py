@@ -9,6 +9,7 @@ from clinic_app.errors import BadInput, NotFound
 from clinic_app.i18n import _
 from clinic_app.services.passphrase_policy import require_strong
 from clinic_app.services.session import Session
+from clinic_app.services.sync import local as sync_local
 from clinic_app.vault import audit
 from clinic_app.vault import users as user_rows
 from clinic_app.vault.store import Vault
@@ -46,6 +47,14 @@ def remove_user(session: Session, name: str) -> None:
         raise BadInput(_("You cannot remove yourself; ask another admin."))
     if record is not None and record.role is Role.ADMIN and user_rows.admin_count(vault.conn) <= 1:
         raise BadInput(_("{name} is the last admin and cannot be removed.").format(name=name))
+    if sync_local.is_connected(vault.conn):
+        # their laptops leave the clinic first (new epoch, logins cut): done offline, this laptop
+        # would forget the person while their laptops stayed in; the server must answer
+        from clinic_app.services.sync.connection import server_errors
+        from clinic_app.services.sync.enrol import remove_member
+
+        with server_errors():
+            remove_member(session, name)
     with session.transaction():
         user_rows.remove(vault.conn, name)
         session.audit("user_removed", target=name)

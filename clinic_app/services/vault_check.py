@@ -23,6 +23,7 @@ from clinic_app.services import session as sessions
 from clinic_app.services.location_guard import assess_vault_folder
 from clinic_app.services.session import Session
 from clinic_app.vault import audit, blobs, connection, migrations, records
+from clinic_app.vault.errors import DatabaseBeforeKeyChange, KeySlotsAltered, KeySlotsOlder, VaultOlderCopy
 from clinic_app.vault.pages import PageReport
 from clinic_app.vault.store import Vault
 
@@ -57,7 +58,8 @@ def _safely(run: Callable[[], list[str]]) -> list[str]:
         return [_("the check could not finish: {detail}").format(detail=str(exc))]
 
 
-def check(session: Session, *, documents: bool = True) -> CheckReport:
+def check(session: Session, *, documents: bool = True, record: bool = True) -> CheckReport:
+    """The full report; `record=False` writes nothing (an older copy nobody accepted yet)."""
     conn = session.vault.conn
     problems = _safely(lambda: connection.integrity_problems(conn))
     scan = session.vault.page_report()
@@ -83,6 +85,8 @@ def check(session: Session, *, documents: bool = True) -> CheckReport:
         damaged_pages=tuple(pages),
         document_problems=tuple(doc_problems),
     )
+    if not record:
+        return report
     try:
         with session.transaction():
             session.audit("check", detail={"ok": report.ok, "damaged_pages": len(pages)})
@@ -101,10 +105,12 @@ class FolderCheck:
     location_problems: tuple[str, ...]
     backup: backups.BackupInfo | None
     backups_looked_in: Path | None
+    older_copy: VaultOlderCopy | None = None  # the vault opened, but it is older than this computer saw
+    suggest_restore: bool = True  # False when restoring would not help (an altered key-slot file, an older copy)
 
     @property
     def ok(self) -> bool:
-        return self.report is not None and self.report.ok
+        return self.report is not None and self.report.ok and self.older_copy is None
 
     @property
     def damaged_pages(self) -> tuple[int, ...]:
@@ -113,39 +119,59 @@ class FolderCheck:
         return tuple(sorted(set(self.pages.bad_pages) | set(self.pages.bad_wal_pages))) if self.pages else ()
 
 
+NOT_DAMAGE = (KeySlotsAltered, KeySlotsOlder, DatabaseBeforeKeyChange)  # named as what they are, not scanned
+
+
 def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Path | None = None,
                  mounts: str | None = None) -> FolderCheck:
     """Check the vault in `folder`; a wrong passphrase or a vault in use still raise as usual.
 
-    The pages are scanned first, before unlocking writes anything (an unlock adds an
-    audit row, which may reuse a damaged free page and hide the damage), then the
-    vault is opened and checked in full.
+    The vault is opened first, which finishes what a crash left (an interrupted rekey, the
+    WAL) exactly as the next unlock would, without adding an audit row; then every page is
+    scanned, before the check's own audit row could reuse a damaged free page and hide it.
+    A vault that does not open is scanned page by page without SQLite. A vault older than
+    the copy this computer last opened is reported, not accepted.
     """
     folder = Path(folder)
     location = assess_vault_folder(folder, mounts=mounts)
     report, why, scan, vault_id = None, "", None, None
+    older: list[VaultOlderCopy] = []
+    restore_helps = True
     try:
         vault_id = Vault.peek_slots(folder).vault_id
-        scan = Vault.diagnose(folder, user=user, passphrase=passphrase)
-        with sessions.unlock(folder, user=user, passphrase=passphrase) as session:
-            report = check(session)
+        try:
+            vault = sessions.open_vault(folder, user=user, passphrase=passphrase, older=older)
+        except (VaultDamaged, connection.DatabaseError) as exc:
+            if not isinstance(exc, NOT_DAMAGE):
+                scan = Vault.diagnose(folder, user=user, passphrase=passphrase)
+            raise
+        try:
+            opened_scan = vault.page_report()
+        except BaseException:
+            vault.close()
+            raise
+        with sessions.start_session(vault, user, look_only=bool(older)) as session:
+            report = check(session, record=not older)
+        if not opened_scan.ok:
+            pages = sorted(set(report.damaged_pages) | set(opened_scan.bad_pages) | set(opened_scan.bad_wal_pages))
+            report = dataclasses.replace(report, damaged_pages=tuple(pages))
     except (VaultDamaged, connection.DatabaseError) as exc:
+        restore_helps = not isinstance(exc, NOT_DAMAGE)
         why = str(exc) if isinstance(exc, VaultDamaged) else _("the database cannot be read ({detail})").format(
             detail=str(exc))
-    if report is not None and scan is not None and not scan.ok:
-        pages = sorted(set(report.damaged_pages) | set(scan.bad_pages) | set(scan.bad_wal_pages))
-        report = dataclasses.replace(report, damaged_pages=tuple(pages))
     newest = None
     if backups_folder is not None and (report is None or not report.ok):
         newest = backups.newest_good_backup(Path(backups_folder), vault_id)
     return FolderCheck(report, why, scan, location.refused + location.warnings, newest,
-                       Path(backups_folder) if backups_folder else None)
+                       Path(backups_folder) if backups_folder else None, older[0] if older else None,
+                       restore_helps and not older)
 
 
-def check_without_key(folder: Path, reason: str, *, backups_folder: Path | None = None,
+def check_without_key(folder: Path, problem: Exception, *, backups_folder: Path | None = None,
                       mounts: str | None = None) -> FolderCheck:
     """The report when not even the key-slot file can be read: no key, so no page scan."""
     location = assess_vault_folder(Path(folder), mounts=mounts)
     newest = backups.newest_good_backup(Path(backups_folder)) if backups_folder is not None else None
-    return FolderCheck(None, reason, None, location.refused + location.warnings, newest,
-                       Path(backups_folder) if backups_folder else None)
+    return FolderCheck(None, str(problem), None, location.refused + location.warnings, newest,
+                       Path(backups_folder) if backups_folder else None,
+                       suggest_restore=not isinstance(problem, NOT_DAMAGE))

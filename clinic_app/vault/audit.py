@@ -93,3 +93,14 @@ def verify(conn: Connection, vault_id: str) -> list[str]:
             problems.append(f"row {seq}: contents were changed")
         expected_prev, expected_seq = digest, seq + 1
     return problems
+
+
+def head(conn: Connection) -> tuple[int, str, str] | None:
+    """(seq, hash, time) of the newest row: how far the vault's history has reached."""
+    row = conn.execute("SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+
+def hash_at(conn: Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0]) if row else None

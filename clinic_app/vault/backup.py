@@ -16,17 +16,16 @@ key; the page HMACs find tampering once the file is opened with a key.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
-import secrets
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from clinic_app.errors import HavenError
+from clinic_app.fsutil import fsync_dir, named_temp, open_input, sweep_stale_temps
 from clinic_app.vault.errors import BackupInvalid, storage_error
 
 MAGIC = b"HAVENBK1"
@@ -34,7 +33,6 @@ VERSION = 1
 FORMAT = "haven-backup"
 EXTENSION = ".havenbak"
 FOOTER = struct.Struct(">32sQIHH8s")
-TMP_PREFIX = ".haven-tmp-"
 MAX_HEADER = 16 * 1024 * 1024
 COPY = 1024 * 1024
 
@@ -71,51 +69,38 @@ class BackupHeader:
         )
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _discard(tmp: Path) -> None:
-    for path in (tmp, Path(str(tmp) + "-journal")):
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
-def write(target: Path, export: Callable[[Path], None], header: BackupHeader) -> BackupHeader:
+def write(target: Path, export: Callable[[Path], bytes | None], header: BackupHeader) -> BackupHeader:
     """Export into a temp file beside `target`, append header and footer, fsync, rename.
 
-    `header.db_size` and `header.db_sha256` are filled in here from the bytes on disk.
+    The temp file is `fsutil.named_temp`'s (SQLite needs a name): recorded until the
+    rename, so a kill leaves it only until the next start of a Haven process.
+    `header.db_size` and `header.db_sha256` are filled in here from the bytes on disk;
+    `export` may return the key-slot file that belongs with the copy it wrote.
     """
     target = Path(target)
     folder = target.parent
-    tmp = folder / f"{TMP_PREFIX}{secrets.token_hex(8)}"
+    sweep_stale_temps(folder)
     try:
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
-        export(tmp)
-        with open(tmp, "r+b") as fh:
-            digest, size = hashlib.sha256(), 0
-            while chunk := fh.read(COPY):
-                digest.update(chunk)
-                size += len(chunk)
-            header = replace(header, db_size=size, db_sha256=digest.hexdigest())
-            raw = header.to_json()
-            fh.write(raw)
-            fh.write(FOOTER.pack(hashlib.sha256(raw).digest(), size, len(raw), VERSION, 0, MAGIC))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(folder)
+        with named_temp(folder) as (tmp, fd):
+            os.close(fd)
+            slots = export(tmp)
+            with open(tmp, "r+b") as fh:
+                digest, size = hashlib.sha256(), 0
+                while chunk := fh.read(COPY):
+                    digest.update(chunk)
+                    size += len(chunk)
+                header = replace(header, db_size=size, db_sha256=digest.hexdigest(),
+                                 keyslots=slots if isinstance(slots, bytes) else header.keyslots)
+                raw = header.to_json()
+                fh.write(raw)
+                fh.write(FOOTER.pack(hashlib.sha256(raw).digest(), size, len(raw), VERSION, 0, MAGIC))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        fsync_dir(folder)
     except HavenError:
-        _discard(tmp)
         raise
     except BaseException as exc:
-        _discard(tmp)
         mapped = storage_error(exc, str(folder))
         if mapped is not None:
             raise mapped from exc
@@ -127,7 +112,7 @@ def read_header(path: Path) -> BackupHeader:
     """The header of a backup file; BackupInvalid when the file is not a whole backup."""
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             end = fh.seek(0, os.SEEK_END)
             if end < FOOTER.size:
                 raise BackupInvalid(path.name, "too short")
@@ -153,7 +138,7 @@ def read_header(path: Path) -> BackupHeader:
 
 
 def _db_chunks(path: Path, size: int) -> Iterator[bytes]:
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         left = size
         while left > 0:
             chunk = fh.read(min(COPY, left))
@@ -190,7 +175,7 @@ def extract(path: Path, header: BackupHeader, folder: Path, db_name: str, slots_
             out.write(header.keyslots)
             out.flush()
             os.fsync(out.fileno())
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except HavenError:
         raise
     except OSError as exc:

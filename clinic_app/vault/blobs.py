@@ -21,6 +21,7 @@ from typing import BinaryIO
 from clinic_app.errors import NotFound, VaultDamaged
 from clinic_app.domain.progress import CancelToken
 from clinic_app.vault.audit import now_utc
+from clinic_app.vault.bundle_service import SERVED_CONTENT_SQL
 from clinic_app.vault.connection import Connection, DatabaseError
 
 CHUNK = 1024 * 1024
@@ -232,9 +233,11 @@ def open_reader(conn: Connection, blob_id: int) -> BinaryIO:
 
 
 def delete_unreferenced(conn: Connection) -> int:
-    """Drop blobs no document points at (after deletions); returns how many."""
+    """Drop blobs no document points at and no served bundle froze (after a replacement or a
+    deletion); returns how many. A served bundle keeps the bytes it was served with."""
     cur = conn.execute(
         "DELETE FROM blobs WHERE id NOT IN (SELECT blob_id FROM documents) "
-        "AND id NOT IN (SELECT working_blob_id FROM documents WHERE working_blob_id IS NOT NULL)"
+        "AND id NOT IN (SELECT working_blob_id FROM documents WHERE working_blob_id IS NOT NULL) "
+        f"AND sha256 NOT IN ({SERVED_CONTENT_SQL})"
     )
     return int(cur.rowcount)

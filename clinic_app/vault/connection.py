@@ -14,6 +14,7 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from clinic_app.errors import VaultDamaged
+from clinic_app.i18n import _
 
 Connection = Any  # sqlcipher3.dbapi2.Connection (no public type stubs)
 DatabaseError = sqlcipher.DatabaseError
@@ -22,6 +23,7 @@ OperationalError = sqlcipher.OperationalError
 Binary = sqlcipher.Binary
 
 
+PAGE_SIZE = 4096  # SQLCipher 4's default, pinned by cipher_compatibility = 4
 SQLITE_IOERR = 10
 SQLITE_CANTOPEN = 14
 
@@ -40,6 +42,8 @@ def connect(db_path: Path, key: bytes, *, create: bool = False) -> Connection:
     """An open, keyed, fully configured connection; WrongKey if `key` does not fit."""
     if not create and not db_path.is_file():
         raise VaultDamaged("database file missing")
+    if not create and db_path.stat().st_size < PAGE_SIZE:  # SQLite would treat it as new and write to it
+        raise VaultDamaged(_("vault.db is empty or cut short"))
     if create and not db_path.exists():
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only from the start
     conn = sqlcipher.connect(str(db_path), isolation_level=None, check_same_thread=True)

@@ -134,3 +134,66 @@ def _one_storage_error(exc: BaseException, where: str) -> HavenError | None:
         if exc.errno in (errno.EACCES, errno.EPERM):
             return FolderNotWritable(where)
     return None
+
+
+class KeySlotsAltered(VaultDamaged):
+    """keyslots.json was changed outside Haven (or damaged): nothing in it is used."""
+
+    def __init__(self, detail: str = "") -> None:
+        HavenError.__init__(self, _(
+            "The vault's key-slot file (keyslots.json) was changed outside Haven or is damaged: {detail}. "
+            "Haven did not use it. Put back the keyslots.json of a backup you trust (or restore the whole "
+            "vault from a backup) and tell whoever looks after Haven at your clinic.").format(
+                detail=detail or _("it does not match what Haven wrote")))
+
+
+class KeySlotsOlder(VaultDamaged):
+    """keyslots.json is an older copy than the one the database was last used with."""
+
+    def __init__(self, found: int, expected: int) -> None:
+        HavenError.__init__(self, _(
+            "The vault's key-slot file (keyslots.json) is an older copy (version {found}; the database was "
+            "last used with version {expected}). An older key-slot file can bring back removed users and "
+            "old passphrases, so Haven did not use it. Put back the current keyslots.json, or restore the "
+            "whole vault from a backup.").format(found=found, expected=expected))
+
+
+class DatabaseBeforeKeyChange(VaultDamaged):
+    """vault.db is this vault's database, but from before its data key was last changed."""
+
+    def __init__(self, changed_at: str) -> None:
+        when = changed_at[:19].replace("T", " ") + " UTC" if changed_at else _("an unknown date")
+        HavenError.__init__(self, _(
+            "vault.db is an older copy of this vault's database, from before its data key was changed on "
+            "{when} (a user was removed then): it is not damaged, but it no longer opens with the vault's "
+            "keys. Put back the current vault.db, or restore a backup made after {when}.").format(when=when))
+
+
+class VaultOlderCopy(HavenError):
+    """The database is behind (or beside) what this computer saw the last time it opened it."""
+
+    exit_code = ExitCode.DAMAGED
+
+    def __init__(self, *, ends_at: str, ends_seq: int, seen_seq: int, seen_entry_at: str, seen_on: str,
+                 diverged: bool) -> None:
+        self.ends_at, self.ends_seq, self.seen_seq = ends_at, ends_seq, seen_seq
+        self.seen_entry_at, self.seen_on, self.diverged = seen_entry_at, seen_on, diverged
+        fmt = {"ends": _day(ends_at), "ends_seq": ends_seq, "seen_seq": seen_seq,
+               "seen_entry": _day(seen_entry_at), "seen_on": _day(seen_on)}
+        if diverged:
+            text = _("This vault's history is not the one this computer saw: on {seen_on} its audit record "
+                     "{seen_seq} (made {seen_entry}) was different. Someone may have put another copy of "
+                     "vault.db in its place; records added since {seen_entry} may be missing.")
+        else:
+            text = _("This vault is an older copy than the one this computer last opened: its history ends "
+                     "at record {ends_seq} ({ends}), but on {seen_on} this computer saw it reach record "
+                     "{seen_seq} (made {seen_entry}). Records added after {ends} may be missing: someone may "
+                     "have copied an older vault.db over it.")
+        super().__init__(text.format(**fmt) + " " + _(
+            "Open it only if you restored it on purpose (in the window: \"Open this older copy\"; on the "
+            "command line: --accept-older-copy). Otherwise put back the newer copy or restore your newest "
+            "backup."))
+
+
+def _day(iso: str) -> str:
+    return iso[:16].replace("T", " ") + " UTC" if iso else _("an unknown date")

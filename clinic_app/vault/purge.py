@@ -5,8 +5,11 @@ old FTS5 segments and in the WAL until overwritten. So the purge runs in two
 steps. Inside the caller's transaction: secure_delete on (freed space is
 zeroed), delete the client, their matters, letters, bundle projects and the
 documents nobody else uses, drop their search entries and merge the FTS5 index
-('optimize' rewrites every segment without the deleted terms). Then, outside
-any transaction, `scrub`: checkpoint the WAL into the file and truncate it,
+('optimize' rewrites every segment without the deleted terms). The service log of
+their bundles goes too, with the content it froze (older versions of replaced
+documents); content that a bundle served in another client's matter froze stays, as
+part of that matter's record, and a document holding it is kept and listed as kept.
+Then, outside any transaction, `scrub`: checkpoint the WAL into the file and truncate it,
 VACUUM (rebuilds the file; temp_store is MEMORY, so the copy never touches disk
 in plaintext), and checkpoint again. The audit log keeps only ids and counts.
 """
@@ -18,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError
-from clinic_app.vault import blobs, search
+from clinic_app.vault import blobs, bundle_service, search
 from clinic_app.vault.connection import Connection
 
 
@@ -69,6 +72,7 @@ def footprint(conn: Connection, client_id: int) -> ClientFootprint:
         elsewhere |= _ids(conn, f"SELECT document_id FROM {table} WHERE document_id IN ({{marks}}) "
                                 f"AND matter_id NOT IN ({mine})", docs)
     elsewhere |= _in_other_bundles(conn, mine, docs)
+    elsewhere |= _served_elsewhere(conn, mids, docs)
     return ClientFootprint(client_id, matters, tuple(sorted(letters)), bundles,
                            _refs(conn, docs - elsewhere), _refs(conn, docs & elsewhere))
 
@@ -82,6 +86,21 @@ def _in_other_bundles(conn: Connection, mine: str, docs: set[int]) -> set[int]:
         except (BundleSpecError, ValueError):
             continue
     return {i for i, ref in _refs(conn, docs) if ref in refs}
+
+
+def _served_elsewhere(conn: Connection, mids: set[int], docs: set[int]) -> set[int]:
+    """Documents of `docs` whose content a bundle served in another matter froze: that service
+    record keeps the bytes, so the document is kept and the plan says so."""
+    frozen = json.dumps(sorted(bundle_service.served_content_elsewhere(conn, mids)))
+    ids = sorted(docs)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ",".join("?" for _ in part)
+        found.update(int(r[0]) for r in conn.execute(
+            "SELECT d.id FROM documents AS d JOIN blobs AS b ON b.id IN (d.blob_id, d.working_blob_id) "
+            f"WHERE d.id IN ({marks}) AND b.sha256 IN (SELECT value FROM json_each(?))", (*part, frozen)))
+    return found
 
 
 def delete_client(conn: Connection, fp: ClientFootprint) -> int:
@@ -100,7 +119,7 @@ def delete_client(conn: Connection, fp: ClientFootprint) -> int:
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
     conn.execute("DELETE FROM clients WHERE id = ?", (fp.client_id,))  # matters, letters, bundles cascade
     removed = blobs.delete_unreferenced(conn)
-    conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    search.optimize(conn)
     return removed
 
 

@@ -160,6 +160,11 @@ def letters_of_matter(conn: Connection, matter_id: int) -> list[SupportLetter]:
     return load_all(conn, SupportLetter, "WHERE matter_id = ?", (matter_id,))
 
 
+def letters_with_document(conn: Connection, document_id: int) -> list[str]:
+    """Refs of the letters whose scan is this document."""
+    return [r[0] for r in conn.execute("SELECT ref FROM letters WHERE document_id = ? ORDER BY ref", (document_id,))]
+
+
 def translations_of_matter(conn: Connection, matter_id: int) -> list[TranslationLink]:
     rows = conn.execute(
         "SELECT o.ref, t.ref, d.ref FROM translations tr "
@@ -224,6 +229,18 @@ def document_sources(conn: Connection, refs: list[str]) -> dict[str, tuple[int, 
         for ref, blob, working, pages, sha in rows:
             found[str(ref)] = (int(blob), None if working is None else int(working),
                                int(pages) if isinstance(pages, int) else None, str(sha or ""))
+    return found
+
+
+def document_titles(conn: Connection, refs: list[str]) -> dict[str, str]:
+    """ref -> title of each existing document, in one query per 500 refs."""
+    found: dict[str, str] = {}
+    for start in range(0, len(refs), 500):
+        batch = refs[start:start + 500]
+        marks = ",".join("?" * len(batch))
+        for ref, title in conn.execute(f"SELECT ref, json_extract(data, '$.title') FROM documents "
+                                       f"WHERE ref IN ({marks})", batch):
+            found[str(ref)] = str(title or "")
     return found
 
 

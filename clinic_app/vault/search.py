@@ -4,6 +4,14 @@ One row per searchable entity: a title (names, aliases, file numbers, document
 titles) and a body (notes, extracted text). Diacritics are folded, so "Garcia"
 finds "García". The query language is not exposed: user input is split into
 words and each is quoted, so punctuation can never become FTS syntax.
+
+Speed (schema 10): prefix indexes of 1 and 2 characters serve what the instant
+search types first; FTS5 ranks inside the index and the snippet and label of a hit
+are made only for the rows returned. A body longer than `LONG_BODY` characters is
+also kept in parts (`search_index_parts`), and its snippet is taken from its first
+matching part: FTS5's snippet() re-reads the whole body and costs the square of its
+matches (seconds on a 300-page report). Ranking is unchanged: it reads the main
+index only.
 """
 
 from __future__ import annotations
@@ -14,6 +22,15 @@ from dataclasses import dataclass
 from clinic_app.vault.connection import Connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Snippets mark matches with two private-use characters, removed from indexed text so
+# that no document can forge a mark.
+MATCH_START, MATCH_END = "\ue000", "\ue001"
+_MARKS = str.maketrans("", "", MATCH_START + MATCH_END)
+
+LONG_BODY = 50_000  # characters; longer bodies get their snippet from a part (see the module doc)
+PART_CHARS = 8_000  # a part's length, cut at a space where there is one
+MAX_PARTS = 1024  # part rowids: row's rowid * MAX_PARTS + part number
+_SNIPPET = "?, ?, '…', 12"  # bound to MATCH_START, MATCH_END
 
 
 @dataclass(frozen=True)
@@ -25,6 +42,10 @@ class Hit:
 
 
 KIND_CODES = {"client": 1, "matter": 2, "document": 3, "letter": 4}
+_KIND_OF = {code: kind for kind, code in KIND_CODES.items()}
+# The label a hit is shown with: (table, field of the record's JSON).
+LABELS = {"client": ("clients", "legal_name"), "matter": ("matters", "title"),
+          "document": ("documents", "title"), "letter": ("letters", "writer")}
 
 
 def _rowid(kind: str, entity_id: int) -> int:
@@ -34,36 +55,107 @@ def _rowid(kind: str, entity_id: int) -> int:
 def put(conn: Connection, kind: str, entity_id: int, title: str, body: str) -> None:
     """Index (or re-index) one entity; call inside the transaction that changed it."""
     remove(conn, kind, entity_id)
+    rowid = _rowid(kind, entity_id)
+    title, body = title.translate(_MARKS), body.translate(_MARKS)
     conn.execute(
         "INSERT INTO search_index (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
-        (_rowid(kind, entity_id), kind, str(entity_id), title, body),
+        (rowid, kind, str(entity_id), title, body),
     )
+    if len(body) > LONG_BODY:
+        put_parts(conn, rowid, body)
 
 
 def remove(conn: Connection, kind: str, entity_id: int) -> None:
-    conn.execute("DELETE FROM search_index WHERE rowid = ?", (_rowid(kind, entity_id),))
+    rowid = _rowid(kind, entity_id)
+    conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+    if conn.execute("DELETE FROM search_index_long WHERE rowid = ?", (rowid,)).rowcount:
+        conn.execute("DELETE FROM search_index_parts WHERE rowid BETWEEN ? AND ?",
+                     (rowid * MAX_PARTS, rowid * MAX_PARTS + MAX_PARTS - 1))
+
+
+def optimize(conn: Connection) -> None:
+    """Merge the indexes' segments, so deleted text leaves them (secure deletion)."""
+    for table in ("search_index", "search_index_parts"):
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
+def split_parts(body: str) -> list[str]:
+    """`body` in consecutive parts of about PART_CHARS, cut after a space when one is near."""
+    size = max(PART_CHARS, -(-len(body) // MAX_PARTS))
+    parts, start = [], 0
+    while start < len(body):
+        end = min(len(body), start + size)
+        if end < len(body):
+            space = max(body.rfind(" ", start + size // 2, end), body.rfind("\n", start + size // 2, end))
+            end = space + 1 if space >= 0 else end
+        parts.append(body[start:end])
+        start = end
+    return parts
+
+
+def put_parts(conn: Connection, rowid: int, body: str) -> None:
+    """Record a long body's parts (the caller has just indexed the row itself)."""
+    conn.execute("INSERT INTO search_index_long (rowid) VALUES (?)", (rowid,))
+    conn.executemany("INSERT INTO search_index_parts (rowid, body) VALUES (?, ?)",
+                     ((rowid * MAX_PARTS + n, part) for n, part in enumerate(split_parts(body))))
+
+
+def _terms(query: str) -> list[str]:
+    words = _WORD.findall(query)
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if quoted:
+        quoted[-1] += "*"
+    return quoted
 
 
 def to_match(query: str) -> str:
     """User text to a safe FTS5 expression: every word must appear (prefix match on the last)."""
-    words = _WORD.findall(query)
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
-    return " AND ".join(quoted)
+    return " AND ".join(_terms(query))
 
 
 def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int = 50) -> list[Hit]:
     expr = to_match(query)
     if not expr or not kinds:
         return []
-    marks = ",".join("?" for _ in kinds)
-    # "ORDER BY rank" lets FTS5 sort inside the index, so snippet() runs only for the
-    # rows returned; titles weigh ten times the body (see ensure_rank in the schema).
+    # "ORDER BY rank" lets FTS5 sort inside the index, so the result columns are computed
+    # only for the rows returned; titles weigh ten times the body (see the schema's rank).
+    # Kind and id come from the rowid: asking FTS5 for a column reads the whole row, body
+    # included. A long body's row gets a snippet of its title here (cheap), else a part's.
+    codes = sorted(KIND_CODES[k] for k in kinds)
+    only = f"AND rowid % 8 IN ({','.join(map(str, codes))}) " if len(codes) < len(KIND_CODES) else ""
     rows = conn.execute(
-        f"SELECT kind, entity_id, snippet(search_index, -1, '[', ']', '…', 12), rank "
-        f"FROM search_index WHERE search_index MATCH ? AND kind IN ({marks}) ORDER BY rank LIMIT ?",
-        (expr, *kinds, limit),
+        "SELECT rowid, rank, snippet(search_index, CASE WHEN rowid IN (SELECT rowid FROM search_index_long) "
+        f"THEN 2 ELSE -1 END, {_SNIPPET}) FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
+        (MATCH_START, MATCH_END, expr, limit),
     ).fetchall()
-    return [Hit(str(r[0]), int(r[1]), str(r[2]), float(r[3])) for r in rows]
+    return [Hit(_KIND_OF[rowid % 8], rowid // 8, _long_snippet(conn, query, rowid, str(snip)), float(rank))
+            for rowid, rank, snip in rows]
+
+
+def _long_snippet(conn: Connection, query: str, rowid: int, snippet: str) -> str:
+    """`snippet`, unless the row's body is long and `snippet` is only its title without a
+    match: then the first part of the body with every word (or, failing that, any word)."""
+    if MATCH_START in snippet or not conn.execute(
+            "SELECT 1 FROM search_index_long WHERE rowid = ?", (rowid,)).fetchone():
+        return snippet
+    terms = _terms(query)
+    first, last = rowid * MAX_PARTS, rowid * MAX_PARTS + MAX_PARTS - 1
+    for expr in (" AND ".join(terms), " OR ".join(terms)):
+        row = conn.execute(
+            f"SELECT snippet(search_index_parts, 0, {_SNIPPET}) FROM search_index_parts "
+            "WHERE search_index_parts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 1",
+            (MATCH_START, MATCH_END, expr, first, last)).fetchone()
+        if row is not None:
+            return str(row[0])
+    return snippet
+
+
+def labels(conn: Connection, kind: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{id: (ref, label)} of records of one kind, read in one statement (no whole record)."""
+    import json
+
+    table, field = LABELS[kind]
+    rows = conn.execute(
+        f"SELECT id, ref, json_extract(data, '$.{field}') FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),)).fetchall()
+    return {int(r[0]): (str(r[1]), str(r[2] or "")) for r in rows}

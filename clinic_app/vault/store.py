@@ -12,20 +12,25 @@ import os
 import secrets
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from clinic_app.domain.roles import Role
 from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound
-from clinic_app.vault import audit, connection, keyslots, migrations, pages, recovery_key, users
+from clinic_app.i18n import _
+from clinic_app.vault import audit, connection, keyslot_auth, keyslots, migrations, pages, recovery_key, users
 from clinic_app.vault import backup as backup_file
 from clinic_app.vault.backup import BackupHeader
-from clinic_app.vault.connection import Connection, WrongKey
-from clinic_app.vault.kdf import KdfParams
-from clinic_app.vault.keyslots import RECOVERY, USER, SlotFile, key_id
+from clinic_app.vault.connection import Connection
+from clinic_app.vault.kdf import KdfParams, for_sealing
+from clinic_app.vault.errors import KeySlotsAltered, KeySlotsOlder
+from clinic_app.vault.keyslots import LEGACY_VERSION, RECOVERY, USER, SlotFile, key_id
 from clinic_app.vault.lockfile import LOCK_NAME, VaultLock
+from clinic_app.vault.opening import check_legacy_shape, connect_any, settle_plan
 from clinic_app.vault.reader import ReaderSource
+
+Inspect = Callable[[Connection], None]  # looks at the opened database before anything is written
 
 DB_NAME = "vault.db"
 SLOTS_NAME = "keyslots.json"
@@ -49,8 +54,10 @@ class Vault:
     # --- lifecycle ------------------------------------------------------------------
 
     @classmethod
-    def create(cls, folder: Path, *, admin: str, passphrase: str, kdf: KdfParams) -> tuple[Vault, str]:
-        """Create a vault with one admin; returns it open, with the recovery key to print once."""
+    def create(cls, folder: Path, *, admin: str, passphrase: str, kdf: KdfParams,
+               role: Role = Role.ADMIN) -> tuple[Vault, str]:
+        """Create a vault with one user (an admin, unless a laptop joining a clinic says otherwise);
+        returns it open, with the recovery key to print once."""
         folder = Path(folder)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise VaultExists(str(folder))
@@ -71,16 +78,18 @@ class Vault:
                 migrations.migrate(conn)
                 conn.execute("BEGIN IMMEDIATE")
                 conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
-                users.add(conn, admin, Role.ADMIN)
+                users.add(conn, admin, role)
                 audit.append(conn, vault_id, actor=admin, action="vault_created")
                 audit.append(conn, vault_id, actor=admin, action="user_added", target=admin,
-                             detail={"role": "admin"})
+                             detail={"role": role.value})
                 conn.execute("COMMIT")
                 conn.close()
             except BaseException:
                 conn.close()
                 raise
-            keyslots.write(staging / SLOTS_NAME, slots)
+            slots = replace(slots, generation=1, db_salt=pages.read_salt(staging / DB_NAME))
+            keyslots.write(staging / SLOTS_NAME, keyslot_auth.sign(slots, [data_key]))
+            _remember_generation(staging / DB_NAME, data_key, 1)
             if folder.exists():
                 folder.rmdir()
             os.rename(staging, folder)
@@ -90,49 +99,66 @@ class Vault:
             raise
         lock.folder, lock.path = folder, folder / LOCK_NAME
         conn = connection.connect(folder / DB_NAME, data_key)
-        return cls(folder, conn, slots, data_key, lock), recovery
+        return cls(folder, conn, keyslots.read(folder / SLOTS_NAME), data_key, lock), recovery
 
     @classmethod
-    def open(cls, folder: Path, *, user: str, passphrase: str) -> Vault:
-        return cls._open(folder, lambda slots: _user_keys(slots, user, passphrase))
+    def open(cls, folder: Path, *, user: str, passphrase: str, inspect: Inspect | None = None) -> Vault:
+        return cls._open(folder, lambda slots: _user_keys(slots, user, passphrase), inspect)
 
     @classmethod
-    def open_with_recovery(cls, folder: Path, key: str) -> Vault:
-        return cls._open(folder, lambda slots: _recovery_keys(slots, key))
+    def open_with_recovery(cls, folder: Path, key: str, inspect: Inspect | None = None) -> Vault:
+        return cls._open(folder, lambda slots: _recovery_keys(slots, key), inspect)
 
     @classmethod
     def peek_slots(cls, folder: Path) -> SlotFile:
-        """Read the key-slot file without unlocking (user names and KDF settings only)."""
+        """Read the key-slot file without unlocking (user names and KDF settings only; nothing in
+        it is trusted until the data key it yields has opened the database and verified it)."""
         folder = Path(folder)
         if not is_vault(folder):
             raise VaultNotFound(str(folder))
         return keyslots.read(folder / SLOTS_NAME)
 
     @classmethod
-    def _open(cls, folder: Path, unlock) -> Vault:  # type: ignore[no-untyped-def]
+    def _open(cls, folder: Path, unlock, inspect: Inspect | None) -> Vault:  # type: ignore[no-untyped-def]
+        """Unwrap, open, authenticate the slot file, let the caller inspect the history, then
+        settle what a crash or an older Haven left (nothing is written before `inspect`)."""
         folder = Path(folder)
-        slots = cls.peek_slots(folder)
+        cls.peek_slots(folder)
         lock = VaultLock(folder)
         lock.acquire()
         try:
             slots = keyslots.read(folder / SLOTS_NAME)  # re-read under the lock
             candidates = unlock(slots)
-            conn, data_key = _connect_any(folder / DB_NAME, candidates, slots.pending_key_id)
+            conn, data_key = connect_any(folder / DB_NAME, candidates, slots)
             vault = cls(folder, conn, slots, data_key, lock)
         except BaseException:
             lock.release()
             raise
         try:
-            stored_id = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if not stored_id or stored_id[0] != slots.vault_id:
-                raise VaultDamaged("key-slot file belongs to another vault")
-            if slots.pending_key_id:
-                vault._finish_rekey(candidates)
+            vault._authenticate_slots()
+            if inspect is not None:
+                inspect(conn)
+            vault._settle_slots(candidates)
             migrations.migrate(conn)
         except BaseException:
             vault.close()
             raise
         return vault
+
+    def _authenticate_slots(self) -> None:
+        """The slot file must verify under the key that opened the database, belong to this
+        database, and be at least as new as the newest slot file the database has seen."""
+        slots = self.slots
+        if slots.version == LEGACY_VERSION:
+            check_legacy_shape(slots)
+        elif not keyslot_auth.verify(slots, bytes(self._data_key)):
+            raise KeySlotsAltered(_("its contents do not match the vault's key"))
+        stored_id = self.conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+        if not stored_id or stored_id[0] != slots.vault_id:
+            raise VaultDamaged("key-slot file belongs to another vault")
+        seen = _stored_generation(self.conn)
+        if slots.version != LEGACY_VERSION and seen is not None and slots.generation < seen:
+            raise KeySlotsOlder(slots.generation, seen)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -192,13 +218,20 @@ class Vault:
 
     # --- key slots ------------------------------------------------------------------
 
-    def _save_slots(self, slots: SlotFile) -> None:
+    def _save_slots(self, slots: SlotFile, keys: list[bytes] | None = None) -> None:
+        """Write the slot file signed under `keys` (the current data key by default), with a
+        higher generation that the database then remembers."""
+        slots = replace(slots, generation=max(slots.generation, self.slots.generation) + 1,
+                        db_salt=pages.read_salt(self.db_path))
+        slots = keyslot_auth.sign(slots, keys or [bytes(self._data_key)])
         keyslots.write(self.slots_path, slots)
         self.slots = slots
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyslots_generation', ?)",
+                          (str(slots.generation),))
 
     def add_user_slot(self, user: str, passphrase: str) -> None:
         slot = keyslots.new_slot(
-            self.vault_id, USER, user, passphrase, self.slots.kdf_defaults, [bytes(self._data_key)]
+            self.vault_id, USER, user, passphrase, for_sealing(self.slots.kdf_defaults), [bytes(self._data_key)]
         )
         self._save_slots(self.slots.without_user(user).with_slot(slot))
 
@@ -208,24 +241,28 @@ class Vault:
         if slot is None:
             raise VaultDamaged("no key slot for this user")
         private = keyslots.open_private(self.vault_id, slot, old)
-        self._save_slots(self.slots.with_slot(keyslots.rewrap_secret(self.vault_id, slot, private, new)))
+        rewrapped = keyslots.rewrap_secret(self.vault_id, slot, private, new, for_sealing(slot.kdf))
+        self._save_slots(self.slots.with_slot(rewrapped))
 
     def remove_user_slot_and_rekey(self, user: str) -> None:
-        """Drop `user`'s slot and move the database to a fresh data key.
+        """Drop `user`'s slot and move the database to a fresh data key."""
+        self._rotate_key(self.slots.without_user(user))
 
-        Crash-safe in three steps: (1) slot file without the user, every other slot
-        holding old and new keys; (2) PRAGMA rekey; (3) slot file with the new key
-        only. Whatever step a crash interrupts, some key in every slot opens the file,
-        and the next unlock finishes the job.
+    def _rotate_key(self, staged: SlotFile) -> None:
+        """Move the database to a fresh data key, sealed to every slot in `staged`.
+
+        Crash-safe in three steps: (1) slot file holding old and new keys in every slot,
+        signed under both; (2) PRAGMA rekey; (3) slot file with the new key only. Whatever
+        step a crash interrupts, some key in every slot opens the file, the key that opens
+        it verifies the slot file, and the next unlock finishes the job.
         """
-        new_key = secrets.token_bytes(32)
-        staged = self.slots.without_user(user)
+        old_key, new_key = bytes(self._data_key), secrets.token_bytes(32)
         staged = replace(
             staged,
             slots=tuple(keyslots.add_keys(self.vault_id, s, [new_key]) for s in staged.slots),
             pending_key_id=key_id(new_key),
         )
-        self._save_slots(staged)
+        self._save_slots(staged, [old_key, new_key])
         self._rekey_to(new_key)
 
     def _rekey_to(self, new_key: bytes) -> None:
@@ -240,16 +277,31 @@ class Vault:
             self.slots,
             slots=tuple(keyslots.keep_only_key(s, kid) for s in self.slots.slots),
             pending_key_id=None,
+            key_changed_at=audit.now_utc() if self.slots.pending_key_id else self.slots.key_changed_at,
         )
         self._save_slots(final)
 
-    def _finish_rekey(self, candidates: dict[str, bytes]) -> None:
-        """Complete a rekey that a crash interrupted (see remove_user_slot_and_rekey)."""
-        pending = self.slots.pending_key_id
-        if pending in candidates and key_id(bytes(self._data_key)) != pending:
-            self._rekey_to(candidates[pending])
-        else:
+    def _settle_slots(self, candidates: dict[str, bytes]) -> None:
+        """Finish what a crash or an older Haven left (see `opening.settle_plan`)."""
+        rows = {u.name for u in users.all_users(self.conn)}
+        plan = settle_plan(self.slots, key_id(bytes(self._data_key)), set(candidates), rows)
+        if not plan.needed:
+            if _stored_generation(self.conn) != self.slots.generation:
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyslots_generation', ?)",
+                                  (str(self.slots.generation),))
+            return
+        self.slots = replace(plan.slots, version=keyslots.VERSION)
+        if plan.fresh_key:
+            self._rotate_key(self.slots)
+            with self.transaction():
+                audit.append(self.conn, self.vault_id, actor="haven", action="data_key_rotated",
+                             detail={"reason": "unfinished_change_completed"})
+        elif plan.rekey_to_pending:
+            self._rekey_to(candidates[str(self.slots.pending_key_id)])
+        elif plan.finalize:
             self._finalize_slots()
+        else:
+            self._save_slots(self.slots)
 
     def reader_source(self) -> ReaderSource:
         """What a helper thread or child process needs to read this vault (see `vault.reader`)."""
@@ -303,18 +355,24 @@ class Vault:
         damaged = [str(row[0]) for row in self.conn.execute("PRAGMA cipher_integrity_check")]
         if damaged:
             raise VaultDamaged("; ".join(damaged[:5]))
-        kid = key_id(bytes(self._data_key))
+        key = bytes(self._data_key)
+        kid = key_id(key)
         slots = replace(self.slots, slots=tuple(keyslots.keep_only_key(s, kid) for s in self.slots.slots),
                         pending_key_id=None)
         head = self.conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
         header = BackupHeader(
             vault_id=self.vault_id, created_at=created_at or audit.now_utc(),
             schema_version=migrations.current_version(self.conn), db_size=0, db_sha256="",
-            keyslots=keyslots.dumps(slots), app_version=app_version, automatic=automatic,
+            keyslots=b"", app_version=app_version, automatic=automatic,
             audit_head=int(head),
         )
-        return backup_file.write(Path(target), lambda tmp: self.sqlcipher_export(tmp, bytes(self._data_key)),
-                                 header)
+
+        def export(tmp: Path) -> bytes:
+            """The database copy, then the slot file that goes with it (its salt is the copy's)."""
+            self.sqlcipher_export(tmp, key)
+            return keyslots.dumps(keyslot_auth.sign(replace(slots, db_salt=pages.read_salt(tmp)), [key]))
+
+        return backup_file.write(Path(target), export, header)
 
     def page_report(self) -> pages.PageReport:
         """Check every page's HMAC in the file itself (after moving the WAL into it)."""
@@ -380,12 +438,15 @@ def _recovery_keys(slots: SlotFile, key: str) -> dict[str, bytes]:
     return keyslots.data_keys(slots.vault_id, slot, private)
 
 
-def _connect_any(db_path: Path, candidates: dict[str, bytes], pending: str | None) -> tuple[Connection, bytes]:
-    """Open the database with whichever key fits (old first, then a pending new one)."""
-    ordered = sorted(candidates.items(), key=lambda item: item[0] == pending)
-    for _kid, key in ordered:
-        try:
-            return connection.connect(db_path, key), key
-        except WrongKey:
-            continue
-    raise VaultDamaged("no key in the key slot opens the database")
+def _stored_generation(conn: Connection) -> int | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'keyslots_generation'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else None
+
+
+def _remember_generation(db_path: Path, key: bytes, generation: int) -> None:
+    conn = connection.connect(db_path, key)
+    try:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyslots_generation', ?)",
+                     (str(generation),))
+    finally:
+        conn.close()

@@ -1,6 +1,10 @@
 """Screenshots of Haven's main screens, taken offscreen from the demo vault.
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py --only 14 15   # just those
+
+Besides the window: 14, the cover of a bundle for an Arabic-speaking client (drawn by the
+bundle engine, rendered by pdfium); 15, Qt's file dialog in the French interface.
 
 Creates a demo vault of fictional people in a temporary folder (fast key
 derivation, settings in a temporary folder too), opens the window, walks through
@@ -22,9 +26,79 @@ _tmp = Path(tempfile.mkdtemp(prefix="haven-shots-"))
 for var, sub in (("HAVEN_CONFIG_DIR", "config"), ("HAVEN_STATE_DIR", "state"), ("HAVEN_VAULT", "vault")):
     os.environ[var] = str(_tmp / sub)
 os.environ.setdefault("HAVEN_LANG", "en")
+# fast key derivation for this throwaway vault of fictional people (Haven refuses it otherwise)
+os.environ.setdefault("HAVEN_TEST_WEAK_KDF", "1")
 
 
-def main() -> int:
+def arabic_cover() -> None:
+    """A bundle's cover for fictional Arabic- and Persian-speaking clients, as printed."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen.canvas import Canvas
+
+    from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
+    from clinic_app.pdf.engine import build_bundle
+
+    buf = io.BytesIO()
+    page = Canvas(buf)
+    page.drawString(72, 720, "Fictional exhibit")
+    page.showPage()
+    page.save()
+    spec = BundleSpec(
+        title="ملف الأدلة — Applicant's Record", forum="Refugee Protection Division",
+        file_number="TB5-01234", parties=["محمد رضا پرویزی", "Minister of Citizenship and Immigration"],
+        counsel="Amira Haddad", sections=[Section("Identity documents", [
+            Tab("گواهی ولادت (birth certificate)", None, [DocumentPart("d")]),
+            Tab("بطاقة الهوية الوطنية", None, [DocumentPart("d")])])])
+    out = _tmp / "arabic-bundle.pdf"
+    build_bundle(spec, lambda _doc: buf.getvalue(), out)
+    cover = pdfium.PdfDocument(out)[0].render(scale=1.4).to_pil()
+    path = HERE / "14-arabic-cover.png"
+    cover.save(path)
+    print(f"saved {path.relative_to(HERE.parent.parent)}")
+
+
+def french_file_dialog(app) -> None:  # noqa: ANN001
+    """Qt's own file dialog with the interface in French (Qt's translations, loaded by Haven)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from clinic_app.gui.application import apply_language
+
+    apply_language("fr")
+    folder = _tmp / "Documents"
+    folder.mkdir(exist_ok=True)
+    for name in ("acte-de-naissance.pdf", "passeport.pdf", "rapport-medical.pdf", "lettre-employeur.pdf"):
+        (folder / name).write_bytes(b"%PDF-1.4\n% fictional\n")
+    dialog = QFileDialog(None, "Ajouter des documents", str(folder), "PDF (*.pdf);;Images (*.png *.jpg)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.resize(760, 440)
+    dialog.show()
+    for _ in range(20):
+        app.processEvents()
+    path = HERE / "15-file-dialog-fr.png"
+    dialog.grab().save(str(path), "PNG")
+    print(f"saved {path.relative_to(HERE.parent.parent)}")
+    dialog.close()
+    apply_language(os.environ["HAVEN_LANG"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    only = args[args.index("--only") + 1:] if "--only" in args else []
+    if only:
+        from clinic_app.gui.application import make_app
+
+        app = make_app()
+        if "14" in only:
+            arabic_cover()
+        if "15" in only:
+            french_file_dialog(app)
+        return 0
+    return _window_shots()
+
+
+def _window_shots() -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -116,6 +190,8 @@ def main() -> int:
     shot(window, "10-volunteer-letters")
     window.close()
     QApplication.processEvents()
+    arabic_cover()
+    french_file_dialog(app)
     return 0
 
 

@@ -71,6 +71,6 @@ def test_import_files_prints_one_line_per_file_and_fails_on_refusal(vault_folder
     assert done.returncode == 1
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("report.pdf: duplicate") and lines[1].startswith("bad.pdf: refused")
-    assert lines[-1] == "0 imported, 1 duplicates linked, 1 refused."
+    assert lines[-1] == "0 imported, 1 duplicate linked, 1 refused."  # one, not "1 duplicates"
     ok = run_cli(*v, "import-files", "m-cruz", str(tmp_path / "docs"), "--json", stdin=ADMIN_PASS + "\n")
     assert ok.returncode == 0 and {f["outcome"] for f in json.loads(ok.stdout)} == {"duplicate"}

@@ -113,3 +113,15 @@ def test_extra_clinic_closures_and_bad_province() -> None:
     assert cal.closed_reason(date(2027, 8, 2), IA).en == "Court closed (storm)"
     with pytest.raises(ValueError):
         BusinessCalendar("XX")
+
+
+def test_doubtful_days_are_provincial_holidays_and_monday_substitutes(on_cal: BusinessCalendar,
+                                                                        qc_cal: BusinessCalendar) -> None:
+    assert on_cal.doubtful(date(2027, 2, 15), IA).en == "Family Day"  # Ontario's own holiday
+    assert qc_cal.doubtful(date(2027, 6, 24), IA) is not None  # Quebec's Fête nationale
+    assert on_cal.doubtful(date(2027, 7, 1), IA) is None  # Canada Day: certain
+    assert on_cal.doubtful(date(2027, 12, 26), IA) is None  # Boxing Day on a Sunday: closed anyway
+    assert on_cal.doubtful(date(2029, 7, 2), IA) is None  # s. 35(2) Monday: certain
+    assert on_cal.doubtful(date(2027, 12, 27), FCR).en == "Christmas Day (observed)"  # not in FCR r. 2
+    assert on_cal.doubtful(date(2027, 7, 10), FCR) is None  # Saturday under the FCR: certain
+    assert on_cal.doubtful(date(2027, 7, 9), IA) is None  # an open Friday

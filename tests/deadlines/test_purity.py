@@ -43,4 +43,5 @@ def test_a_matters_known_dates_can_be_passed_straight_in(loaded) -> None:
     matter = pytest.importorskip("clinic_app.domain.matter")
     dates = matter.KeyDates(referral=date(2027, 6, 16))
     got = compute_deadlines(matter.MatterType.RPD_CLAIM, dates.known(), loaded.rules, BusinessCalendar("ON"))
-    assert [(d.rule_id, d.due) for d in got] == [("rpd.boc", date(2027, 7, 2))]
+    assert [(d.rule_id, d.due) for d in got] == [
+        ("rpd.contact_info", date(2027, 6, 26)), ("rpd.boc_extension", date(2027, 6, 28)), ("rpd.boc", date(2027, 7, 2))]

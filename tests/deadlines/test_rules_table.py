@@ -9,18 +9,15 @@ Reconciliation Day. The last test fails when a rule is added without a case here
 
 from __future__ import annotations
 
+import ast
 from datetime import date
-
+from pathlib import Path
 
 from clinic_app.domain.deadlines import BusinessCalendar, Deadline, compute_deadlines
 from clinic_app.services.deadline_rules import LoadedRules
 
-TESTED: set[str] = set()
-
-
 def one(loaded: LoadedRules, cal: BusinessCalendar, matter: str, dates: dict[str, date], rule_id: str,
         variants: dict[str, str] | None = None) -> Deadline:
-    TESTED.add(rule_id)
     found = [d for d in compute_deadlines(matter, dates, loaded.rules, cal, variants=variants) if d.rule_id == rule_id]
     assert len(found) == 1, f"{rule_id} not computed"
     return found[0]
@@ -53,10 +50,13 @@ def test_boc_on_a_saturday_is_not_extended_but_flagged(loaded, on_cal) -> None:
     assert d.closed_day is not None and d.closed_day.en == "Saturday"
 
 
-def test_boc_on_saint_jean_baptiste_moves_in_quebec_only(loaded, on_cal, qc_cal) -> None:
+def test_boc_on_saint_jean_baptiste_is_not_extended_but_may_be_in_quebec(loaded, on_cal, qc_cal) -> None:
     dates = {"referral": date(2027, 6, 9)}  # + 15 = Thursday 24 June
-    assert one(loaded, qc_cal, "rpd_claim", dates, "rpd.boc").due == date(2027, 6, 25)
-    assert one(loaded, on_cal, "rpd_claim", dates, "rpd.boc").due == date(2027, 6, 24)
+    qc = one(loaded, qc_cal, "rpd_claim", dates, "rpd.boc")
+    assert (qc.due, qc.closed_day.fr) == (date(2027, 6, 24), "Fête nationale du Québec")
+    assert "2027-06-25" in qc.may_extend.en and "2027-06-25" in qc.may_extend.fr  # a provincial holiday
+    on = one(loaded, on_cal, "rpd_claim", dates, "rpd.boc")
+    assert (on.due, on.closed_day, on.may_extend) == (date(2027, 6, 24), None, None)
 
 
 def test_boc_on_thanksgiving_moves_to_tuesday(loaded, on_cal) -> None:
@@ -82,9 +82,12 @@ def test_boc_on_christmas_moves_past_boxing_day(loaded, on_cal) -> None:
     assert d.moved_reason.en == "Christmas Day, Boxing Day"
 
 
-def test_boc_on_boxing_day_in_ontario(loaded, on_cal) -> None:
-    # 2026: Friday 25, Saturday 26 (Boxing Day in Ontario), Sunday 27 -> Monday 28.
-    assert one(loaded, on_cal, "rpd_claim", {"referral": date(2026, 12, 11)}, "rpd.boc").due == date(2026, 12, 28)
+def test_boc_on_boxing_day_in_ontario_keeps_the_earlier_date(loaded, on_cal) -> None:
+    # 11 Dec 2026 + 15 = Saturday 26 (Boxing Day, an Ontario holiday only): not relied on, so the
+    # date stays; relied on, it would be Sunday 27 -> Monday 28, which the note gives.
+    d = one(loaded, on_cal, "rpd_claim", {"referral": date(2026, 12, 11)}, "rpd.boc")
+    assert (d.unadjusted, d.due, d.moved_reason) == (date(2026, 12, 26), date(2026, 12, 26), None)
+    assert d.closed_day.en == "Boxing Day" and "2026-12-28" in d.may_extend.en
 
 
 def test_boc_inland_variant_is_due_at_eligibility(loaded, on_cal) -> None:
@@ -175,7 +178,9 @@ def test_applicants_record_30_days_after_filing(loaded, on_cal) -> None:
     # Sunday 1 August -> Monday 2 August: Ontario's Civic Holiday is not a statutory holiday.
     assert (d.unadjusted, d.due, d.estimated) == (date(2027, 8, 1), date(2027, 8, 2), False)
     bc = one(loaded, BusinessCalendar("BC"), "fc_jr", {"leave_filed": date(2027, 7, 2)}, "fc.applicants_record")
-    assert bc.due == date(2027, 8, 3)  # British Columbia Day is a holiday there
+    # Monday 2 August is British Columbia Day, a provincial holiday: not relied on, but noted.
+    assert (bc.due, bc.closed_day.en) == (date(2027, 8, 2), "British Columbia Day")
+    assert "2027-08-03" in bc.may_extend.en
 
 
 def test_applicants_record_projected_from_last_day_to_file(loaded, on_cal) -> None:
@@ -204,13 +209,19 @@ def test_reply_landing_on_truth_and_reconciliation_day(loaded, on_cal) -> None:
 
 def test_fcr_309_record_over_a_weekend_christmas(loaded, on_cal) -> None:
     d = one(loaded, on_cal, "fc_jr", {"cross_exam_completed": date(2027, 12, 5)}, "fc.fcr309_record")
-    # Sat 25 (Christmas), Sun 26, Mon 27 and Tue 28 (FCR r. 2(d)) are closed.
-    assert (d.unadjusted, d.due) == (date(2027, 12, 25), date(2027, 12, 29))
+    # Sat 25 (Christmas) and Sun 26 are closed; Mon 27 and Tue 28 are Ontario's substitutes, not in
+    # FCR r. 2 "holiday": due Monday 27, and the note says they may give Wednesday 29.
+    assert (d.unadjusted, d.due) == (date(2027, 12, 25), date(2027, 12, 27))
+    assert "2027-12-29" in d.may_extend.en
+    # r. 6(3): 6-20 December are 15 days; 21 Dec to 7 Jan not counted; 8-12 January are 5 more.
+    assert "2028-01-12" in d.may_extend.en and "6(3)" in d.may_extend.fr
 
 
 def test_fcr_309_record_after_a_friday_christmas(loaded, on_cal) -> None:
     d = one(loaded, on_cal, "fc_jr", {"cross_exam_completed": date(2026, 12, 6)}, "fc.fcr309_record")
-    assert (d.unadjusted, d.due) == (date(2026, 12, 26), date(2026, 12, 29))  # Sat, Sun, Mon 28 closed
+    assert (d.unadjusted, d.due) == (date(2026, 12, 26), date(2026, 12, 28))  # Sat, Sun closed; Mon 28 open
+    # Recess: 7-20 December are 14 days, then 8-13 January the last 6: Wednesday 13 January 2027.
+    assert "2026-12-29" in d.may_extend.en and "2027-01-13" in d.may_extend.en
 
 
 def test_stay_motion_record_three_clear_business_days(loaded, on_cal) -> None:
@@ -246,7 +257,8 @@ def test_prra_application_and_submissions_chain_from_the_unmoved_date(loaded, on
     sub = one(loaded, on_cal, "prra", dates, "prra.submissions")
     assert (sub.due, sub.trigger, sub.estimated) == (date(2027, 7, 16), "rule:prra.application", False)
     earliest = one(loaded, on_cal, "prra", dates, "prra.no_decision_before")
-    assert (earliest.kind, earliest.due) == ("not_before", date(2027, 7, 16))  # day 30
+    # "At least 30 days after notification": clear days, so 16 June + 30 = 16 July is excluded too.
+    assert (earliest.kind, earliest.due, earliest.unconfirmed) == ("not_before", date(2027, 7, 17), True)
 
 
 def test_prra_mailed_notification_adds_seven_days(loaded, on_cal) -> None:
@@ -260,6 +272,20 @@ def test_prra_port_of_entry_is_immediate(loaded, on_cal) -> None:
     d = one(loaded, on_cal, "prra", {"notification": date(2027, 6, 16)}, "prra.application",
             {"prra.application": "port_of_entry_or_subsequent"})
     assert d.due == date(2027, 6, 16)
+    assert "s. 166" in d.citation and "s. 165" in d.citation
+
+
+def test_prra_submissions_cite_guidance_not_a_regulation(loaded, on_cal) -> None:
+    d = one(loaded, on_cal, "prra", {"notification": date(2027, 6, 16)}, "prra.submissions")
+    assert d.citation.startswith("IRCC PRRA instructions") and "not a regulation" in d.citation
+
+
+def test_prra_bars_end_the_day_after_twelve_months(loaded, on_cal) -> None:
+    irb = one(loaded, on_cal, "prra", {"decision": date(2027, 3, 15)}, "prra.bar_after_irb")
+    assert (irb.kind, irb.due, irb.citation, irb.optional) == (
+        "not_before", date(2028, 3, 16), "IRPA s. 112(2)(b.1), (2.1)", True)
+    again = one(loaded, on_cal, "prra", {"prior_prra_rejected": date(2027, 1, 31)}, "prra.bar_after_prra")
+    assert (again.due, again.citation) == (date(2028, 2, 1), "IRPA s. 112(2)(c), (2.1)")  # 31 Jan 2028 + 1
 
 
 def test_hc_bar_ends_the_day_after_the_12_month_anniversary(loaded, on_cal) -> None:
@@ -306,7 +332,7 @@ def test_iad_appeal_record_witnesses_and_language(loaded, on_cal) -> None:
 # --- properties over the whole table ---------------------------------------------------
 
 def test_before_deadlines_never_move_closer_to_the_event(loaded, qc_cal) -> None:
-    before = [r for r in loaded.rules if r.timing.direction < 0]
+    before = [r for r in loaded.rules if r.timing.direction < 0 and r.timing.trigger.date]
     assert len(before) >= 8
     start = date(2027, 1, 1)
     for offset in range(400):
@@ -320,5 +346,94 @@ def test_before_deadlines_never_move_closer_to_the_event(loaded, qc_cal) -> None
                 assert d.due.weekday() < 5 and qc_cal.is_business_day(d.due), (rule.id, hearing)
 
 
+
+# --- corrections and rules of issue 18 ---------------------------------------------------
+
+def test_rad_notice_on_family_day_keeps_the_earlier_date_with_a_note(loaded, on_cal, qc_cal) -> None:
+    # Reasons received Sunday 31 January 2027: day 15 is Monday 15 February, Family Day in Ontario.
+    d = one(loaded, on_cal, "rad_appeal", {"reasons_received": date(2027, 1, 31)}, "rad.notice")
+    assert (d.unadjusted, d.due, d.moved_reason) == (date(2027, 2, 15), date(2027, 2, 15), None)
+    assert d.closed_day.en == "Family Day"
+    assert "Family Day" in d.may_extend.en and "2027-02-16" in d.may_extend.en
+    assert "Fête de la famille" in d.may_extend.fr and "2027-02-16" in d.may_extend.fr
+    qc = one(loaded, qc_cal, "rad_appeal", {"reasons_received": date(2027, 1, 31)}, "rad.notice")
+    assert (qc.due, qc.closed_day, qc.may_extend) == (date(2027, 2, 15), None, None)  # an ordinary Monday
+
+
+def test_day_15_on_christmas_2026_moves_to_the_saturday_not_past_boxing_day(loaded, on_cal, qc_cal) -> None:
+    # Thursday 10 December 2026 + 15 = Friday 25 December (Christmas, closed everywhere): the next day,
+    # Saturday 26, is not a holiday under the Interpretation Act; Boxing Day is Ontario's only.
+    d = one(loaded, on_cal, "rad_appeal", {"reasons_received": date(2026, 12, 10)}, "rad.notice")
+    assert (d.unadjusted, d.due, d.moved_reason.en) == (date(2026, 12, 25), date(2026, 12, 26), "Christmas Day")
+    assert d.closed_day.en == "Boxing Day" and "2026-12-28" in d.may_extend.en
+    qc = one(loaded, qc_cal, "rad_appeal", {"reasons_received": date(2026, 12, 10)}, "rad.notice")
+    assert (qc.due, qc.closed_day.en, qc.may_extend) == (date(2026, 12, 26), "Saturday", None)
+    leave = one(loaded, on_cal, "fc_jr", {"notification": date(2026, 12, 10)}, "fc.leave_application")
+    assert leave.due == date(2026, 12, 26)
+    assert "6(3)" not in leave.may_extend.en  # a time limit set by the Act: no recess
+
+
+def test_mailed_reasons_are_deemed_received_seven_days_later_at_the_irb(loaded, on_cal) -> None:
+    dates = {"reasons_mailed": date(2027, 2, 1)}
+    deemed = one(loaded, on_cal, "rad_appeal", dates, "rad.reasons_deemed_received")
+    assert (deemed.kind, deemed.due, deemed.unconfirmed) == ("watch", date(2027, 2, 8), True)
+    notice = one(loaded, on_cal, "rad_appeal", dates, "rad.notice")  # 8 Feb + 15 = Tuesday 23 Feb
+    assert (notice.due, notice.estimated, notice.trigger) == (date(2027, 2, 23), True, "rule:rad.reasons_deemed_received")
+    record = one(loaded, on_cal, "rad_appeal", dates, "rad.record")
+    assert record.due == date(2027, 3, 10)  # 8 Feb + 30 = Wednesday 10 March
+
+
+def test_imm_rule_4_1_deemed_receipt_on_the_tenth_day(loaded, on_cal) -> None:
+    dates = {"reasons_mailed": date(2027, 12, 2), "leave_filed": date(2027, 11, 20)}
+    deemed = one(loaded, on_cal, "fc_jr", dates, "fc.reasons_deemed_received")
+    # Thursday 2 December + 10 = Sunday 12 December, a holiday: Monday 13 (r. 4.1(2)).
+    assert (deemed.unadjusted, deemed.due, deemed.unconfirmed) == (date(2027, 12, 12), date(2027, 12, 13), False)
+    record = one(loaded, on_cal, "fc_jr", dates, "fc.applicants_record", {"fc.applicants_record": "reasons_requested"})
+    # Counted from the unmoved deemed day (Sunday 12 December) + 30 = Tuesday 11 January 2028.
+    assert (record.due, record.estimated, record.trigger) == (date(2028, 1, 11), True, "rule:fc.reasons_deemed_received")
+
+
+def test_contact_information_rules(loaded, on_cal) -> None:
+    info = one(loaded, on_cal, "rpd_claim", {"referral": date(2027, 6, 16)}, "rpd.contact_info")
+    assert (info.due, info.closed_day.en, info.unconfirmed) == (date(2027, 6, 26), "Saturday", True)  # + 10
+    changed = {"contact_changed": date(2027, 3, 3)}
+    assert one(loaded, on_cal, "rpd_claim", changed, "rpd.contact_change").due == date(2027, 3, 3)
+    rad = one(loaded, on_cal, "rad_appeal", changed, "rad.contact_change")
+    assert (rad.due, rad.citation) == (date(2027, 3, 3), "RAD Rules r. 15")
+
+
+def test_boc_extension_three_working_days_before_the_unmoved_boc_day(loaded, on_cal) -> None:
+    # BOC: 16 June + 15 = Thursday 1 July (Canada Day). Three working days before it, counted back:
+    # Wednesday 30 June, Tuesday 29, Monday 28 June.
+    d = one(loaded, on_cal, "rpd_claim", {"referral": date(2027, 6, 16)}, "rpd.boc_extension")
+    assert (d.due, d.trigger, d.optional, d.citation) == (
+        date(2027, 6, 28), "rule:rpd.boc", True, "RPD Rules r. 8(1)-(3); IRPR s. 159.8(3)")
+
+
+def test_boc_changes_and_witnesses_ten_days_before_the_hearing(loaded, on_cal) -> None:
+    changes = one(loaded, on_cal, "rpd_claim", {"hearing": date(2027, 7, 12)}, "rpd.boc_changes")
+    assert changes.due == date(2027, 7, 2)  # Monday 12 July - 10 = Friday 2 July
+    witness = one(loaded, on_cal, "rpd_claim", {"hearing": date(2027, 7, 13)}, "rpd.witness")
+    assert (witness.unadjusted, witness.due) == (date(2027, 7, 3), date(2027, 7, 2))  # Saturday -> Friday
+
+
+def test_mandamus_uses_the_imm_rules_after_leave_is_filed(loaded, on_cal) -> None:
+    d = one(loaded, on_cal, "mandamus", {"leave_filed": date(2027, 3, 1)}, "fc.applicants_record")
+    assert (d.due, d.estimated) == (date(2027, 3, 31), False)  # 1 March + 30
+    reply = one(loaded, on_cal, "mandamus", {"respondent_memo_served": date(2027, 4, 5)}, "fc.reply")
+    assert reply.due == date(2027, 4, 15)
+
+
+def _rules_with_a_case() -> set[str]:
+    """Rule ids given to `one(...)` in this file: read from the source, so the check holds
+    whichever tests run, in whatever order or process."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    return {call.args[4].value for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "one"
+            and len(call.args) > 4 and isinstance(call.args[4], ast.Constant)}
+
+
 def test_every_bundled_rule_has_a_case_here(loaded) -> None:
-    assert {r.id for r in loaded.rules} - TESTED == set()
+    with_case = _rules_with_a_case()
+    assert len(with_case) > 20  # the reading found the calls
+    assert {r.id for r in loaded.rules} - with_case == set()

@@ -23,7 +23,7 @@ from clinic_app.errors import ValidationError
 def test_matter_types_are_exactly_the_agreed_codes() -> None:
     assert {t.value for t in MatterType} == {
         "rpd_claim", "rad_appeal", "prra", "hc", "deferral", "fc_jr", "stay_motion",
-        "sponsorship", "ministerial_relief", "stca",
+        "sponsorship", "ministerial_relief", "stca", "mandamus",
     }
 
 

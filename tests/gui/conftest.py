@@ -16,31 +16,7 @@ from gui_helpers import MARKER  # noqa: E402
 import clinic_app.gui.qtcompat  # noqa: E402,F401 - before any Qt call: see its docstring
 
 from support import ADMIN, ADMIN_PASS  # noqa: E402
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path: Path):
-    """Build a MainWindow on `folder`; closes it (and its threads) at the end."""
-    from clinic_app.gui.main_window import MainWindow
-    from clinic_app.gui.settings import Settings
-
-    made = []
-
-    def make(folder: Path, autolock_seconds: int = 600):
-        settings = Settings(tmp_path / "gui.ini")
-        settings.autolock_seconds = autolock_seconds
-        window = MainWindow(folder=folder, settings=settings, kdf_profile="fast")
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # keyboard focus needs an active window
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.tear_down()  # no unsaved-edit question at teardown
-        window.close()  # the real exit path: lock on the vault thread, then stop the threads
+from window_fixtures import _empty_clipboard_after, make_window  # noqa: E402,F401 - shared with tests/sync
 
 
 @pytest.fixture
@@ -69,12 +45,10 @@ def marked_vault(new_vault):
     return folder
 
 
-@pytest.fixture(autouse=True)
-def _empty_clipboard_after(qapp):
-    """Leave nothing on the clipboard: besides hygiene, a QMimeData still held by the
-    offscreen clipboard at interpreter exit crashes PySide 6.12 during finalisation."""
-    yield
-    from PySide6.QtGui import QGuiApplication
+@pytest.fixture
+def discard_on_close(monkeypatch) -> None:
+    """A test that fails with edits pending must fail, not wait for an answer to "discard?"
+    when pytest-qt closes the window."""
+    from PySide6.QtWidgets import QMessageBox
 
-    QGuiApplication.clipboard().clear()
-
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Discard)

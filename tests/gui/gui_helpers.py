@@ -40,6 +40,25 @@ def bundles_page(window, matter_ref: str = "m-001"):  # type: ignore[no-untyped-
     return ws.bundles
 
 
+def drop_on_documents(qtbot, window, paths, matter_ref: str = "m-001"):  # type: ignore[no-untyped-def]
+    """Open `matter_ref`'s documents in an unlocked window and drop `paths` on its list,
+    as a person drags files or folders from the desktop; returns the documents tab."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window.open_matter(matter_ref)
+    ws = window.desk.current_workspace()
+    wait_idle(qtbot, window)
+    ws.setCurrentWidget(ws.documents)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(Path(p))) for p in paths])
+    ws.documents.table.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    return ws.documents
+
+
 def wait_idle(qtbot, window, timeout: int = 15000) -> None:
     qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=timeout)
 
@@ -98,3 +117,19 @@ def all_texts() -> list[str]:
 
 def marker_visible(marker: str = MARKER) -> bool:
     return any(marker in t for t in all_texts())
+
+
+def in_vault(qtbot, window, fn):  # type: ignore[no-untyped-def]
+    """Run a service call `fn(session)` on the window's vault thread and return its result."""
+    from clinic_app.gui.tasks import Op
+
+    op = Op(window.runner, lambda job: fn(job.session)).run()
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    assert op.error is None, op.error
+    return op.result
+
+
+def press_ok(dialog) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()

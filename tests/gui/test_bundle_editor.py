@@ -87,7 +87,7 @@ def test_create_edit_save_and_build_a_bundle(qtbot, make_window, matter_vault: P
     answers = iter([("Claimant's disclosure", True), ("Country conditions", True)])
     monkeypatch.setattr(bundle_editing.QInputDialog, "getText", lambda *_a, **_k: next(answers))
     editor.new_button.click()
-    qtbot.waitUntil(lambda: tab.choice.currentText() == "b-001", timeout=10000)
+    qtbot.waitUntil(lambda: tab.current_ref() == "b-001", timeout=10000)
     wait_idle(qtbot, window)
     assert tab.tabs.count() == 0 and editor.add_documents_button.isEnabled() and not editor.remove_button.isEnabled()
     assert not tab.has_unsaved()

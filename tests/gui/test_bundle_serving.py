@@ -12,8 +12,9 @@ import pypdfium2 as pdfium
 import pytest
 from gui_helpers import MARKER, activate, bundles_page, unlock, wait_idle
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 
 from support import ADMIN, ADMIN_PASS
 
@@ -64,8 +65,6 @@ def _texts(tab) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_path: Path, monkeypatch) -> None:
-    from clinic_app.gui.pages import letters as letters_page
-
     asked: list[str] = []
     out = tmp_path / "guide.pdf"
 
@@ -74,8 +73,8 @@ def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_pa
         return str(out), ""
 
     opened: list[str] = []
-    monkeypatch.setattr(letters_page.QFileDialog, "getSaveFileName", save_as)
-    monkeypatch.setattr(letters_page.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     window = make_window(marked_vault)
     unlock(qtbot, window)
     window.open_matter("m-001")
@@ -86,7 +85,8 @@ def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_pa
     assert french.text() == "French"
     french.trigger()
     qtbot.waitUntil(tab.open_guidance.isEnabled, timeout=10000)
-    assert asked == ["letter-writer-guidance-fr.pdf"] and MARKER not in asked[0]
+    assert [Path(a).name for a in asked] == ["letter-writer-guidance-fr.pdf"] and MARKER not in asked[0]
+    assert Path(asked[0]).is_absolute()  # in Documents (or the last folder used), not the working folder
     assert str(out) in tab.message.text() and str(out) in window.statusBar().currentMessage()
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     assert "Veuillez indiquer" in text and "Please include" not in text
@@ -97,7 +97,6 @@ def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_pa
 
 def test_serve_log_frozen_list_and_supplementary(qtbot, make_window, marked_vault: Path, tmp_path: Path,
                                                  monkeypatch) -> None:
-    from clinic_app.gui.dialogs import serve_bundle
     from clinic_app.gui.pages import bundles as bundles_page
     from clinic_app.services import bundles
 
@@ -114,7 +113,7 @@ def test_serve_log_frozen_list_and_supplementary(qtbot, make_window, marked_vaul
     qtbot.waitUntil(lambda: op.done, timeout=30000)
     assert op.error is None, op.error
     statement = tmp_path / "statement.pdf"
-    monkeypatch.setattr(serve_bundle.QFileDialog, "getSaveFileName", lambda *_a: (str(statement), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(statement), ""))
     dialog = tab.mark_served()
     assert dialog is not None and dialog.isVisible()
     assert dialog.served_on.text() == date.today().isoformat()
@@ -161,7 +160,7 @@ def test_serve_log_frozen_list_and_supplementary(qtbot, make_window, marked_vaul
     # a supplementary bundle continues after the served pages and is selected
     monkeypatch.setattr(bundles_page.QInputDialog, "getText", lambda *_a, **_k: ("Supplementary disclosure", True))
     tab.supplement_button.click()
-    qtbot.waitUntil(lambda: tab.choice.currentText() == "b-002", timeout=10000)
+    qtbot.waitUntil(lambda: tab.current_ref() == "b-002", timeout=10000)
     wait_idle(qtbot, window)
     assert tab.tabs.count() == 0 and not tab.frozen.isVisible() and tab.save_button.isEnabled()
     assert tab.tabs.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from gui_helpers import MARKER, activate, bundles_page, unlock, wait_idle
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from gui_helpers import MARKER, activate, bundles_page, drop_on_documents, unlock, wait_idle
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -59,16 +58,7 @@ def test_import_dropped_files_with_per_file_outcomes_and_preview(qtbot, make_win
     same.write_bytes(good.read_bytes())
     window = make_window(marked_vault)
     unlock(qtbot, window)
-    window.open_matter("m-001")
-    ws = window.desk.current_workspace()
-    wait_idle(qtbot, window)
-    ws.setCurrentWidget(ws.documents)
-    docs = ws.documents
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in (good, same, tmp_path / "gone.pdf")])
-    drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                      Qt.KeyboardModifier.NoModifier)
-    docs.table.dropEvent(drop)
+    docs = drop_on_documents(qtbot, window, [good, same, tmp_path / "gone.pdf"])
     op = docs.import_op
     assert op is not None
     assert docs.outcomes.count() == 3  # every file listed at once, each gets its own outcome

@@ -39,7 +39,7 @@ def test_packages_tab_status_preflight_and_build(qtbot, make_window, marked_vaul
     # change an item's status through its combo: it is saved and reads back from the vault
     row = next(r for r in range(tab.table.rowCount()) if tab.checklist.entries[r].item.id == "imm5283")
     combo = tab.table.cellWidget(row, 2)
-    assert isinstance(combo, QComboBox) and combo.currentData() == "missing"
+    assert isinstance(combo, QComboBox) and combo.currentText() == "Automatic: Missing"  # derived, not recorded
     assert combo.accessibleName().startswith("Status of")
     combo.setCurrentIndex(combo.findData("requested"))
     wait_idle(qtbot, window)
@@ -74,6 +74,11 @@ def test_packages_tab_status_preflight_and_build(qtbot, make_window, marked_vaul
     assert op.result.forced
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) >= 1
+    import pypdf
+
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(out).pages]
+    assert all("DRAFT \u2014 not ready to file" in p for p in pages), pages  # it can never pass for a filing
+    assert "Missing: IMM 5283" in pages[0]
     assert tab.open_button.isEnabled() and tab.result_path == out
     assert "draft" in tab.note.text()
 

@@ -25,6 +25,7 @@ def test_volunteer_sees_letters_but_no_client_records(qtbot, make_window, marked
     wait_idle(qtbot, window)
     letters = window.desk.letters
     assert window.desk.home is None and letters is not None
+    assert not letters.scans.button.isVisibleTo(window)  # linking a scan needs the documents they cannot see
     qtbot.waitUntil(lambda: len(letters.model.rows) == 1, timeout=5000)
     texts = all_texts()
     assert any(f"Writer {MARKER}" in t for t in texts)  # their letters are there

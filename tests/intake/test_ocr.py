@@ -115,3 +115,34 @@ def test_text_pdf_pages_need_no_ocr(
     assert [p.rotation for p in result.pages] == [0, 90]
     assert [t.strip() for t in result.text.split("\f")] == ["Typed page one", "Typed page two"]
     assert io.BytesIO(result.working_pdf).read(5) == b"%PDF-"
+
+
+@needs_tesseract
+def test_ocr_spread_over_workers_gives_the_bytes_of_ocr_in_one_job(make: SimpleNamespace) -> None:
+    """The pipeline run in this process, both ways: pages recognised in parts then laid over
+    (as several workers do) against all pages in one job (as before): same answer, same bytes."""
+    import time
+
+    from clinic_app.intake.limits import Limits
+    from clinic_app.intake.pipeline import finish_ocr, ocr_part, parse_document
+    from clinic_app.intake.worker import _split_found
+
+    pages = [make.text_image([f"Declaration page {n}", "Montreal, 12 March 2023"], size=(1200, 900))
+             for n in (1, 2, 3)]
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=200)
+    data, limits = out.getvalue(), Limits()
+    one_header, one_pdf = parse_document(data, ".pdf", None, limits, time.monotonic(), Path("/nonexistent"))
+    stage, working = parse_document(data, ".pdf", None, limits, time.monotonic(), Path("/nonexistent"),
+                                    split_ocr=True)
+    assert stage["stage"] == "ocr" and stage["state"]["todo"] == [0, 1, 2]
+    found = {}
+    for part in ([0, 1], [2]):  # two workers' jobs
+        header, recognised = ocr_part(working, part, limits, time.monotonic())
+        found.update(_split_found(header["found"], recognised))
+    spread_header, spread_pdf = finish_ocr(stage["state"], working, found, time.monotonic())
+    assert spread_pdf == one_pdf
+    for key in ("elapsed_s", "peak_rss_mb"):
+        one_header.pop(key), spread_header.pop(key)
+    assert spread_header == one_header and one_header["ocr_pages"] == [1, 2, 3]
+    assert "declaration page 3" in one_header["text"].lower()

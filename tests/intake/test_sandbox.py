@@ -155,7 +155,7 @@ def test_warnings_from_the_child_are_filtered() -> None:
         ],
         "scan.pdf",
     )
-    assert len(sentences) == 1 and "2 scanned page(s) of scan.pdf" in sentences[0]
+    assert len(sentences) == 1 and "2 scanned pages of scan.pdf" in sentences[0]
 
 
 def test_limits_round_trip_and_tools_report() -> None:
@@ -174,7 +174,7 @@ def test_one_shot_parse_file(corpus_folder: Path) -> None:
 
 def test_worker_is_its_own_process_group(sandbox: IntakeSandbox, corpus_folder: Path) -> None:
     sandbox.parse(corpus_folder / "qpdf_inherited-rotate.pdf")
-    pid = sandbox._worker._process.pid
+    pid = sandbox._pool.workers[0]._process.pid
     assert os.getpgid(pid) == pid != os.getpgid(0)
 
 
@@ -188,3 +188,29 @@ def test_sniffing_rules() -> None:
     assert sniff(b"%PDF-1.7", ".png").name_mismatch
     with pytest.raises(Refusal):
         sniff(b"GIF89a....", ".gif")
+
+
+def test_a_pool_keeps_each_workers_limits_and_one_failure_stays_its_own(corpus_folder: Path) -> None:
+    """Two workers: one runs out of memory (its cap holds, its job is refused, it is replaced)
+    while the other parses a file; then both run a hung job and one cancel stops both."""
+    from clinic_app.intake.spread import answer
+
+    with IntakeSandbox(workers=2, _allow_test_ops=True) as sandbox:
+        hog = sandbox._pool.run((0, 0, 0), {"op": "test_allocate"})
+        good = sandbox.submit(corpus_folder / "qpdf_inherited-rotate.pdf")
+        with pytest.raises(IntakeError) as refused:
+            answer(hog, "test", sandbox.limits)
+        assert refused.value.reason == "memory"
+        assert good.result().page_count == 1
+        assert len(sandbox._pool.workers) == 2
+        token = CancelToken()
+        hung = [sandbox._pool.run((9, 0, n), {"op": "test_hang"}, cancel=token) for n in range(2)]
+        time.sleep(0.5)
+        assert all(f.running() for f in hung)  # one on each worker
+        started = time.monotonic()
+        token.cancel()
+        for future in hung:
+            with pytest.raises(Cancelled):
+                future.result(timeout=5)
+        assert time.monotonic() - started < 3
+        assert sandbox.parse(corpus_folder / "qpdf_inherited-rotate.pdf").page_count == 1

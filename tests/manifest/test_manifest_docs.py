@@ -18,7 +18,8 @@ import yaml
 from clinic_app.domain.client import ContactKind
 from clinic_app.domain.document import DocumentCategory
 from clinic_app.domain.letter import LetterStatus, TranslationStatus, WriterStatus
-from clinic_app.domain.matter import MatterStatus, MatterType, ProceedingLanguage
+from clinic_app.domain.correspondence import Direction
+from clinic_app.domain.matter import DecisionMaker, MatterStatus, MatterType, ProceedingLanguage
 from clinic_app.services.manifest import load_manifest
 from clinic_app.services.manifest_schema import BUNDLE_SETTINGS, KEYS, TOP_LEVEL_KEYS
 
@@ -49,7 +50,12 @@ def validator() -> jsonschema.Draft202012Validator:
 def test_docs_example_parses(tmp_path: Path, materialise: Materialise) -> None:
     manifest = load_manifest(materialise(doc_block("yaml"), tmp_path / "example", "case.yaml"))
     assert {c.ref for c in manifest.clients} == {"c-rivera", "c-volkov"}
-    assert len(manifest.documents) == 6 and len(manifest.letters) == 3 and len(manifest.bundles) == 2
+    assert len(manifest.documents) == 8 and len(manifest.letters) == 3 and len(manifest.bundles) == 3
+    assert [(x.affidavit_ref, x.exhibit_ref, x.position) for x in manifest.exhibits] == [
+        ("d-rivera-affidavit", "d-deferral-refusal", 0)]
+    assert manifest.matters[1].decision_maker == "cbsa"
+    assert [(ref, [e.direction.value for e in items]) for ref, items in manifest.correspondence] == [
+        ("m-rivera-stay", ["sent", "received"])]
     assert len(manifest.translations) == 1 and manifest.translations[0].declaration_ref == "d-military-decl"
 
 
@@ -71,6 +77,8 @@ def _keys_used(data: dict[str, Any]) -> dict[str, set[str]]:
         for relative in client.get("relatives", []):
             used["relative"] |= set(relative)
     for matter in data["matters"]:
+        for entry in matter.get("correspondence", []):
+            used["correspondence"] |= set(entry)
         used["file_numbers"] |= set(matter.get("file_numbers", {}))
         used["dates"] |= set(matter.get("dates", {}))
         for party in matter.get("adverse_parties", []):
@@ -147,7 +155,7 @@ def test_schema_rejects_what_the_parser_rejects(
 SCHEMA_DEFS = {
     "clients": "client", "contact": "contact", "relative": "relative", "matters": "matter",
     "documents": "document", "letters": "letter", "bundles": "bundle", "tab_doc": "tabDoc",
-    "tab_section": "tabSection", "tab_reference": "tabReference",
+    "tab_section": "tabSection", "tab_reference": "tabReference", "correspondence": "correspondence",
 }
 
 
@@ -173,6 +181,8 @@ def test_schema_keys_match_the_parser() -> None:
     ("def_name", "key", "enum"),
     [
         ("matter", "type", MatterType),
+        ("matter", "decision_maker", DecisionMaker),
+        ("correspondence", "direction", Direction),
         ("matter", "language", ProceedingLanguage),
         ("matter", "status", MatterStatus),
         ("contact", "kind", ContactKind),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +83,7 @@ def french_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """translate_for("fr", ...) reads the shipped French catalog afresh."""
     from clinic_app import i18n
 
-    monkeypatch.setattr(i18n, "_other_catalogs", {})
+    monkeypatch.setattr(i18n, "_others", {})
 
 
 class Readback:
@@ -146,13 +145,13 @@ class Readback:
         the Pages column.
         """
         rows = []
-        labels = self.labels()
         for i in range(len(self)):
-            if labels[i].isdigit():
+            links = [a for a in self.pike.pages[i].obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+            if i and not links:  # the cover has none; the first page after the index has none either
                 break
             page = self.pdfium[i]
             tp = page.get_textpage()
-            for annot in self.pike.pages[i].obj.get("/Annots", []):
+            for annot in links:
                 if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
                     continue
                 x0, y0, x1, y1 = (float(v) for v in annot.Rect)
@@ -178,18 +177,3 @@ def readback() -> Iterator[Callable[[Path | bytes], Readback]]:
     yield open_
     for rb in opened:
         rb.close()
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """cli(*argv, stdin=...) -> (exit code, stdout, stderr), in this process (the real parser)."""
-    from clinic_app.cli import main
-
-    def run(*argv: str, stdin: str = ADMIN_PASS + "\n") -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main.run(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run

@@ -20,7 +20,7 @@ SECTIONS = {
     "rpd_disclosure": ["cover", "identity", "evidence", "country", "letters", "service"],
     "rad_record": ["statement", "evidence", "authorities", "memorandum"],
     "fc_record": ["aljr", "decision", "reasons", "affidavits", "memorandum", "language", "service"],
-    "stay_motion": ["notice", "affidavits", "representations", "service"],
+    "stay_motion": ["notice", "affidavits", "representations", "filed", "service"],
     "hc_application": ["cover", "forms", "submissions", "index", "establishment", "children", "hardship", "family",
                        "health"],
     "prra_submissions": ["cover", "form", "submissions", "new_evidence", "country"],
@@ -71,6 +71,8 @@ NEVER = {
 }
 
 INDEX = {"en": "Index", "fr": "Index"}
+CONTENTS = {"en": "Table of contents", "fr": "Table des matières"}  # Federal Court records (FCR r. 364(2)(a))
+COURT = {"fc_record", "stay_motion"}
 
 
 def _titles(package: str, lang: str) -> dict[str, str]:
@@ -87,7 +89,8 @@ def test_package_is_built_in_the_required_order(seeded, readback, french_catalog
     titles = _titles(name, lang)
 
     outline = rb.outline()
-    assert [t for depth, t, _p in outline if depth == 0] == [INDEX[lang]] + [titles[s] for s in SECTIONS[name]]
+    heading = (CONTENTS if name in COURT else INDEX)[lang]
+    assert [t for depth, t, _p in outline if depth == 0] == [heading] + [titles[s] for s in SECTIONS[name]]
     assert list(built.sections) == [titles[s] for s in SECTIONS[name]]
 
     labels = rb.labels()

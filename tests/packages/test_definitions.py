@@ -1,4 +1,4 @@
-"""The nine package definitions: names, order of sections against the rules, citations,
+"""The ten package definitions: names, order of sections against the rules, citations,
 and the signed-item and forms rules."""
 
 from __future__ import annotations
@@ -11,29 +11,31 @@ from clinic_app.domain.packages.model import DRAFTS, Item
 from clinic_app.errors import ValidationError
 
 NAMES = ["rpd_disclosure", "rad_record", "fc_record", "stay_motion", "hc_application", "prra_submissions",
-         "deferral_request", "ministerial_relief", "stca_exception"]
+         "deferral_request", "ministerial_relief", "stca_exception", "mandamus_record"]
 
 # The required order, written out from docs/domain-rules.md section 3 (not from the code).
 ORDER = {
     "rad_record": [("rpd_decision", "r. 3(3)(a)"), ("transcript", "r. 3(3)(b)"), ("refused", "r. 3(3)(c)"),
                    ("statement", "r. 3(3)(d)"), ("evidence", "r. 3(3)(e)"), ("authorities", "r. 3(3)(f)"),
                    ("memorandum", "r. 3(3)(g)")],
-    "fc_record": [("aljr", "r. 10(2)(a)"), ("decision", "r. 10(2)(b)"), ("reasons", "r. 10(2)(c)"),
-                  ("anonymity", "r. 8.1"), ("affidavits", "r. 10(2)(d)"), ("memorandum", "r. 10(2)(e)"),
-                  ("language", "r. 10(2)"), ("service", "")],
+    "fc_record": [("aljr", "r. 10(2)(a)(i)"), ("decision", "r. 10(2)(a)(ii)"), ("reasons", "r. 10(2)(a)(iii)"),
+                  ("anonymity", "r. 8.1"), ("affidavits", "r. 10(2)(a)(v)"), ("memorandum", "r. 10(2)(a)(vi)"),
+                  ("language", "r. 10(2)(a)(vii)"), ("service", "")],
     "stay_motion": [("notice", "364(2)(b)"), ("affidavits", "364(2)(c)"), ("transcripts", "364(2)(d)"),
-                    ("representations", "364(2)(e)"), ("other", "364(2)(f)"), ("service", "")],
+                    ("representations", "364(2)(e)"), ("filed", "364(2)(f)"), ("service", "")],
+    "mandamus_record": [("aljr", "r. 10(2)(a)(i)"), ("affidavits", "r. 10(2)(a)(v)"),
+                        ("memorandum", "r. 10(2)(a)(vi)"), ("language", "r. 10(2)(a)(vii)"), ("service", "")],
 }
 
 MATTERS = {
     "rpd_disclosure": MatterType.RPD_CLAIM, "rad_record": MatterType.RAD_APPEAL, "fc_record": MatterType.FC_JR,
     "stay_motion": MatterType.STAY_MOTION, "hc_application": MatterType.HC, "prra_submissions": MatterType.PRRA,
     "deferral_request": MatterType.DEFERRAL, "ministerial_relief": MatterType.MINISTERIAL_RELIEF,
-    "stca_exception": MatterType.STCA,
+    "stca_exception": MatterType.STCA, "mandamus_record": MatterType.MANDAMUS,
 }
 
 
-def test_the_nine_package_types_exist_with_exact_names() -> None:
+def test_the_ten_package_types_exist_with_exact_names() -> None:
     assert [t.value for t in PackageType] == NAMES
     assert sorted(p.value for p in PACKAGES) == sorted(NAMES)
     with pytest.raises(ValidationError, match="rpd_disclosure"):
@@ -93,3 +95,24 @@ def test_hc_sections_are_organised_by_factor() -> None:
     ids = [s.id for s in get_package("hc_application").sections]
     assert ids == ["cover", "forms", "submissions", "index", "establishment", "children", "hardship", "family",
                    "health", "other"]
+
+
+def test_federal_court_evidence_is_only_exhibits_to_an_affidavit() -> None:
+    # IMM Rules r. 12(1), FCR r. 364(2)(c): every evidence item of a Federal Court record is an exhibit
+    # item, and r. 364(2)(f) holds only material already filed.
+    for name in ("fc_record", "stay_motion", "mandamus_record"):
+        package = get_package(name)
+        exhibits = [item.id for _s, item in package.items() if item.exhibit]
+        assert package.affidavit_item() is not None and package.affidavit_item().signed
+        assert {"exhibits", "letters", "other"} <= set(exhibits), name
+        catch_all = [item for _s, item in package.items() if item.catch_all]
+        assert all(item.exhibit for item in catch_all), name
+    stay = get_package("stay_motion")
+    assert [i.id for s, i in stay.items() if s.id == "filed"] == ["aljr", "filed"]
+    assert stay.item("decision").exhibit and stay.item("removal_direction").exhibit
+    memo_limits = {name: get_package(name).item("memorandum").page_limit
+                   for name in ("fc_record", "stay_motion", "mandamus_record", "rad_record")}
+    assert memo_limits == {"fc_record": 30, "stay_motion": 30, "mandamus_record": 30, "rad_record": 30}
+    assert get_package("fc_record").item("memorandum").page_limit_citation == "FCR r. 70(4)"
+    assert get_package("mandamus_record").chronological_exhibits
+    assert (get_package("rpd_disclosure").exhibit_marks, get_package("fc_record").exhibit_marks) == ("numbers", "letters")

@@ -32,7 +32,7 @@ def _render(seeded, tmp_path, readback, matter: str, kind: str, package: str | N
 
 def test_french_stay_motion_drafts_are_in_french(seeded, tmp_path, readback, french_catalog) -> None:
     text = _render(seeded, tmp_path, readback, "m-stay", "affidavit_of_service")
-    for needle in ("COUR FÉDÉRALE", "Affidavit de signification", "ÉBAUCHE", "Moussa Diallo", "IMM-2345-26",
+    for needle in ("COUR FÉDÉRALE", "Affidavit de signification", "PROJET", "Moussa Diallo", "IMM-2345-26",
                    "Parties défenderesses", "Commissaire à l'assermentation", "Dossier de requête"):
         assert needle in text, needle
     assert "Federal Court" not in text and "DRAFT" not in text

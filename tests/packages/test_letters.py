@@ -3,6 +3,8 @@ completeness per H&C factor, letters chosen by theme, volunteers' rights."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clinic_app.domain.document import HcFactor
@@ -68,7 +70,11 @@ def test_letters_selected_by_theme(fresh, tmp_path, readback) -> None:
 def test_volunteers_work_letters_but_see_no_documents(fresh, role_sessions, tmp_path) -> None:
     fresh("hc_application", open_session=False)
     with role_sessions("volunteer") as volunteer:
-        letters_workflow.move_letter(volunteer, "l-hc-pend", "reviewed")
+        with pytest.raises(PermissionDenied):  # reviewing is for staff and lawyers (guide, chapter 5)
+            letters_workflow.move_letter(volunteer, "l-hc-pend", "reviewed")
+        assert letters_workflow.status_choices(volunteer, "l-hc-pend") == [LetterStatus.REQUESTED,
+                                                                            LetterStatus.RECEIVED]
+        letters_workflow.move_letter(volunteer, "l-hc-pend", "requested")
         view = letters_workflow.factor_completeness(volunteer, "m-hc")
         assert not view.documents_visible
         assert all(f.documents == () for f in view.factors)
@@ -78,3 +84,24 @@ def test_volunteers_work_letters_but_see_no_documents(fresh, role_sessions, tmp_
         with pytest.raises(PermissionDenied):
             packages.render_document(volunteer, "m-hc", "hc_submissions", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_roles_decide_who_reviews_and_files_and_saves_go_one_step(fresh, role_sessions) -> None:
+    fresh("hc_application", open_session=False)  # l-hc-pend is "received"
+    base = SupportLetter(ref="l-new", matter_ref="m-hc", writer="Fictional Neighbour")
+    with role_sessions("volunteer") as volunteer:
+        with pytest.raises(PermissionDenied):  # not even created already reviewed
+            case_record.save_letter(volunteer, replace(base, status=LetterStatus.REVIEWED))
+        case_record.save_letter(volunteer, base)
+        assert letters_workflow.status_choices(volunteer, None) == [LetterStatus.REQUESTED, LetterStatus.RECEIVED]
+    with role_sessions("staff") as staff:
+        letters_workflow.move_letter(staff, "l-hc-pend", "reviewed")
+        with pytest.raises(PermissionDenied):  # ready to file is the lawyers' step
+            letters_workflow.move_letter(staff, "l-hc-pend", "ready_to_file")
+        letter = letters_workflow.get_letter(staff, "l-new")
+        with pytest.raises(ValidationError, match="cannot move"):  # a save, too, goes one step at a time
+            case_record.save_letter(staff, replace(letter, status=LetterStatus.REVIEWED))
+    with role_sessions("lawyer") as lawyer:
+        letters_workflow.move_letter(lawyer, "l-hc-pend", "ready_to_file")
+    with role_sessions("volunteer") as volunteer, pytest.raises(PermissionDenied):  # nor edit a filed letter
+        letters_workflow.move_letter(volunteer, "l-hc-pend", "reviewed")

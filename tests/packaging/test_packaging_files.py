@@ -72,8 +72,9 @@ def test_spec_collects_what_is_loaded_by_name() -> None:
     spec = (REPO / "packaging" / "haven.spec").read_text(encoding="utf-8")
     for needed in ('collect_submodules("clinic_app")', 'collect_submodules("holidays")',
                    'collect_dynamic_libs("pypdfium2_raw")', "_argon2_cffi_bindings", "sqlcipher3._sqlite3",
-                   "qtbase_(en|fr)", "haven_main.py", 'name="clinic-app"', "BUNDLE("):
-        assert needed in spec, needed
+                   "qtbase_(en|fr)", "haven_main.py", 'name="clinic-app"', "BUNDLE(",
+                   '(ROOT / "docs").rglob("*")', '".md", ".png"', '(str(ROOT / "LICENSE"), ".")'):
+        assert needed in spec, needed  # the last three: the user guide and licence for the Help menu
     steps = sorted(p.stem for p in (REPO / "clinic_app" / "vault" / "steps").glob("m[0-9]*.py"))
     assert steps, "collect_submodules must find the schema steps"
 

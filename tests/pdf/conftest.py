@@ -24,6 +24,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from clinic_app.domain.bundle import DEFAULT_MARGIN_MM
+from clinic_app.pdf import fonts
+
 REPO = Path(__file__).resolve().parents[2]
 SIZES = {"letter": letter, "a4": A4, "legal": legal}
 PAPER = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "legal": (612.0, 1008.0)}
@@ -79,6 +82,7 @@ def _jpeg(noise: bool = False) -> bytes:
 
 def _register_test_fonts() -> None:
     if "TestSans" not in pdfmetrics.getRegisteredFontNames():
+        fonts.ensure_fonts()  # first: reportlab gives a later font of the same file the first's object
         pdfmetrics.registerFont(TTFont("TestSans", str(REPO / "resources/fonts/DejaVuSans.ttf")))
         pdfmetrics.registerFont(
             TTFont("TestCJK", str(REPO / "resources/fonts/DroidSansFallback.ttf"))
@@ -177,13 +181,15 @@ class Readback:
         return self.pdfium[i].get_size()
 
     def _in_stamp(self, i: int, x: float, y: float, size: float, top: bool) -> bool:
-        """Stamps: 10 pt number on a baseline 20 pt up, 8.5 pt header 22 pt down, right half."""
+        """Stamps: a 10 pt number in the bottom margin, an 8.5 pt header in the top margin
+        (the default margin kept clear for them), right half."""
         w, h = self.seen_size(i)
-        if not w / 2 < x < w - 30:
+        band = DEFAULT_MARGIN_MM * 72 / 25.4
+        if not w / 2 < x < w - band:
             return False
         if top:
-            return h - 28 < y < h - 10 and abs(size - 8.5) < 0.3
-        return 15 < y < 32 and abs(size - 10) < 0.3
+            return h - band < y < h and abs(size - 8.5) < 0.3
+        return 0 < y < band and abs(size - 10) < 0.3
 
     def _region(self, i: int, top: bool) -> list[tuple[str, float, float]]:
         return [(c, x, y) for c, x, y, size in self.chars(i) if self._in_stamp(i, x, y, size, top)]
@@ -344,4 +350,4 @@ def french_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """translate_for("fr", ...) reads the shipped French catalog afresh."""
     from clinic_app import i18n
 
-    monkeypatch.setattr(i18n, "_other_catalogs", {})
+    monkeypatch.setattr(i18n, "_others", {})

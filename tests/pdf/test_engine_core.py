@@ -10,11 +10,12 @@ import pikepdf
 import pytest
 from reportlab.lib.pagesizes import A4, landscape, legal, letter
 
-from clinic_app.domain.bundle import BundleSettings, BundleSpec, DocumentPart, Section, Tab
+from clinic_app.domain.bundle import DEFAULT_MARGIN_MM, BundleSettings, BundleSpec, DocumentPart, Section, Tab
 from clinic_app.pdf.engine import build_bundle
 
 from .conftest import Doc, P, Readback, check_bundle, make_pdf
 
+BAND = DEFAULT_MARGIN_MM * 72 / 25.4  # the stamps' margin at the bottom of every page
 NAMES = ["José Ñandú Pérez", "Жуков Иван Петрович", "王小明", "Élodie Côté-Lévesque"]
 
 DOCS = [
@@ -347,7 +348,7 @@ def test_qpdf_finds_no_structural_problem(bundle) -> None:  # type: ignore[no-un
 
 
 def _pypdf_stamp(rb: Readback, i: int) -> str:
-    """The page-number stamp as pypdf reads it: 10 pt text in the bottom band, right half.
+    """The page-number stamp as pypdf reads it: 10 pt text in the bottom margin, right half.
 
     User-space coordinates: only for unrotated pages, such as separator pages."""
     page = rb.pypdf.pages[i]
@@ -358,7 +359,7 @@ def _pypdf_stamp(rb: Readback, i: int) -> str:
     def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and abs(size * tm[3] * cm[3] - 10) < 0.3 and 15 < y < 32 and x > width / 2:
+        if text.strip() and abs(size * tm[3] * cm[3] - 10) < 0.3 and 0 < y < BAND and x > width / 2:
             found.append((x, text.strip()))
 
     page.extract_text(visitor_text=visit)

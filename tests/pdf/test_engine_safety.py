@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
+from clinic_app.domain.bundle import DEFAULT_MARGIN_MM, BundleSpec, DocumentPart, Section, Tab
 from clinic_app.errors import HavenError
 from clinic_app.pdf.engine import build_bundle
 
@@ -106,8 +106,13 @@ def test_active_content_is_removed_and_web_links_kept(build) -> None:  # type: i
     page = result.tabs[0].first_physical - 1
     annots = list(rb.pike.pages[page].obj.get("/Annots", []))
     assert [str(a.A.URI) for a in annots] == ["https://irb.gc.ca/"]
-    # The link moved with the content: letter to letter is the identity.
-    assert [float(v) for v in annots[0].Rect] == [100, 600, 300, 700]
+    # The link moved with the content: letter to letter, shrunk into the stamps' margin
+    # (the width binds) and centred.
+    band = DEFAULT_MARGIN_MM * 72 / 25.4
+    scale = (612 - 2 * band) / 612
+    tx, ty = (612 - 612 * scale) / 2, (792 - 792 * scale) / 2
+    expected = [scale * 100 + tx, scale * 600 + ty, scale * 300 + tx, scale * 700 + ty]
+    assert [float(v) for v in annots[0].Rect] == pytest.approx(expected, abs=1e-3)
     check_bundle(rb)
 
 

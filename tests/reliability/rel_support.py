@@ -132,9 +132,16 @@ def text_files(folder: Path, prefix: str, count: int, size: int, marker: str = "
     return out
 
 
+_NAMES = ("Amaru Quispe Mamani", "Birgit Lindqvist", "Chiamaka Okonkwo", "Dmitri Volkonsky", "Esperanza Ruiz",
+          "Farida Haidari", "Goran Petrovic", "Hoang Thi Lan")
+
+
 def manifest(folder: Path, name: str, *, client: str, matter: str, files: dict[str, str],
-             client_name: str = "Test Person") -> tuple[Path, dict[str, str]]:
-    """A manifest importing every file into one matter; returns (path, {doc ref: sha256})."""
+             client_name: str | None = None) -> tuple[Path, dict[str, str]]:
+    """A manifest importing every file into one matter; returns (path, {doc ref: sha256}).
+    Each client ref gets a name unlike the others' (the import's conflict check stays quiet)."""
+    if client_name is None:
+        client_name = _NAMES[int(hashlib.sha256(client.encode()).hexdigest(), 16) % len(_NAMES)]
     docs = [{"ref": f"d-{matter}-{i}", "matter": matter, "file": fname, "title": f"Statement {i}"}
             for i, fname in enumerate(sorted(files))]
     data = {"clients": [{"ref": client, "name": client_name}],

@@ -1,15 +1,22 @@
 """A window killed while its build child works: the child notices, cancels, removes its
-temp file and exits; no output appears and the vault is untouched."""
+temp file and exits; no output appears and the vault is untouched. Killed together
+(kill -9 of the whole process group), the two leave no file either: the output has no
+name until it is finished (clinic_app/fsutil.py)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+import pytest
+
+from clinic_app.temp_journal import FOLDER
 
 from rel_support import soundness
 from support import ADMIN, ADMIN_PASS
@@ -46,7 +53,9 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
-def test_killing_the_parent_stops_the_build_child(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def bundle_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault whose bundle takes several seconds to build (3,200 pages)."""
     import io
 
     from reportlab.pdfgen import canvas
@@ -59,7 +68,7 @@ def test_killing_the_parent_stops_the_build_child(tmp_path: Path) -> None:
     from clinic_app.services.evidence import Analysis
     from clinic_app.services.session import create_vault
 
-    folder = tmp_path / "vault"
+    folder = tmp_path_factory.mktemp("build-child") / "vault"
     session, _recovery = create_vault(folder, admin=ADMIN, passphrase=ADMIN_PASS, kdf_profile="fast")
     with session as s:
         case_record.save_client(s, Client(ref="c-1", legal_name="Client"))
@@ -74,6 +83,13 @@ def test_killing_the_parent_stops_the_build_child(tmp_path: Path) -> None:
                                 analysis=Analysis(page_count=400))
         tabs = [Tab(f"Copy {n}", parts=[DocumentPart("d-1")]) for n in range(8)]  # 3,200 pages
         bundles.save_project(s, "b-1", "m-1", BundleSpec(title="Record", sections=[Section("", tabs)]))
+    return folder
+
+
+@pytest.mark.parametrize("killed", ["parent", "parent and child"])
+def test_killing_the_parent_stops_the_build_child(bundle_vault: Path, tmp_path: Path, killed: str) -> None:
+    folder = tmp_path / "vault"
+    shutil.copytree(bundle_vault, folder)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     script = tmp_path / "build_script.py"
@@ -81,13 +97,17 @@ def test_killing_the_parent_stops_the_build_child(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen([sys.executable, str(script), str(folder), str(out_dir / "b.pdf"), ADMIN, ADMIN_PASS],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+                            start_new_session=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()  # the child is building once progress arrives
     assert line.startswith("progress"), (line, proc.stderr.read() if proc.stderr else "")
     children = _children_of(proc.pid)
     assert children, "the build runs in a child process"
-    proc.send_signal(signal.SIGKILL)
+    if killed == "parent":
+        proc.send_signal(signal.SIGKILL)
+    else:  # at once, as a crash or a power-off of the session would
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     deadline = time.monotonic() + 60
     while any(Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]
@@ -96,7 +116,9 @@ def test_killing_the_parent_stops_the_build_child(tmp_path: Path) -> None:
     alive = [c for c in children if Path(f"/proc/{c}").exists()
              and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
     assert alive == [], "the build child outlived its parent"
-    assert list(out_dir.iterdir()) == []  # no output, and the temp file removed by the cancel
+    assert list(out_dir.iterdir()) == []  # no output, no temp file: removed by the cancel, or never named
+    in_flight = Path(os.environ["HAVEN_STATE_DIR"]) / FOLDER
+    assert not in_flight.is_dir() or os.listdir(in_flight) == []
     found = soundness(folder)  # the vault is whole, and no build was recorded
     assert found.problems == [] and len(found.documents) == 1
     from clinic_app.services import audit_log

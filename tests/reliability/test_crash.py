@@ -5,26 +5,32 @@ group and kills it with SIGKILL, either after a random delay or (when strace is
 installed) at a random write/fsync/rename system call, which lands the kill inside
 the short commit window that a delay rarely hits. Then the vault must open, pass
 `integrity_check` and `cipher_integrity_check`, verify its audit chain, hold no
-half-written blob, and read every committed document back byte-identical.
-3 runs each by default; 20 each with `-m slow`.
+half-written blob, and read every committed document back byte-identical. After a
+killed bundle build the output folder holds only whole outputs (byte-identical to a
+finished build or to the previous one), and after the next start of a Haven process no
+temp file at all. 3 runs each by default; 20 each with `-m slow`.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
 from clinic_app.errors import WrongPassphrase
+from clinic_app.fsutil import NAMED_TEMP_ENV, TEMP_PREFIX
+from clinic_app.temp_journal import FOLDER
 from clinic_app.vault import backup as backup_file
 from clinic_app.vault.kdf import KdfParams
 from clinic_app.vault.store import Vault
 
-from rel_support import (STRACE, count_syscalls, haven_cmd, manifest, run_and_kill, soundness, strace_prefix,
-                         text_files, vault_args)
+from rel_support import (BASE_ENV, STRACE, count_syscalls, haven, haven_cmd, manifest, run_and_kill, sha256_file,
+                         soundness, strace_prefix, text_files, vault_args)
 from support import ADMIN, ADMIN_PASS
 
 NEW_PASS = "a brand new passphrase for the clinic"
@@ -70,8 +76,9 @@ def _calibrate(template: Path, work: Path, cmd_for, stdin: str,  # type: ignore[
     run = run_and_kill(cmd_for(copy), stdin=stdin)
     assert run.returncode == 0, run.stderr
     counts = None
-    if STRACE:
+    if STRACE:  # a second copy elsewhere: this computer remembers how far the first one got
         shutil.rmtree(copy)
+        copy = work / "calibrate-count"
         shutil.copytree(template, copy)
         counts = count_syscalls(cmd_for(copy), stdin=stdin, syscalls=syscalls, workdir=work)
     shutil.rmtree(copy)
@@ -312,37 +319,80 @@ def bundle_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
     return folder, docs, pages
 
 
-def _bundle_runs(template: tuple[Path, dict[str, str], int], work: Path, runs: int, seed: int) -> list[bool]:
-    import pikepdf
+BUILD_SYSCALLS = (*SYSCALLS, "linkat", "renameat")  # the output is linked into place, then renamed over
 
-    folder0, docs, pages = template
+
+def _previous_output() -> bytes:
+    """A complete earlier bundle that a build may replace."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, invariant=1)
+    pdf.drawString(72, 700, f"{MARKER} the previous build of this bundle")
+    pdf.save()
+    return buf.getvalue()
+
+
+def _in_flight() -> set[str]:
+    folder = Path(os.environ["HAVEN_STATE_DIR"]) / FOLDER
+    return set(os.listdir(folder)) if folder.is_dir() else set()
+
+
+def _scan_output(out_dir: Path, whole: set[str], finished: str, replacing: bool) -> list[str]:
+    """Every file in the output folder is a whole output, never part of one; the temp names left.
+
+    The target holds the previous or the new output. Only when replacing a previous
+    output may the new one also sit whole under a recorded temp name: a kill in the
+    instant between its link and its rename (fsutil), removed at the next start.
+    """
+    temps = []
+    for path in out_dir.iterdir():
+        sha = sha256_file(path)
+        if path.name == "b.pdf":
+            assert sha in whole, "a partial output"
+        else:
+            assert replacing and path.name.startswith(TEMP_PREFIX) and sha == finished, path.name
+            temps.append(path.name)
+    assert {name[len(TEMP_PREFIX):] for name in temps} <= _in_flight()
+    return temps
+
+
+def _bundle_runs(template: tuple[Path, dict[str, str], int], work: Path, runs: int, seed: int) -> list[bool]:
+    folder0, docs, _pages = template
     out_dir = work / "out"
+    target = out_dir / "b.pdf"
 
     def cmd(folder: Path) -> list[str]:
         out_dir.mkdir(exist_ok=True)
-        return haven_cmd(*vault_args(folder), "build", "m-1", "--bundle", "b-1", "--out", str(out_dir / "b.pdf"))
+        return haven_cmd(*vault_args(folder), "build", "m-1", "--bundle", "b-1", "--out", str(target))
 
-    seconds, counts = _calibrate(folder0, work, cmd, ADMIN_PASS + "\n")
+    # the counting run replaces the first run's output: link, link under a temp name, rename
+    seconds, counts = _calibrate(folder0, work, cmd, ADMIN_PASS + "\n", BUILD_SYSCALLS)
+    finished = sha256_file(target)  # builds are reproducible: this is the only whole new output
     shutil.rmtree(out_dir)
+    previous = _previous_output()
     outcomes = []
     for i, plan in enumerate(_plans(runs, seconds, counts, seed)):
         folder = work / f"run{i}"
         shutil.copytree(folder0, folder)
         out_dir.mkdir()
+        replacing = i % 2 == 1
+        if replacing:
+            target.write_bytes(previous)
+        whole = {finished, sha256(previous).hexdigest()} if replacing else {finished}
         rc = _kill(cmd(folder), plan, ADMIN_PASS + "\n")
         found = soundness(folder)  # the vault is untouched by a killed build
         assert found.problems == [] and found.documents == docs
-        target = out_dir / "b.pdf"
-        if target.exists():  # an output that exists is always whole
-            with pikepdf.open(target) as pdf:
-                assert len(pdf.pages) > pages
-        leftovers = [p for p in out_dir.iterdir() if p != target]
-        assert all(p.name.startswith(".haven-tmp-") for p in leftovers), leftovers
-        again = run_and_kill(cmd(folder), stdin=ADMIN_PASS + "\n")  # the next build sweeps dead temps
-        assert again.returncode == 0, again.stderr
-        assert sorted(p.name for p in out_dir.iterdir()) == ["b.pdf"]
-        outcomes.append(target.exists())
-        print(f"bundle run {i}: {plan} rc={rc} leftovers={len(leftovers)}")
+        temps = _scan_output(out_dir, whole, finished, replacing)
+        started = haven("--version")  # the next start of any Haven process sweeps recorded temps
+        assert started.returncode == 0, started.stderr
+        assert [p.name for p in out_dir.iterdir()] in ([], ["b.pdf"]) and _in_flight() == set()
+        assert _scan_output(out_dir, whole, finished, replacing) == []
+        outcomes.append(target.exists() and sha256_file(target) == finished)
+        print(f"bundle run {i}: {plan} rc={rc} replacing={replacing} new output={outcomes[-1]} "
+              f"whole temp left until the next start={len(temps)}")
         shutil.rmtree(folder)
         shutil.rmtree(out_dir)
     return outcomes
@@ -356,3 +406,37 @@ def test_kill_during_bundle_build(bundle_template, tmp_path: Path) -> None:  # t
 def test_kill_during_bundle_build_20_runs(bundle_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     outcomes = _bundle_runs(bundle_template, tmp_path, runs=20, seed=42)
     assert len(outcomes) == 20
+
+
+def test_killed_build_with_named_temp_files_is_swept_at_the_next_start(  # type: ignore[no-untyped-def]
+        bundle_template, tmp_path: Path) -> None:
+    """Where a file cannot be written without a name (forced here), a kill leaves the
+    build's temp file, recorded; the next start of any Haven process removes it."""
+    import signal
+    import subprocess
+    import time
+
+    folder = tmp_path / "vault"
+    shutil.copytree(bundle_template[0], folder)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.Popen(haven_cmd(*vault_args(folder), "build", "m-1", "--bundle", "b-1", "--out",
+                                      str(out_dir / "b.pdf")),
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **BASE_ENV, NAMED_TEMP_ENV: "1"}, start_new_session=True)
+    assert proc.stdin is not None
+    proc.stdin.write((ADMIN_PASS + "\n").encode())
+    proc.stdin.close()
+    deadline = time.monotonic() + 120
+    try:
+        while not any(p.name.startswith(TEMP_PREFIX) for p in out_dir.iterdir()):
+            assert proc.poll() is None and time.monotonic() < deadline, "no temp file appeared"
+            time.sleep(0.002)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    (temp,) = out_dir.iterdir()
+    assert temp.name.startswith(TEMP_PREFIX) and _in_flight() == {temp.name[len(TEMP_PREFIX):]}
+    started = haven("--version")
+    assert started.returncode == 0, started.stderr
+    assert list(out_dir.iterdir()) == [] and _in_flight() == set()

@@ -45,7 +45,8 @@ def _seed(session) -> None:  # type: ignore[no-untyped-def]
     case_record.save_matter(session, Matter(ref="m-other", client_ref="c-other", type="hc", title="Other"))
     own = ("QXZPURGEDOCBYTES " * 5000).encode() + ("QXZPURGEDOCBYTES " * 2000).encode("utf-16-le")
     evidence.store_document(session, io.BytesIO(own), DocumentMeta(ref="d-gone", title="QXZPURGEDOCTITLE"),
-                            ["m-gone"], analysis=Analysis(text="QXZPURGETEXT " * 400, working_pdf=own[:5000]))
+                            ["m-gone"], analysis=Analysis(text="QXZPURGETEXT " * 5000,  # long: kept in parts too
+                                                      working_pdf=own[:5000]))
     evidence.store_document(session, io.BytesIO(b"QXZSHAREDKEEP " * 3000), DocumentMeta(ref="d-shared",
                             title="Shared country report"), ["m-gone", "m-other"])
     evidence.store_document(session, io.BytesIO(b"scan " * 100), DocumentMeta(ref="d-scan", title="Scan"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from clinic_app.errors import BadInput, PermissionDenied
 from clinic_app.services import bundles, case_record
 from clinic_app.services.bundle_specs import tab_for_document
 from clinic_app.services.import_files import import_files
+
+from served_fixture import stamps as _stamps
 
 
 def _pdf(path: Path, label: str, pages: int, size=A4, rotate: int = 0) -> Path:  # type: ignore[no-untyped-def]
@@ -64,15 +65,6 @@ def seeded(admin_session, tmp_path: Path):  # type: ignore[no-untyped-def]
                                                         Tab(title="NDP", reference="NDP item 7.3")])])
     bundles.save_project(s, "b1", "m1", spec)
     return s, refs
-
-
-def _stamps(path: Path) -> list[str]:
-    """The bare page-number line of every page (the stamp), read by pypdf."""
-    found = []
-    for page in pypdf.PdfReader(path).pages:
-        lines = [ln.strip() for ln in page.extract_text().splitlines() if ln.strip()]
-        found.append(next((ln for ln in reversed(lines) if re.fullmatch(r"[0-9]+|[ivxlc]+", ln)), ""))
-    return found
 
 
 def test_build_from_the_vault_numbers_match_the_index(seeded, tmp_path: Path) -> None:

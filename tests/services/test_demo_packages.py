@@ -17,6 +17,7 @@ SITUATIONS = [  # product.md situations 1-5
     ("m-cruz-rpd", "rpd_disclosure"), ("m-flores-rpd", "rpd_disclosure"),
     ("m-diallo-deferral", "deferral_request"), ("m-diallo-stay", "stay_motion"),
     ("m-petrov-mr", "ministerial_relief"), ("m-li-stca", "stca_exception"),
+    ("m-haddad-mandamus", "mandamus_record"),
 ]
 
 

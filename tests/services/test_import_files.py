@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 import pikepdf
@@ -13,10 +14,15 @@ from reportlab.pdfgen import canvas
 from clinic_app.domain.client import Client
 from clinic_app.domain.matter import Matter, MatterType
 from clinic_app.domain.progress import CancelToken
-from clinic_app.errors import Cancelled
+from clinic_app.errors import BadInput, Cancelled
+from clinic_app.intake import IntakeSandbox
 from clinic_app.services import case_record, evidence, records
 from clinic_app.services.import_files import DUPLICATE, IMPORTED, REFUSED, import_files
+from clinic_app.services.intake_bridge import analyzer
+from clinic_app.services.manifest_import import import_manifest
 from clinic_app.vault import records as rows
+
+from manifest_fixture import write_manifest
 
 
 def _pdf(path: Path, text: str, pages: int = 2) -> Path:
@@ -92,3 +98,44 @@ def test_cancel_stops_between_files_and_keeps_what_finished(admin_session, matte
         import_files(admin_session, matter, files, progress=progress, cancel=token)
     assert rows.count(admin_session.vault.conn, "documents") == 2
     assert evidence.verify_all(admin_session) == []
+
+
+# --- a file swapped while Haven imports it ------------------------------------------
+# The attacker's move is made at the worst moment for Haven: after it hashed the file
+# (and found no duplicate) and before the sandbox reads it, or after the sandbox read it
+# and before its bytes are stored. Only the moment is chosen, by wrapping the next step.
+
+
+def test_a_file_replaced_before_the_sandbox_reads_it_is_refused(admin_session, matter: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _pdf(tmp_path / "report.pdf", "the report as sent", pages=1)
+    planted = _pdf(tmp_path / "planted.pdf", "something else entirely", pages=1)
+    real_submit = IntakeSandbox.submit  # queues the parse, which reads the file later
+
+    def swap_then_submit(self, path, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == target and planted.exists():
+            os.replace(planted, target)  # after Haven hashed report.pdf, before the parser reads it
+        return real_submit(self, path, **kwargs)
+
+    monkeypatch.setattr(IntakeSandbox, "submit", swap_then_submit)
+    report = import_files(admin_session, matter, [target])
+    assert [(f.outcome, f.reason) for f in report.files] == [(REFUSED, "changed")]
+    assert "report.pdf" in report.files[0].message
+    assert rows.count(admin_session.vault.conn, "documents") == 0
+    again = import_files(admin_session, matter, [target])  # nothing is writing any more: imported
+    assert [f.outcome for f in again.files] == [IMPORTED]
+
+
+def test_a_manifest_file_changed_after_its_check_is_not_stored(admin_session, tmp_path: Path) -> None:
+    path = write_manifest(tmp_path)
+    with analyzer() as analyze:
+
+        def analyze_then_change(file: Path, password: str | None, label: str):  # type: ignore[no-untyped-def]
+            analysis = analyze(file, password, label)
+            if file.name == "report.pdf":
+                _pdf(file, "rewritten after the check", pages=1)  # same file, new bytes
+            return analysis
+
+        with pytest.raises(BadInput, match="changed while Haven was reading"):
+            import_manifest(admin_session, path, analyze=analyze_then_change)
+    assert rows.count(admin_session.vault.conn, "documents") == 0

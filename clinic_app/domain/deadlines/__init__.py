@@ -31,6 +31,7 @@ from clinic_app.domain.deadlines.model import (
     KEY_DATES,
     KINDS,
     MATTER_TYPES,
+    RECESSES,
     ROLLS,
     STEP_DATES,
     Bilingual,
@@ -45,7 +46,7 @@ from clinic_app.domain.deadlines.parse import RulesFileError, check_rule_set, pa
 
 __all__ = [
     "COUNTS", "DATE_KEYS", "GROUPS", "GROUP_LABELS", "HOLIDAY_DEFINITIONS", "KEY_DATES", "KINDS",
-    "KIND_LABELS", "MATTER_TYPES", "PROVINCES", "ROLLS", "STEP_DATES",
+    "KIND_LABELS", "MATTER_TYPES", "PROVINCES", "RECESSES", "ROLLS", "STEP_DATES",
     "Agenda", "AgendaItem", "Bilingual", "BusinessCalendar", "Deadline", "PendingRule", "Rule",
     "RulesFileError", "Timing", "Trigger", "Variant",
     "add_months", "build_agenda", "check_rule_set", "compute_deadlines", "describe_days",

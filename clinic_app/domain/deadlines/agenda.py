@@ -82,10 +82,14 @@ def describe_days(item: AgendaItem) -> str:
     if kind == "not_before":
         if n == 0:
             return _("Allowed from today")
+        if n < 0:  # the earliest date has passed: the step is allowed now
+            return ngettext("Allowed for {count} day now", "Allowed for {count} days now", -n).format(count=-n)
         return ngettext("Allowed in {count} day", "Allowed in {count} days", n).format(count=n)
     if kind == "watch":
         if n == 0:
             return _("Today")
+        if n < 0:
+            return ngettext("{count} day ago", "{count} days ago", -n).format(count=-n)
         return ngettext("In {count} day", "In {count} days", n).format(count=n)
     if n < 0:
         return ngettext("{count} day overdue", "{count} days overdue", -n).format(count=-n)
@@ -108,4 +112,6 @@ def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
     if deadline.closed_day is not None:
         flags.append(_("Falls on a closed day ({reason}) and is not extended: file before it.").format(
             reason=deadline.closed_day.get(lang)))
+    if deadline.may_extend is not None:
+        flags.append(deadline.may_extend.get(lang))
     return flags

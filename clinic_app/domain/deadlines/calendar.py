@@ -13,6 +13,15 @@ count is decided here, following the federal rules on computing time:
   Monday after New Year's Day, Canada Day or Remembrance Day on a weekend, the Monday
   and Tuesday after a weekend Christmas, and the Monday after a Friday Christmas.
 
+Which of these may move a date *later* is a separate question (`doubtful`): Haven
+relies only on the days every reading agrees on. A province's own holidays (Family
+Day, Boxing Day in Ontario, 24 June in Quebec) count under s. 35(1)(a) only "in" that
+province, and which province a federal filing happens "in" is not settled; the
+Monday-after substitutes above are Ontario's Rules of Civil Procedure (r. 1.03), not
+the Federal Courts Rules, whose r. 2 "holiday" is a Saturday, a Sunday or a s. 35(1)
+day (the Federal Court's own deadline guideline says so). Such days never extend a
+time limit; the deadline says they may.
+
 `holidays` models Canada as a nationwide "public" list (five days), a "government"
 list (the federal public service: the s. 35 days plus Boxing Day, minus Easter
 Monday) and per-province "public" lists. We take "government" minus Boxing Day plus
@@ -55,6 +64,7 @@ class BusinessCalendar:
         self.province = province
         self._extra = {d: Bilingual(n, n) for d, n in (extra_holidays or {}).items()}
         self._years: dict[int, dict[date, Bilingual]] = {}
+        self._federal_years: dict[int, frozenset[date]] = {}
         self._fcr_years: dict[int, dict[date, Bilingual]] = {}
 
     def _lists(self, year: int, **kwargs: object) -> dict[date, Bilingual]:
@@ -79,14 +89,15 @@ class BusinessCalendar:
         for d, n in list(federal.items()):
             if n.en == "Good Friday":
                 federal[d + timedelta(days=3)] = Bilingual("Easter Monday", "Lundi de Pâques")
+        for d, n in list(federal.items()):
+            if (d.month, d.day) in ((1, 1), (7, 1), (11, 11)) and d.weekday() == 6:
+                federal.setdefault(d + timedelta(days=1), _observed(n))
         days = dict(federal)
         for d, n in self._lists(year, subdiv=self.province, categories=("public",)).items():
             days.setdefault(d, n)
-        for d, n in federal.items():
-            if (d.month, d.day) in ((1, 1), (7, 1), (11, 11)) and d.weekday() == 6:
-                days.setdefault(d + timedelta(days=1), _observed(n))
         days.update({d: n for d, n in self._extra.items() if d.year == year})
         self._years[year] = days
+        self._federal_years[year] = frozenset(federal) | {d for d in self._extra if d.year == year}
         return days
 
     def _fcr_extra(self, year: int) -> dict[date, Bilingual]:
@@ -129,6 +140,18 @@ class BusinessCalendar:
         if definition != "interpretation_act":
             raise ValueError(f"unknown holiday definition: {definition!r}")
         return None
+
+    def doubtful(self, day: date, definition: str = "interpretation_act") -> Bilingual | None:
+        """Why `day` may be closed under `definition`, when only a reading Haven does not rely
+        on closes it: a provincial holiday, or a Monday-after substitute. None when the day is
+        open, or certainly closed (Sunday, a federal s. 35 day, a Saturday under the FCR)."""
+        reason = self.closed_reason(day, definition)
+        if reason is None or day.weekday() == 6:
+            return None
+        if definition == "federal_courts_rules" and day.weekday() == 5:
+            return None
+        self.holidays_in(day.year)
+        return None if day in self._federal_years[day.year] else reason
 
     def is_business_day(self, day: date) -> bool:
         """Monday to Friday and no holiday of either definition: the offices are open."""

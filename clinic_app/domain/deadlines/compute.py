@@ -8,6 +8,9 @@ month, or the month's last day. Two safety choices (documented in the rules READ
 * A deadline counted *before* an event only ever moves earlier, and for it every
   Saturday, Sunday and holiday is closed, whatever definition the rule names.
 * A chained rule counts from the other rule's *unadjusted* date, the earlier one.
+* A day only some readings close (a provincial holiday, a Monday-after substitute) never
+  moves a due date later; the deadline says it may (`extension.may_extend`). For an
+  earliest date (`not_before`) every such day counts, so it is never early.
 """
 
 from __future__ import annotations
@@ -47,35 +50,51 @@ def add_months(day: date, months: int, *, prefer_later: bool = False) -> date:
     return date(year, month, last) + timedelta(days=1 if prefer_later else 0)
 
 
-def _closed(cal: BusinessCalendar, day: date, timing: Timing, step: int) -> Bilingual | None:
+def _closed(cal: BusinessCalendar, day: date, timing: Timing, step: int, relied: bool = True) -> Bilingual | None:
+    """Why `day` is closed for this count; going forward with `relied`, only days every
+    reading closes count (a doubtful one would make the date later)."""
     definition = _WIDEST if step < 0 else timing.holidays
-    return cal.closed_reason(day, definition)
+    reason = cal.closed_reason(day, definition)
+    if reason is not None and step > 0 and relied and cal.doubtful(day, definition) is not None:
+        return None
+    return reason
 
 
-def raw_date(base: date, timing: Timing, kind: str, cal: BusinessCalendar) -> date:
-    """The date the count lands on, before any weekend/holiday move."""
+def in_recess(day: date) -> bool:
+    """Federal Courts Rules r. 2 "seasonal recess": 21 December to 7 January."""
+    return (day.month == 12 and day.day >= 21) or (day.month == 1 and day.day <= 7)
+
+
+def raw_date(base: date, timing: Timing, kind: str, cal: BusinessCalendar, *, relied: bool = True,
+             skip_recess: bool = False) -> date:
+    """The date the count lands on, before any weekend/holiday move; with `skip_recess`,
+    days of the seasonal recess are not counted."""
     step = timing.direction
     day = add_months(base, timing.offset_months, prefer_later=kind == "not_before")
     remaining = abs(timing.offset_days)
-    if timing.count == "calendar":
+    if timing.count == "calendar" and not skip_recess:
         day += timedelta(days=step * remaining)
     else:
         while remaining:
             day += timedelta(days=step)
-            if _closed(cal, day, timing, step) is None:
+            if skip_recess and in_recess(day):
+                continue
+            if timing.count == "calendar" or _closed(cal, day, timing, step, relied) is None:
                 remaining -= 1
     if timing.clear_days:
         day += timedelta(days=step)
+        while skip_recess and in_recess(day):
+            day += timedelta(days=step)
     return day
 
 
-def roll(raw: date, timing: Timing, cal: BusinessCalendar) -> tuple[date, Bilingual | None]:
+def roll(raw: date, timing: Timing, cal: BusinessCalendar, *, relied: bool = True) -> tuple[date, Bilingual | None]:
     """Move `raw` off closed days in the rule's direction; return the day and why it moved."""
     if timing.roll == "none":
         return raw, None
     step = 1 if timing.roll == "forward" else -1
     day, reasons = raw, list[Bilingual]()
-    while (why := _closed(cal, day, timing, step)) is not None:
+    while (why := _closed(cal, day, timing, step, relied)) is not None:
         if why not in reasons:
             reasons.append(why)
         day += timedelta(days=step)
@@ -85,6 +104,42 @@ def roll(raw: date, timing: Timing, cal: BusinessCalendar) -> tuple[date, Biling
     for more in reasons[1:]:
         reason = reason.join(more)
     return day, reason
+
+
+def may_extend(base: date, timing: Timing, kind: str, cal: BusinessCalendar, due: date) -> Bilingual | None:
+    """What a reading Haven does not rely on would give: a later date when a doubtful
+    holiday is closed, or when the seasonal recess is not counted (FCR r. 6(3))."""
+    if timing.direction < 0:
+        return None
+    notes: list[Bilingual] = []
+    later, _why = roll(raw_date(base, timing, kind, cal, relied=False), timing, cal, relied=False)
+    if later > due:
+        days = [due + timedelta(days=n) for n in range((later - due).days)]
+        days += [base + timedelta(days=n) for n in range(1, (due - base).days + 1)]
+        found = next(((d, r) for d in days if (r := cal.doubtful(d, timing.holidays)) is not None), None)
+        if found is not None:
+            day, reason = found
+            notes.append(Bilingual(
+                f"{reason.en} ({day.isoformat()}) may be a holiday here; if it is, the time runs to "
+                f"{later.isoformat()}. Haven keeps the earlier date.",
+                f"{reason.get('fr')} ({day.isoformat()}) est peut-être un jour férié ici ; si c'est le cas, "
+                f"le délai court jusqu'au {later.isoformat()}. Haven garde la date la plus proche."))
+    if timing.recess == "seasonal":
+        recess, _why = roll(raw_date(base, timing, kind, cal, skip_recess=True), timing, cal)
+        if recess > due:
+            notes.append(Bilingual(
+                "If the seasonal recess (21 December to 7 January, Federal Courts Rules r. 6(3)) applies, "
+                f"those days are not counted and the time runs to {recess.isoformat()}. Haven keeps the "
+                "earlier date.",
+                "Si la période des Fêtes (du 21 décembre au 7 janvier, règle 6(3) des Règles des Cours "
+                "fédérales) s'applique, ces jours ne comptent pas et le délai court jusqu'au "
+                f"{recess.isoformat()}. Haven garde la date la plus proche."))
+    if not notes:
+        return None
+    out = notes[0]
+    for more in notes[1:]:
+        out = out.join(more, " ")
+    return out
 
 
 def _check_inputs(matter_type: str, dates: Mapping[str, date], rules: Iterable[Rule],
@@ -150,8 +205,9 @@ class _Engine:
 
     def _make(self, rule: Rule, variant: Variant | None, timing: Timing, base: date,
               basis: str, estimated: bool) -> Deadline:
-        raw = raw_date(base, timing, rule.kind, self.cal)
-        due, reason = roll(raw, timing, self.cal)
+        relied = rule.kind != "not_before"  # an earliest date counts every doubtful day: never early
+        raw = raw_date(base, timing, rule.kind, self.cal, relied=relied)
+        due, reason = roll(raw, timing, self.cal, relied=relied)
         closed = None
         if rule.kind == "due":
             closed = self.cal.closed_reason(due, _WIDEST)
@@ -174,6 +230,7 @@ class _Engine:
             closed_day=closed,
             notes=(variant.notes if variant and variant.notes else rule.notes),
             optional=rule.optional,
+            may_extend=may_extend(base, timing, rule.kind, self.cal, due) if relied else None,
         )
 
 

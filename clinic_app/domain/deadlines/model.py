@@ -22,6 +22,7 @@ MATTER_TYPES: tuple[str, ...] = (
     "sponsorship",
     "ministerial_relief",
     "stca",
+    "mandamus",
 )
 
 #: The key dates every matter can carry.
@@ -44,6 +45,9 @@ STEP_DATES: tuple[str, ...] = (
     "appeal_filed",  # IAD: notice of appeal received
     "cross_exam_completed",  # FC (non-IRPA JR): cross-examinations completed
     "crossing",  # STCA: day the person crossed from the United States
+    "reasons_mailed",  # the day written reasons were mailed (deemed receipt counts from it)
+    "contact_changed",  # the day the client's address, phone or email changed
+    "prior_prra_rejected",  # the day an earlier PRRA application was rejected
 )
 
 DATE_KEYS: tuple[str, ...] = KEY_DATES + STEP_DATES
@@ -55,6 +59,9 @@ KINDS = ("due", "not_before", "watch")
 COUNTS = ("calendar", "business")
 ROLLS = ("forward", "backward", "none")
 HOLIDAY_DEFINITIONS = ("interpretation_act", "federal_courts_rules")
+#: none, or "seasonal": the Federal Courts Rules r. 6(3) recess (21 December to 7 January)
+#: may apply. Haven keeps the earlier date and says how far the recess may extend it.
+RECESSES = ("none", "seasonal")
 
 MatterRef = Union[str, int, None]
 
@@ -96,6 +103,7 @@ class Timing:
     clear_days: bool = False
     roll: str = "none"
     holidays: str = "interpretation_act"
+    recess: str = "none"
 
     @property
     def direction(self) -> int:
@@ -172,6 +180,7 @@ class Deadline:
     closed_day: Bilingual | None = None  # due on a Saturday/Sunday/holiday and not moved
     notes: Bilingual | None = None
     optional: bool = False  # only if the clinic takes this step (e.g. a reply memorandum)
+    may_extend: Bilingual | None = None  # a holiday or recess Haven does not rely on may give a later date
 
     @property
     def moved(self) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from clinic_app.domain.deadlines.model import (
-    COUNTS, DATE_KEYS, HOLIDAY_DEFINITIONS, KINDS, MATTER_TYPES, ROLLS,
+    COUNTS, DATE_KEYS, HOLIDAY_DEFINITIONS, KINDS, MATTER_TYPES, RECESSES, ROLLS,
     Bilingual, Rule, Timing, Trigger, Variant,
 )
 from clinic_app.errors import BadInput, ValidationError
@@ -22,7 +22,7 @@ from clinic_app.i18n import _
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_TIMING_KEYS = {"trigger", "offset_days", "offset_months", "count", "clear_days", "roll", "holidays"}
+_TIMING_KEYS = {"trigger", "offset_days", "offset_months", "count", "clear_days", "roll", "holidays", "recess"}
 _RULE_KEYS = _TIMING_KEYS | {"id", "name", "applies_to", "kind", "citation", "sources",
                              "last_checked", "unconfirmed", "notes", "optional", "variants"}
 _VARIANT_KEYS = _TIMING_KEYS | {"label", "citation", "unconfirmed", "notes"}
@@ -123,6 +123,7 @@ def _timing(ctx: _Ctx, data: Mapping[str, Any], kind: str, base: Timing | None =
         clear_days=pick("clear_days", lambda: ctx.flag(data, "clear_days", at)),
         roll=pick("roll", lambda: ctx.choice(data, "roll", ROLLS, "none", at)),
         holidays=pick("holidays", lambda: ctx.choice(data, "holidays", HOLIDAY_DEFINITIONS, "interpretation_act", at)),
+        recess=pick("recess", lambda: ctx.choice(data, "recess", RECESSES, "none", at)),
     )
     if timing.offset_days * timing.offset_months < 0:
         raise ctx.fail(f"{at}offset_months", _("months and days must point the same way"))

@@ -26,6 +26,7 @@ from clinic_app.domain.packages.factors import (
 )
 from clinic_app.domain.packages.layout import DOC, GEN, PackageLayout, layout_package
 from clinic_app.domain.packages.model import (
+    DRAFT_LABELS,
     DRAFT_TAG,
     DRAFTS,
     FORUM_NAMES,
@@ -50,7 +51,7 @@ from clinic_app.domain.packages.preflight import (
 )
 
 __all__ = [
-    "DOC", "DRAFTS", "DRAFT_TAG", "ERROR", "EXPECTED", "FORUM_NAMES", "GEN", "ITEM_STATUS_LABELS", "PACKAGES",
+    "DOC", "DRAFTS", "DRAFT_LABELS", "DRAFT_TAG", "ERROR", "EXPECTED", "FORUM_NAMES", "GEN", "ITEM_STATUS_LABELS", "PACKAGES",
     "THEME_FACTORS", "WARNING",
     "Checklist", "Enclosure", "Entry", "FactorCompleteness", "Forum", "Generated", "Item", "ItemState",
     "ItemStatus", "OutputContext", "PackageDef", "PackageInputs", "PackageLayout", "PackageNotReady",

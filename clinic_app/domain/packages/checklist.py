@@ -5,7 +5,7 @@ documents the user attached to an item first, then documents carrying an item's 
 then documents of an item's category, then the leftovers to the package's catch-all
 item. Each document lands once, in the first item that wants it. Translations and
 translators' declarations are never placed on their own: they travel with their
-original, as parts of the same tab.
+original, as parts of the same tab; so do the exhibits recorded for an affidavit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from clinic_app.domain.common import is_official
+from clinic_app.domain.correspondence import CorrespondenceEntry
 from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.exhibits import ExhibitLink
 from clinic_app.domain.letter import LetterStatus, SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.packages.model import DRAFT_TAG, Item, ItemStatus, PackageDef, Section, Source
@@ -39,6 +41,8 @@ class PackageInputs:
     letters: tuple[SupportLetter, ...] = ()
     states: Mapping[str, ItemState] = field(default_factory=dict)
     letter_themes: frozenset[str] | None = None  # None: every theme; else letters sharing one
+    exhibits: tuple[ExhibitLink, ...] = ()  # exhibits recorded for the matter's affidavits
+    correspondence: tuple[CorrespondenceEntry, ...] = ()  # the matter's correspondence log
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Entry:
     letters: tuple[str, ...] = ()
     drafts: tuple[str, ...] = ()  # documents attached but tagged "draft": never counted, never filed
     note: str = ""
+    attached: tuple[str, ...] = ()  # refs the user attached to this item (placed here or elsewhere)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def evaluate(package: PackageDef, inputs: PackageInputs) -> Checklist:
     """Fill the checklist of `package` from one matter's records."""
     docs = {d.ref: d for d in inputs.documents}
     companions = {link.translation_ref for link in inputs.links} | {
-        link.declaration_ref for link in inputs.links if link.declaration_ref}
+        link.declaration_ref for link in inputs.links if link.declaration_ref} | {
+        x.exhibit_ref for x in inputs.exhibits if x.affidavit_ref in docs}
     letter_docs = {x.document_ref for x in inputs.letters if x.document_ref}
     candidates = [d for d in sorted(docs.values(), key=_sort_key)
                   if d.ref not in companions and d.ref not in letter_docs]
@@ -166,7 +172,7 @@ def _entry(section: Section, item: Item, inputs: PackageInputs, docs: Mapping[st
     state = inputs.states.get(item.id, ItemState())
     status = state.status or _derived(item, satisfied, [docs[r] for r in refs], inputs.links)
     return Entry(section, item, required, satisfied, status, state.status is not None, refs, letter_refs,
-                 tuple(drafts.get(item.id, ())), state.note)
+                 tuple(drafts.get(item.id, ())), state.note, tuple(r for r in state.attached if r in docs))
 
 
 def _with_dependency(entry: Entry, entries: list[Entry]) -> Entry:

@@ -34,7 +34,7 @@ def _other() -> Section:
 def _form(item_id: str, number: str, title: str, *, required: bool = True, signed: bool = True,
           note: str = "", **kw: bool) -> Item:
     return Item(item_id, title, A, required=required, signed=signed, form=number,
-                tags=(number.replace(" ", "").lower(),), note=note, **kw)  # type: ignore[arg-type]
+                tags=(number.replace(" ", "").lower(),), categories=(C.FORM,), note=note, **kw)  # type: ignore[arg-type]
 
 
 HC_APPLICATION = PackageDef(
@@ -135,13 +135,13 @@ DEFERRAL_REQUEST = PackageDef(
             Item("request", N_("Request for deferral of removal"), A, tags=("deferral_request",),
                  draft=Generated.DEFERRAL_REQUEST),
             Item("removal_direction", N_("Direction to report for removal"), D, required=False, recommended=True,
-                 tags=("removal_direction",)),)),
+                 tags=("removal_direction",), categories=(C.REMOVAL_DIRECTION,)),)),
         Section("medical", N_("Medical grounds"), "", (
             Item("medical", N_("Medical and psychological evidence"), D, required=False, tags=("health",),
                  categories=(C.MEDICAL, C.PSYCHOLOGICAL)),)),
         Section("pending", N_("Pending applications"), "", (
             Item("pending", N_("Proof of pending applications"), D, required=False,
-                 tags=("pending_application", "hc_receipt", "sponsorship", "prra_receipt")),)),
+                 tags=("pending_application", "hc_receipt", "sponsorship", "prra_receipt"), categories=(C.NOTICE,)),)),
         Section("children", N_("Best interests of the child"), "", (
             Item("children", N_("Evidence on the children's short-term interests"), D, required=False,
                  tags=("best_interests_child",), categories=(C.EDUCATION,)),)),
@@ -171,7 +171,7 @@ MINISTERIAL_RELIEF = PackageDef(
                  signed=True, tags=("statutory_declaration",)),)),
         Section("decision", N_("Decision on inadmissibility"), "IRPR s. 24.1", (
             Item("decision", N_("Decision or report finding inadmissibility"), D, required=False,
-                 recommended=True, tags=("decision", "inadmissibility_report")),)),
+                 recommended=True, tags=("decision", "inadmissibility_report"), categories=(C.DECISION,)),)),
         Section("identity", N_("Identity and immigration documents"), "", (
             Item("identity", N_("Identity and status documents"), D, required=False,
                  categories=(C.IDENTITY,), tags=("status_proof",)),)),

@@ -7,9 +7,14 @@ Four ways, deliberately few:
 * DOCUMENT: any document linked to the matter with one of the item's tags or categories;
 * ATTACHED: a document the user attached to this item, or one carrying the item's own
   tag (e.g. "imm5283"). Items that must be signed or sworn are always ATTACHED: Haven
-  may draft an affidavit, but only the signed one counts;
+  may draft an affidavit, but only the signed one counts. Their categories only narrow
+  the window's chooser (a form item offers documents of category "form" first);
 * LETTERS: support letters whose status is "ready to file";
 * GENERATED: a document Haven writes at build time (cover letter, evidence index).
+
+In a court record evidence is not filed loose: an `exhibit` item's documents go in as
+exhibits to the package's affidavit (its `affidavit` item), after it, marked A, B, C…
+(`PackageDef.exhibit_marks`); see layout.py. A `page_limit` is warned about, never enforced.
 
 A document tagged "draft" never satisfies an item and is never filed, whatever the item.
 IRCC and CBSA forms are XFA PDFs that cannot be filled reliably outside Adobe: they are
@@ -38,6 +43,7 @@ class PackageType(StrEnum):
     DEFERRAL_REQUEST = "deferral_request"
     MINISTERIAL_RELIEF = "ministerial_relief"
     STCA_EXCEPTION = "stca_exception"
+    MANDAMUS_RECORD = "mandamus_record"
 
 
 class ItemStatus(StrEnum):
@@ -84,6 +90,8 @@ class Generated(StrEnum):
     HC_SUBMISSIONS = "hc_submissions"
     DEFERRAL_REQUEST = "deferral_request"
     LETTER_GUIDANCE = "letter_guidance"
+    APPLICANT_AFFIDAVIT = "applicant_affidavit"
+    MANDAMUS_MEMORANDUM = "mandamus_memorandum"
 
 
 # Generated documents that are drafts for a person to finish, sign or swear: they are
@@ -91,7 +99,21 @@ class Generated(StrEnum):
 DRAFTS = frozenset({
     Generated.TRANSLATOR_DECLARATION, Generated.TRANSLATOR_AFFIDAVIT, Generated.SERVICE_STATEMENT,
     Generated.AFFIDAVIT_OF_SERVICE, Generated.HC_SUBMISSIONS, Generated.DEFERRAL_REQUEST,
+    Generated.APPLICANT_AFFIDAVIT, Generated.MANDAMUS_MEMORANDUM,
 })
+
+
+DRAFT_LABELS = {
+    Generated.DEFERRAL_REQUEST: N_("Request to defer removal"),
+    Generated.HC_SUBMISSIONS: N_("Submissions on humanitarian and compassionate grounds"),
+    Generated.SERVICE_STATEMENT: N_("Statement of service"),
+    Generated.AFFIDAVIT_OF_SERVICE: N_("Affidavit of service"),
+    Generated.TRANSLATOR_DECLARATION: N_("Translator's declaration"),
+    Generated.TRANSLATOR_AFFIDAVIT: N_("Affidavit of translator"),
+    Generated.APPLICANT_AFFIDAVIT: N_("Affidavit of the applicant"),
+    Generated.MANDAMUS_MEMORANDUM: N_("Memorandum of argument (mandamus)"),
+}
+assert set(DRAFT_LABELS) == DRAFTS
 
 
 class Forum(StrEnum):
@@ -132,6 +154,10 @@ class Item:
     required_when_represented: bool = False  # e.g. IMM 5476 when counsel acts
     required_with: str = ""  # required when this other item is satisfied (transcript -> declaration)
     catch_all: bool = False  # DOCUMENT: takes the matter's documents no other item took
+    affidavit: bool = False  # the affidavit the package's exhibits are attached to
+    exhibit: bool = False  # its documents go in as exhibits to the affidavit, never loose
+    page_limit: int = 0  # pages allowed (a warning when over), 0: none
+    page_limit_citation: str = ""
 
     def __post_init__(self) -> None:
         if self.signed and self.source is not Source.ATTACHED:
@@ -144,6 +170,8 @@ class Item:
             raise ValueError(f"{self.id}: a draft cannot be placed in a package")
         if self.catch_all and (self.source is not Source.DOCUMENT or self.required):
             raise ValueError(f"{self.id}: only an optional DOCUMENT item can take the leftovers")
+        if self.affidavit and (self.exhibit or self.source is not Source.ATTACHED):
+            raise ValueError(f"{self.id}: an affidavit is attached by the user, and is no exhibit")
 
     def label_in(self, lang: str) -> str:
         text = translate_for(lang, self.title)
@@ -176,6 +204,8 @@ class PackageDef:
     declaration_required: bool = True  # False: IRCC waives the affidavit for certified translators
     adversarial: bool = False  # court records name the parties on the cover
     notes: tuple[str, ...] = ()
+    exhibit_marks: str = "letters"  # letters (A, B, C) or numbers (1, 2, 3), per forum practice
+    chronological_exhibits: bool = False  # exhibits in date order (a delay chronology)
 
     def __post_init__(self) -> None:
         ids = [item.id for _s, item in self.items()]
@@ -186,9 +216,20 @@ class PackageDef:
         for _s, item in self.items():
             if item.required_with and item.required_with not in ids:
                 raise ValueError(f"{self.type}: {item.id} depends on an unknown item")
+        if any(item.exhibit for _s, item in self.items()) and self.affidavit_item() is None:
+            raise ValueError(f"{self.type}: exhibits need an affidavit item")
+
+    def affidavit_item(self) -> Item | None:
+        return next((item for _s, item in self.items() if item.affidavit), None)
 
     def items(self) -> list[tuple[Section, Item]]:
         return [(section, item) for section in self.sections for item in section.items]
+
+    def drafts(self) -> tuple[Generated, ...]:
+        """What Haven can draft for this package, in checklist order, then the translator's
+        declaration or affidavit the forum takes."""
+        found = [item.draft for _s, item in self.items() if item.draft is not None]
+        return tuple(dict.fromkeys([*found, self.declaration_kind]))
 
     def item(self, item_id: str) -> Item:
         for _s, item in self.items():

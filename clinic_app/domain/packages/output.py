@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from clinic_app.domain.client import Client, ContactKind
+from clinic_app.domain.correspondence import CorrespondenceEntry, chronology
 from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import LetterStatus, SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.packages.factors import document_factors, letter_factors
 from clinic_app.domain.packages.model import FORUM_NAMES, Forum, PackageDef
+from clinic_app.domain.packages.parties import respondent_names
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.i18n import translate_for
 
@@ -38,6 +40,7 @@ class DocLine:
     category: str = ""
     tags: tuple[str, ...] = ()
     tab: str = ""  # tab label in the package, "" when not in it
+    item: str = ""  # id of the checklist item it fills, "" when none
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,17 @@ class TranslationLine:
     language: str  # code of the original
     translation_title: str
     has_declaration: bool
+    dialect: str = ""  # the client's own words for it ("Spanish (Honduras)"), when one matches
+
+
+@dataclass(frozen=True)
+class ExhibitLine:
+    """One exhibit to the package's affidavit, as the affidavit cites it."""
+
+    mark: str  # "A" or "1"
+    ref: str  # the document
+    title: str
+    date: date | None
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,9 @@ class OutputContext:
     letters: tuple[LetterLine, ...] = ()
     translations: tuple[TranslationLine, ...] = ()
     enclosures: tuple[Enclosure, ...] = ()
+    respondents: tuple[str, ...] = ()  # the Ministers a court record names (IMM r. 5(2)), translated
+    exhibits: tuple[ExhibitLine, ...] = ()  # the package affidavit's exhibits, marked
+    correspondence: tuple[CorrespondenceEntry, ...] = ()  # the matter's log, in date order
 
     @property
     def forum_name(self) -> str:
@@ -116,10 +133,13 @@ def output_context(
     lang: str | None = None, documents: Iterable[DocumentMeta] = (), letters: Iterable[SupportLetter] = (),
     links: Iterable[TranslationLink] = (), tabs: Mapping[str, str] | None = None,
     enclosures: Iterable[Enclosure] = (), withhold_name: bool | None = None,
+    items: Mapping[str, str] | None = None, exhibits: Iterable[ExhibitLine] = (),
+    correspondence: Iterable[CorrespondenceEntry] = (),
 ) -> OutputContext:
-    """Everything a generated document may print for `matter`; `tabs` maps a document ref to its tab."""
+    """Everything a generated document may print for `matter`; `tabs` maps a document ref to its
+    tab, `items` to the checklist item it fills."""
     lang = lang or matter.language.value
-    tabs = tabs or {}
+    tabs, items = tabs or {}, items or {}
     name, withheld = display_name(client, withhold_name)
     documents = list(documents)
     by_ref = {d.ref: d for d in documents}
@@ -141,16 +161,42 @@ def output_context(
                         for r in client.relatives_for_output()),
         documents=tuple(DocLine(d.ref, d.title, d.doc_date, d.source, d.effective_language,
                                 tuple(sorted(f.value for f in document_factors(d))), d.category.value, d.tags,
-                                tabs.get(d.ref, ""))
+                                tabs.get(d.ref, ""), items.get(d.ref, ""))
                         for d in documents),
         letters=tuple(_letter_line(x, tabs) for x in letters),
         translations=tuple(
             TranslationLine(link.original_ref, by_ref[link.original_ref].title,
                             by_ref[link.original_ref].effective_language,
-                            by_ref[link.translation_ref].title, link.declaration_ref is not None)
+                            by_ref[link.translation_ref].title, link.declaration_ref is not None,
+                            dialect_of(client.languages, by_ref[link.original_ref].effective_language))
             for link in links if link.original_ref in by_ref and link.translation_ref in by_ref),
         enclosures=tuple(enclosures),
+        respondents=respondent_names(matter, lang),
+        exhibits=tuple(exhibits),
+        correspondence=tuple(chronology(correspondence)),
     )
+
+
+def dialect_of(languages: Iterable[str], code: str) -> str:
+    """The client's language as they described it ("Spanish (Honduras)") when it names a dialect
+    of the document's language `code`: a translator's declaration states the dialect."""
+    names = LANGUAGE_WORDS.get(code.split("-")[0].lower(), ())
+    for spoken in languages:
+        low = spoken.casefold()
+        if "(" in spoken and any(low.startswith(name) for name in names):
+            return spoken.strip()
+    return ""
+
+
+# English and French names of the languages clients most often speak, to match "Spanish (Honduras)".
+LANGUAGE_WORDS = {
+    "es": ("spanish", "espagnol"), "ar": ("arabic", "arabe"), "fa": ("persian", "farsi", "dari", "persan"),
+    "zh": ("chinese", "mandarin", "cantonese", "chinois"), "pt": ("portuguese", "portugais"),
+    "ru": ("russian", "russe"), "uk": ("ukrainian", "ukrainien"), "tr": ("turkish", "turc"),
+    "am": ("amharic", "amharique"), "ti": ("tigrinya", "tigrigna"), "so": ("somali",), "ur": ("urdu", "ourdou"),
+    "hi": ("hindi",), "pa": ("punjabi", "pendjabi"), "ta": ("tamil", "tamoul"), "ht": ("haitian", "créole"),
+    "sw": ("swahili",), "ku": ("kurdish", "kurde"), "ps": ("pashto", "pachto"),
+}
 
 
 def _letter_line(letter: SupportLetter, tabs: Mapping[str, str]) -> LetterLine:

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from clinic_app.domain.citations import cite
 from clinic_app.domain.common import is_official
 from clinic_app.domain.deadlines import Deadline, PendingRule
 from clinic_app.domain.letter import LetterStatus, readiness_cautions
 from clinic_app.domain.packages.checklist import Checklist, Entry, PackageInputs
-from clinic_app.domain.packages.model import DRAFT_TAG, Generated, ItemStatus, Source
+from clinic_app.domain.packages.model import DRAFT_TAG, Forum, Generated, ItemStatus, Source
 from clinic_app.errors import BadInput
 from clinic_app.i18n import _, current_language, ngettext
 
@@ -52,7 +53,8 @@ def has_errors(problems: Iterable[PackageProblem]) -> bool:
 def _missing_message(entry: Entry) -> str:
     item = entry.item
     label = item.label_in(current_language())
-    parts = [_("Missing required item: {item} ({citation}).").format(item=label, citation=item.citation)
+    parts = [_("Missing required item: {item} ({citation}).").format(
+        item=label, citation=cite(item.citation, current_language()))
              if item.citation else _("Missing required item: {item}.").format(item=label)]
     if item.source is Source.LETTERS:
         parts.append(_("No support letter is ready to file."))
@@ -108,11 +110,45 @@ def check_package(checklist: Checklist, inputs: PackageInputs, *, today: date,
         else:
             out.append(PackageProblem(WARNING, "left_out", _(
                 "Document {ref} fits no section of this package and is left out.").format(ref=ref), ref=ref))
+    out += record_problems(checklist, inputs)
     out += deadline_problems(checklist, today, deadlines, pending)
     if not matter.forum_file_number:
         out.append(PackageProblem(WARNING, "no_file_number",
                                   _("The matter has no file number for this forum; filings should carry one.")))
     return sorted(out, key=lambda p: p.severity != ERROR)
+
+
+def record_problems(checklist: Checklist, inputs: PackageInputs) -> list[PackageProblem]:
+    """A court record's form: evidence only as exhibits to an affidavit, the right respondent,
+    and page limits (warned about, since a judge may allow more)."""
+    package = checklist.package
+    out: list[PackageProblem] = []
+    affidavit = package.affidavit_item()
+    sworn = affidavit is not None and checklist.entry(affidavit.id).satisfied
+    loose = [e for e in checklist.entries if e.item.exhibit and (e.documents or e.letters)]
+    if package.forum is Forum.FC and loose and not sworn:
+        lang = current_language()
+        out.append(PackageProblem(ERROR, "loose_evidence", _(
+            "Evidence would be filed loose ({items}): in the Federal Court, documents go in as exhibits to an "
+            "affidavit (IMM Rules r. 12(1); FCR r. 364(2)(c)). Attach the sworn affidavit: they become its "
+            "exhibits.").format(items="; ".join(e.item.label_in(lang) for e in loose))))
+    if package.adversarial and inputs.matter.decision_maker is None:
+        out.append(PackageProblem(WARNING, "no_decision_maker", _(
+            "The matter does not say who made the decision (its decision maker): the respondent named may be "
+            "wrong (IMM Rules r. 5(2)).")))
+    pages = {d.ref: d.page_count for d in inputs.documents}
+    for entry in checklist.entries:
+        limit = entry.item.page_limit
+        counted = [pages.get(ref) for ref in entry.documents]
+        if not limit or not counted or None in counted:
+            continue
+        total = sum(n for n in counted if n)
+        if total > limit:
+            out.append(PackageProblem(WARNING, "page_limit", _(
+                "{item} has {pages} pages; {citation} allows {limit}: shorten it or ask for leave.").format(
+                item=entry.item.label_in(current_language()), pages=total, citation=entry.item.page_limit_citation,
+                limit=limit), entry.item.id))
+    return out
 
 
 def _translation_problems(checklist: Checklist, inputs: PackageInputs,
@@ -164,7 +200,7 @@ def deadline_problems(checklist: Checklist, today: date, deadlines: Iterable[Dea
     for d in deadlines:
         if d.rule_id not in rules:
             continue
-        values = {"deadline": d.title.get(lang), "date": d.due.isoformat(), "citation": d.citation}
+        values = {"deadline": d.title.get(lang), "date": d.due.isoformat(), "citation": cite(d.citation, lang)}
         if d.kind == "due" and d.due < today:
             out.append(PackageProblem(WARNING, "deadline_passed", _(
                 "The deadline \"{deadline}\" ({date}, {citation}) has passed: explain the delay or ask for "

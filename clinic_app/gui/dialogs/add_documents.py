@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 
 
 def document_label(doc: dict[str, Any], in_bundle: bool) -> str:
@@ -24,7 +24,7 @@ def document_label(doc: dict[str, Any], in_bundle: bool) -> str:
     if doc.get("date"):
         details.append(str(doc["date"]))
     if doc.get("pages"):
-        details.append(_("{count} pages").format(count=doc["pages"]))
+        details.append(ngettext("{count} page", "{count} pages", doc["pages"]).format(count=doc["pages"]))
     if doc.get("language"):
         details.append(str(doc["language"]))
     text = f"{doc['title']}  ({', '.join(details)})"

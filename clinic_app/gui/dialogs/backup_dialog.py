@@ -24,7 +24,7 @@ from clinic_app.gui.presenter import describe
 from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack, with_browse
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 
 EXTENSION = ".havenbak"
 
@@ -161,7 +161,9 @@ class BackupDialog(QDialog):
 
 def restored_notice(done: admin_ops.Restored) -> str:
     """What the unlock page says after a restore."""
-    lines = [_("Restored the backup made {when} into {folder}; {count} documents verified.").format(
+    lines = [ngettext("Restored the backup made {when} into {folder}; {count} document verified.",
+                      "Restored the backup made {when} into {folder}; {count} documents verified.",
+                      done.documents).format(
         when=when(done.created_at), folder=done.folder, count=done.documents)]
     if done.moved_aside:
         lines.append(_("The previous vault was kept as {path}.").format(path=done.moved_aside))

@@ -1,6 +1,6 @@
 """A bundle's settings (title, language, date, paper, numbering, separator pages, header,
-section prefixes, volume limits, first page number) and a tab's details (title, date, and
-the citation of a reference-only entry).
+section prefixes, volume limits, first page number, the stamps' margin) and a tab's
+details (title, date, and the citation of a reference-only entry).
 
 Neither dialog touches the vault: each makes an edited copy of the spec, checked with the
 domain's rules, and the bundles page keeps it as an unsaved edit until "Save". A problem
@@ -24,7 +24,7 @@ from clinic_app.i18n import _
 
 # settings the dialog edits: a domain error on another field (a tab's) is not this dialog's to show
 _OWN_FIELDS = ("title", "language", "date", "paper", "front_matter_numbering", "max_pages", "max_mb",
-               "first_page_number")
+               "first_page_number", "margin_mm")
 
 
 def plain_message(exc: ValidationError) -> str:
@@ -78,8 +78,13 @@ class BundleSettingsDialog(QDialog):
         self.paper = choice([("letter", _("Letter (8.5 × 11 in)")), ("a4", _("A4 (210 × 297 mm)")),
                              ("legal", _("Legal (8.5 × 14 in)"))],
                             name=_("Paper size"), current=st.paper)
-        self.front_matter = choice([("none", _("No page numbers")), ("roman", _("Roman numerals (i, ii, iii)"))],
+        self.front_matter = choice([("none", _("No page numbers")), ("roman", _("Roman numerals (i, ii, iii)")),
+                                    ("arabic", _("Counted from 1, like every other page (court records)"))],
                                    name=_("Page numbers of the cover and index"), current=st.front_matter_numbering)
+        self.exhibit_marks = choice([("letters", _("Letters (A, B, C)")), ("numbers", _("Numbers (1, 2, 3)"))],
+                                    name=_("Marks of exhibits to an affidavit"), current=st.exhibit_marks)
+        self.index_heading = choice([("index", _("Index")), ("contents", _("Table of contents"))],
+                                    name=_("Heading of the list of documents"), current=st.index_heading)
         self.separator_pages = QCheckBox(_("A separator &page before each tab"))
         self.separator_pages.setChecked(st.separator_pages)
         self.number_separators = QCheckBox(_("&Number the separator pages"))
@@ -95,6 +100,9 @@ class BundleSettingsDialog(QDialog):
         self.max_mb = line("" if st.max_mb is None else f"{st.max_mb:g}", name=_("Size limit per volume in MB"),
                            placeholder=_("no limit"))
         self.first_page = line(str(st.first_page_number), name=_("First page number"))
+        self.margin = line(f"{st.margin_mm:g}", name=_("Margin for the stamps in mm"))
+        self.margin.setToolTip(_("Clear space kept at every edge of each document page for the header and the "
+                                 "page number. Pages are shrunk evenly to fit inside it."))
         self.error = _error_label(_("Problem with the bundle settings"))
         form = QFormLayout()
         form.addRow(_("&Title:"), self.title)
@@ -102,11 +110,14 @@ class BundleSettingsDialog(QDialog):
         form.addRow(_("&Date:"), self.date)
         form.addRow(_("Pape&r:"), self.paper)
         form.addRow(_("&Front matter numbering:"), self.front_matter)
+        form.addRow(_("E&xhibit marks:"), self.exhibit_marks)
+        form.addRow(_("Heading of the &list:"), self.index_heading)
         for box in (self.separator_pages, self.number_separators, self.header, self.section_prefixes):
             form.addRow(box)
         form.addRow(_("Page li&mit per volume:"), self.max_pages)
         form.addRow(_("Si&ze limit per volume (MB):"), self.max_mb)
         form.addRow(_("First page n&umber:"), self.first_page)
+        form.addRow(_("Mar&gin for the stamps (mm):"), self.margin)
         self.buttons = dialog_buttons(self, self.apply)
         stack(self, form, self.error, self.buttons)
         self.title.setFocus()
@@ -115,12 +126,15 @@ class BundleSettingsDialog(QDialog):
         """The edited copy, or ValidationError naming the field at fault."""
         spec = copy.deepcopy(self.original)
         first_page = _whole(self.first_page.text(), "first_page_number")
+        margin = _decimal(self.margin.text(), "margin_mm")
         settings = dataclasses.replace(
             spec.settings, paper=self.paper.currentData(), front_matter_numbering=self.front_matter.currentData(),
             separator_pages=self.separator_pages.isChecked(), number_separator_pages=self.number_separators.isChecked(),
             header=self.header.isChecked(), section_prefixes=self.section_prefixes.isChecked(),
             max_pages=_whole(self.max_pages.text(), "max_pages"), max_mb=_decimal(self.max_mb.text(), "max_mb"),
-            first_page_number=spec.settings.first_page_number if first_page is None else first_page)
+            first_page_number=spec.settings.first_page_number if first_page is None else first_page,
+            margin_mm=spec.settings.margin_mm if margin is None else margin,
+            exhibit_marks=self.exhibit_marks.currentData(), index_heading=self.index_heading.currentData())
         spec = dataclasses.replace(spec, title=self.title.text().strip(), language=self.language.currentData(),
                                    date=parse_date(self.date.text(), "date"), settings=settings)
         try:
@@ -144,7 +158,7 @@ class BundleSettingsDialog(QDialog):
     def _focus(self, name: str) -> None:
         widget = {"title": self.title, "language": self.language, "date": self.date, "paper": self.paper,
                   "front_matter_numbering": self.front_matter, "max_pages": self.max_pages, "max_mb": self.max_mb,
-                  "first_page_number": self.first_page}.get(name)
+                  "first_page_number": self.first_page, "margin_mm": self.margin}.get(name)
         if widget is not None:
             widget.setFocus()
 

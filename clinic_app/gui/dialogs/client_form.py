@@ -30,6 +30,7 @@ from clinic_app.errors import HavenError, ValidationError
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import clients as client_ops
 from clinic_app.gui.operations import records as record_ops
+from clinic_app.gui.dialogs.conflicts import checked_save, not_saved_text
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.undo import ServiceEdit
@@ -50,6 +51,7 @@ from clinic_app.i18n import _
 
 if TYPE_CHECKING:
     from clinic_app.gui.dialogs.delete_client import DeleteClientDialog
+    from clinic_app.services.conflict_check import CheckedSave
     from clinic_app.services.purge import DeletionPlan, DeletionResult
 
 
@@ -149,12 +151,18 @@ class ClientForm(QDialog):
             client = self.record()
         except HavenError as exc:
             self._point_at(exc)
-            self.error.setText(str(exc))
+            self.error.setText(describe(exc, {"name": _("Legal name")}))
             return
         self.error.clear()
         self.buttons.setEnabled(False)
-        record_ops.save_client(self.ctx.runner, client=client, new=self.before is None) \
-            .success(lambda saved: self._saved(saved, client)).failure(self._failed).run()
+        checked_save(self, self.ctx.runner,
+                     lambda accept: client_ops.save_checked(self.ctx.runner, client=client, new=self.before is None,
+                                                            accept_conflicts=accept),
+                     lambda saved: self._saved(saved, client), self._failed, self._went_back)
+
+    def _went_back(self) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(not_saved_text())
 
     def _point_at(self, exc: HavenError) -> None:
         """Show the tab and the field (or cell) a validation error is about."""
@@ -167,7 +175,7 @@ class ClientForm(QDialog):
             self.tabs.setCurrentWidget(self.identity)
             self._fields[exc.field].setFocus()
 
-    def _saved(self, saved: record_ops.Saved, client: Client) -> None:
+    def _saved(self, saved: record_ops.Saved | CheckedSave, client: Client) -> None:
         self.saved_ref = saved.ref
         self.ctx.status(_("Client {ref} saved.").format(ref=saved.ref))
         if self.before is not None:

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
 from clinic_app.domain.identifiers import FileNumbers
-from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterStatus, MatterType, ProceedingLanguage
+from clinic_app.domain.matter import (
+    AdverseParty,
+    DecisionMaker,
+    KeyDate,
+    KeyDates,
+    Matter,
+    MatterStatus,
+    MatterType,
+    ProceedingLanguage,
+)
 from clinic_app.errors import HavenError
 from clinic_app.gui.context import Context
+from clinic_app.gui.dialogs.conflicts import checked_save, not_saved_text
+from clinic_app.gui.operations import clients as client_ops
 from clinic_app.gui.operations import records as record_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.undo import ServiceEdit
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
-from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
+from clinic_app.gui.widgets.fields import choice, join_list, line, parse_date, show_date, split_list
 from clinic_app.i18n import _
+
+if TYPE_CHECKING:
+    from clinic_app.services.conflict_check import CheckedSave
 
 
 class MatterForm(QDialog):
@@ -37,6 +52,13 @@ class MatterForm(QDialog):
         self.status = choice([(MatterStatus.OPEN.value, _("Open")), (MatterStatus.CLOSED.value, _("Closed"))],
                              name=_("Status"), current=m.status.value if m else "open")
         self.counsel = line(m.counsel if m else "", name=_("Counsel"))
+        self.decision_maker = choice([("", _("Not recorded"))] + [(d.value, d.label) for d in DecisionMaker],
+                                     name=_("Decision maker"),
+                                     current=m.decision_maker.value if m and m.decision_maker else "")
+        self.decision_maker.setToolTip(_("Who made (or has not made) the decision: it decides which Minister is "
+                                         "the respondent in the Federal Court (IMM Rules r. 5(2))."))
+        self.adverse = line(join_list([p.name for p in m.adverse_parties]) if m else "", name=_("Adverse parties"),
+                            placeholder=_("separate names with ;"))
         numbers = m.file_numbers if m else FileNumbers()
         self.numbers = {key: line(getattr(numbers, key) or "", name=label, placeholder=hint) for key, label, hint in (
             ("uci", _("UCI"), "0000-0000"), ("irb", _("IRB file"), "TB1-12345"),
@@ -53,6 +75,8 @@ class MatterForm(QDialog):
         form.addRow(_("Language:"), self.language)
         form.addRow(_("Status:"), self.status)
         form.addRow(_("Counsel:"), self.counsel)
+        form.addRow(_("Decision maker:"), self.decision_maker)
+        form.addRow(_("Adverse parties:"), self.adverse)
         for edit in self.numbers.values():
             form.addRow(edit.accessibleName() + ":", edit)
         for key, edit in self.dates.items():
@@ -75,10 +99,17 @@ class MatterForm(QDialog):
         fields = dict(client_ref=self.client.currentData() or "", type=MatterType(self.type.currentData()),
                       title=self.title.text(), language=ProceedingLanguage(self.language.currentData()),
                       status=MatterStatus(self.status.currentData()), counsel=self.counsel.text(),
-                      file_numbers=numbers, dates=dates)
+                      file_numbers=numbers, dates=dates, adverse_parties=self._adverse_parties(),
+                      decision_maker=DecisionMaker(self.decision_maker.currentData())
+                      if self.decision_maker.currentData() else None)
         if self.before is not None:
             return dataclasses.replace(self.before, **fields)
         return Matter(ref="new", **fields)  # type: ignore[arg-type]
+
+    def _adverse_parties(self) -> tuple[AdverseParty, ...]:
+        """The names typed, keeping the description of each party already recorded."""
+        known = {p.name.casefold(): p for p in (self.before.adverse_parties if self.before else ())}
+        return tuple(known.get(name.casefold()) or AdverseParty(name) for name in split_list(self.adverse.text()))
 
     def save(self) -> None:
         try:
@@ -86,13 +117,20 @@ class MatterForm(QDialog):
                 raise HavenError(_("Choose the client first (add one with New client)."))
             matter = self.record()
         except HavenError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(describe(exc))
             return
+        self.error.clear()
         self.buttons.setEnabled(False)
-        record_ops.save_matter(self.ctx.runner, matter=matter, new=self.before is None) \
-            .success(lambda saved: self._saved(saved, matter)).failure(self._failed).run()
+        checked_save(self, self.ctx.runner,
+                     lambda accept: client_ops.save_matter_checked(self.ctx.runner, matter=matter,
+                                                                   new=self.before is None, accept_conflicts=accept),
+                     lambda saved: self._saved(saved, matter), self._failed, self._went_back)
 
-    def _saved(self, saved: record_ops.Saved, matter: Matter) -> None:
+    def _went_back(self) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(not_saved_text())
+
+    def _saved(self, saved: record_ops.Saved | CheckedSave, matter: Matter) -> None:
         self.saved_ref = saved.ref
         self.ctx.status(_("Matter {ref} saved.").format(ref=saved.ref))
         if self.before is not None:

@@ -7,10 +7,11 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from clinic_app.gui import messages
+from clinic_app.gui.save_paths import ask_save_path
 from clinic_app.i18n import _
 
 
@@ -65,8 +66,9 @@ class RecoveryKeyDialog(QDialog):
 
     def save_pdf(self, path: str = "") -> None:
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save the recovery sheet"),
-                                                        "haven-recovery-key.pdf", _("PDF files (*.pdf)"))
+            chosen = ask_save_path(self, _("Save the recovery sheet"), "haven-recovery-key.pdf",
+                                   _("PDF files (*.pdf)"))
+            path = str(chosen) if chosen is not None else ""
         if path:
             writer = QPdfWriter(path)
             writer.setTitle(_("Haven recovery key"))

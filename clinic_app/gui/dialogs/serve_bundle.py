@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QLabel,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QLabel,
     QTableView, QWidget,
 )
 
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import bundles as bundle_ops
 from clinic_app.gui.presenter import describe
+from clinic_app.gui.save_paths import ask_save_path, file_name
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack, with_browse
 from clinic_app.gui.widgets.fields import line
 from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
@@ -53,11 +54,17 @@ def service_log_view(parent: QWidget) -> tuple[QTableView, RowsModel]:
     return view, model
 
 
-def frozen_note(first: Any) -> str:
-    """Why a served bundle's list cannot be edited, and what to do instead."""
-    return _("Served on {day} to {whom} ({method}): pages {first} to {last} are frozen, so this list is "
+def frozen_note(first: Any, changed: list[tuple[str, str]] | None = None) -> str:
+    """Why a served bundle's list cannot be edited, what to do instead, and which of its documents
+    changed since (the served bundle keeps the version served)."""
+    text = _("Served on {day} to {whom} ({method}): pages {first} to {last} are frozen, so this list is "
              "read-only. Put later documents in a supplementary bundle.").format(
         day=first.served_on, whom=first.served_to, method=first.method, first=first.first_page, last=first.last_page)
+    if changed:
+        text += " " + _("Changed since it was served: {documents}. This bundle keeps the version that was "
+                        "served; put the new version in a supplementary bundle.").format(
+            documents=", ".join(_("{title} ({ref})").format(title=title, ref=ref) for ref, title in changed))
+    return text
 
 
 class Invalid(ValueError):
@@ -87,8 +94,11 @@ class ServeBundleDialog(QDialog):
         self.browse.setAccessibleName(_("Choose where to save the statement of service"))
         self.write_statement.toggled.connect(self._statement_toggled)
         self._statement_toggled(False)
-        warning = QLabel(_("Once served, the bundle's page numbers are frozen: later documents go in a "
-                           "supplementary bundle that continues the numbering."))
+        warning = QLabel(_("Once served, this bundle is frozen as it was built: its pages, numbers, cover and "
+                           "date, and the exact version of each document. Replacing or editing a document later "
+                           "never changes it: new and changed documents go in a supplementary bundle, whose tabs "
+                           "and pages continue the numbering."))
+        self.warning = warning
         warning.setWordWrap(True)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
@@ -110,11 +120,11 @@ class ServeBundleDialog(QDialog):
 
     def choose_statement_path(self) -> None:
         """A neutral default name: file names end up in folders and e-mails, so no client data."""
-        default = self.statement_path.text() or f"statement-of-service-{self.bundle_ref}.pdf"
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the statement of service as"), default,
-                                               _("PDF files (*.pdf)"))
-        if path:
-            self.statement_path.setText(path)
+        name = self.statement_path.text().strip() or file_name(
+            _("Statement of service {ref}").format(ref=self.bundle_ref))
+        path = ask_save_path(self, _("Save the statement of service as"), name, _("PDF files (*.pdf)"))
+        if path is not None:
+            self.statement_path.setText(str(path))
             self.write_statement.setChecked(True)
 
     def details(self) -> tuple[str, str, date, Path | None]:

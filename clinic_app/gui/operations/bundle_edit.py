@@ -22,10 +22,11 @@ from datetime import date
 
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError, Section, Tab
 from clinic_app.domain.changes import Changes
+from clinic_app.domain.exhibits import AFFIDAVIT, EXHIBIT_ROLE
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations.bundles import free_bundle_ref, tab_rows
 from clinic_app.gui.tasks import Job, Op, TaskRunner
-from clinic_app.i18n import _
+from clinic_app.i18n import _, translate_for
 
 # --- pure edits -------------------------------------------------------------------------------
 
@@ -122,6 +123,39 @@ def add_reference_entry(spec: BundleSpec, section: int, title: str, citation: st
     return edited
 
 
+def exhibits_of_tab(tab: Tab) -> list[str]:
+    """The documents of the tab's exhibits, in order (their own translations not counted)."""
+    return [part.document_id for part in tab.parts if part.role == EXHIBIT_ROLE]
+
+
+def set_exhibits(spec: BundleSpec, row: int, exhibits: list[Tab], deponent: str, sworn: date | None) -> BundleSpec:
+    """A copy where the tab at `row` (an affidavit) has `exhibits` after its own parts, in order,
+    each a tab as `tabs_for_documents` makes it (a document with its translation), and names who
+    swore it and when. No exhibits leaves the affidavit alone."""
+    section, index = _where(spec, row)
+    tab = spec.sections[section].tabs[index]
+    if tab.reference_only:
+        raise BundleSpecError(_("A reference-only entry cannot have exhibits."), field="parts")
+    if exhibits and not deponent.strip():
+        raise BundleSpecError(_("An affidavit with exhibits needs the name of the person who swore it."),
+                              field="deponent")
+    edited = copy.deepcopy(spec)
+    target = edited.sections[section].tabs[index]
+    own = [p for p in target.parts[:_first_exhibit(target)]]
+    for exhibit in copy.deepcopy(exhibits):
+        first, *rest = exhibit.parts
+        first.role, first.label, first.date = EXHIBIT_ROLE, exhibit.title, exhibit.date
+        own += [first, *rest]
+    if exhibits and not own[0].label:
+        own[0].label = translate_for(spec.language, AFFIDAVIT)
+    target.parts, target.deponent, target.sworn = own, deponent.strip(), sworn
+    return edited
+
+
+def _first_exhibit(tab: Tab) -> int:
+    return next((n for n, part in enumerate(tab.parts) if part.role == EXHIBIT_ROLE), len(tab.parts))
+
+
 def drop_grouped(tabs: list[Tab]) -> list[Tab]:
     """Leave out a tab whose only document already travels inside another chosen tab (a
     translation or declaration picked together with its original), so it is not there twice."""
@@ -163,13 +197,27 @@ def new_project(runner: TaskRunner, *, matter_ref: str, title: str, taken: list[
     return Op(runner, work, writes=True)
 
 
-def tabs_for_documents(runner: TaskRunner, *, refs: list[str], language: str = "en") -> Op:
+def tabs_for_documents(runner: TaskRunner, *, refs: list[str], language: str = "en", separate: bool = False) -> Op:
     """One tab per document, its translation and translator's declaration grouped in it as
-    parts; a translation chosen together with its original is not added twice."""
+    parts; a translation chosen together with its original is not added twice. `separate`
+    keeps one tab per ref, in order (exhibits: each its own mark)."""
 
     def work(job: Job) -> list[Tab]:
         from clinic_app.services.bundles import tabs_for_documents as make_tabs
 
-        return drop_grouped(make_tabs(job.session, list(refs), language=language))
+        tabs = make_tabs(job.session, list(refs), language=language)
+        return tabs if separate else drop_grouped(tabs)
 
     return Op(runner, work)
+
+
+def record_exhibits(runner: TaskRunner, *, affidavit_ref: str, exhibit_refs: list[str]) -> Op:
+    """Keep the exhibits of an affidavit document in the vault, so filing packages (and new
+    bundle tabs) bring them along in this order."""
+
+    def work(job: Job) -> Changes:
+        from clinic_app.services.correspondence import set_exhibits as keep
+
+        return keep(job.session, affidavit_ref, exhibit_refs)
+
+    return Op(runner, work, writes=True)

@@ -28,11 +28,13 @@ def projects(runner: TaskRunner, *, matter_ref: str) -> Op:
 
 @dataclass(frozen=True)
 class PageData:
-    """What the bundles page shows, in one trip: the projects and the matter's service log
-    (entries with bundle_ref, served_on, served_to, method, first_page, last_page, recorded_by)."""
+    """What the bundles page shows, in one trip: the projects, the matter's service log
+    (entries with bundle_ref, served_on, served_to, method, first_page, last_page, recorded_by)
+    and the documents changed since each bundle was served."""
 
     projects: list[tuple[str, BundleSpec]]
     log: list[Any] = field(default_factory=list)
+    changed: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # served bundle -> (ref, title)
 
     def served(self, bundle_ref: str) -> list[Any]:
         return [e for e in self.log if e.bundle_ref == bundle_ref]
@@ -43,7 +45,8 @@ def page_data(runner: TaskRunner, *, matter_ref: str) -> Op:
         from clinic_app.services import bundles
 
         return PageData(adapters.bundle_projects(job.session, matter_ref),
-                        list(bundles.service_log(job.session, matter_ref)))
+                        list(bundles.service_log(job.session, matter_ref)),
+                        bundles.changed_since_served(job.session, matter_ref))
 
     return Op(runner, work)
 

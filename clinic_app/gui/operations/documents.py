@@ -37,8 +37,9 @@ class ImportDone:
     changes: Changes = field(default_factory=Changes)
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """The files an import of `paths` will take, in order (what the progress panel lists)."""
+def expand(paths: list[Path]) -> list[Any]:
+    """What an import of `paths` will take or refuse, in order (what the progress panel
+    lists): services.import_files.expand, which follows no link."""
     from clinic_app.services.import_files import expand as service_expand
 
     return service_expand(paths)
@@ -57,6 +58,18 @@ def link_translation(runner: TaskRunner, *, original: str, translation: str, dec
         from clinic_app.services.case_record import link_translation as link
 
         return link(job.session, TranslationLink(original, translation, declaration or None))
+
+    return Op(runner, work, writes=True)
+
+
+def export_original(runner: TaskRunner, *, ref: str, target: Path) -> Op:
+    """Write the document's original file to `target` (services.evidence.export_original: audited)."""
+
+    def work(job: Job) -> Path:
+        from clinic_app.services.evidence import export_original as export
+
+        export(job.session, ref, target)
+        return target
 
     return Op(runner, work, writes=True)
 

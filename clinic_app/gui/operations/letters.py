@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from clinic_app.domain.changes import Changes
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.gui.operations.records import Saved, next_ref
 from clinic_app.gui.tasks import Job, Op, TaskRunner
@@ -55,5 +58,36 @@ def guidance_sheet(runner: TaskRunner, *, lang: str, out_path: Path) -> Op:
         from clinic_app.services.letters_workflow import write_guidance_sheet
 
         return write_guidance_sheet(job.session, lang, out_path)
+
+    return Op(runner, work, writes=True)
+
+
+def link_scan(runner: TaskRunner, *, letter_ref: str, document_ref: str | None) -> Op:
+    """Make a document of the matter the letter's scan (None: unlink); returns Changes."""
+
+    def work(job: Job) -> Changes:
+        from clinic_app.services.letters_workflow import link_scan as link
+
+        return link(job.session, letter_ref, document_ref)
+
+    return Op(runner, work, writes=True)
+
+
+@dataclass
+class ScanImported:
+    outcome: Any  # services.import_files.FileOutcome
+    changes: Changes
+
+
+def import_scan(runner: TaskRunner, *, letter_ref: str, path: Path) -> Op:
+    """Import a file into the letter's matter and link it as the letter's scan."""
+
+    def work(job: Job) -> ScanImported:
+        from clinic_app.services.letters_workflow import get_letter
+        from clinic_app.services.letters_workflow import import_scan as run
+
+        outcome = run(job.session, letter_ref, Path(path), progress=job.progress, cancel=job.cancel)
+        letter_id = get_letter(job.session, letter_ref).id
+        return ScanImported(outcome, Changes(links=True, letters=frozenset({letter_id} if letter_id else ())))
 
     return Op(runner, work, writes=True)

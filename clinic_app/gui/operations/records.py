@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.client import Client
+from clinic_app.domain.common import next_ref
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.operations import adapters
@@ -25,17 +24,7 @@ class Row:
     ref: str
     label: str
     detail: str = ""
-
-
-def next_ref(prefix: str, taken: Iterable[str]) -> str:
-    """The next free "<prefix>-NNN" ref: readable, and never derived from a name."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
-    used = set(taken)
-    numbers = [int(m.group(1)) for ref in used if (m := pattern.match(ref))]
-    n = max(numbers, default=0) + 1
-    while f"{prefix}-{n:03d}" in used:
-        n += 1
-    return f"{prefix}-{n:03d}"
+    matches: tuple[tuple[str, bool], ...] = ()  # a search snippet's (text, is a match) runs; detail is its text
 
 
 def _refs(session: Any, kind: str) -> list[str]:
@@ -52,7 +41,7 @@ def search(runner: TaskRunner, *, query: str, limit: int = 200) -> Op:
 
         session = job.session
         if query.strip():
-            return [Row(r.kind, r.ref, r.label, r.snippet) for r in search_records(session, query, limit=limit)]
+            return [Row(r.kind, r.ref, r.label, r.text, r.parts) for r in search_records(session, query, limit=limit)]
         if not session.can(Permission.READ_RECORDS):
             rows = listing(session, "letters").rows
             return [Row("letter", r["ref"], r["writer"], r["matter"]) for r in rows]
@@ -133,13 +122,22 @@ class Saved:
     changes: Changes
 
 
+def client_ref_for(session: Any) -> str:
+    """The ref a new client gets: the next free "c-NNN" (on the vault thread)."""
+    return next_ref("c", _refs(session, "clients"))
+
+
+def matter_ref_for(session: Any) -> str:
+    return next_ref("m", _refs(session, "matters"))
+
+
 def save_client(runner: TaskRunner, *, client: Client, new: bool) -> Op:
-    """Save a client; a new one gets the next free "c-NNN" ref on the vault thread."""
+    """Save a client as it is (undo steps; a form's save goes through clients.save_checked)."""
 
     def work(job: Job) -> Saved:
         from clinic_app.services.case_record import save_client as save
 
-        record = dataclasses.replace(client, ref=next_ref("c", _refs(job.session, "clients"))) if new else client
+        record = dataclasses.replace(client, ref=client_ref_for(job.session)) if new else client
         return Saved(record.ref, save(job.session, record))
 
     return Op(runner, work, writes=True)
@@ -149,7 +147,7 @@ def save_matter(runner: TaskRunner, *, matter: Matter, new: bool) -> Op:
     def work(job: Job) -> Saved:
         from clinic_app.services.case_record import save_matter as save
 
-        record = dataclasses.replace(matter, ref=next_ref("m", _refs(job.session, "matters"))) if new else matter
+        record = dataclasses.replace(matter, ref=matter_ref_for(job.session)) if new else matter
         return Saved(record.ref, save(job.session, record))
 
     return Op(runner, work, writes=True)

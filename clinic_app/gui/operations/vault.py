@@ -19,6 +19,7 @@ class Opened:
     role: str
     permissions: frozenset[Permission]
     recovery_key: str = field(default="", repr=False)
+    failed_attempts: str = ""  # failed_unlocks.summary of the attempts this unlock moved into the audit log
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -26,8 +27,11 @@ class Opened:
 
 def _opened(job: Job, folder: Path, recovery: str = "") -> Opened:
     session = job.session
+    from clinic_app.services.failed_unlocks import summary
+
     allowed = frozenset(p for p in Permission if session.can(p))
-    return Opened(Path(folder), session.user.name, session.role.value, allowed, recovery)
+    return Opened(Path(folder), session.user.name, session.role.value, allowed, recovery,
+                  summary(getattr(session, "failed_attempts", ())))
 
 
 def users_of(folder: Path) -> list[str]:
@@ -54,12 +58,28 @@ def create_vault(runner: TaskRunner, *, folder: Path, admin: str, passphrase: st
     return Op(runner, work, writes=True)
 
 
-def unlock(runner: TaskRunner, *, folder: Path, user: str, passphrase: str) -> Op:
+def join_clinic(runner: TaskRunner, *, folder: Path, invitation: Path, code: str, passphrase: str,
+                kdf_profile: str = "standard") -> Op:
+    """Create this laptop's vault from an invitation and pull what its role may see
+    (services.sync.enrol.join); opens it like a new vault, recovery key included."""
+
+    def work(job: Job) -> Opened:
+        from clinic_app.services.sync import enrol
+
+        _lock_current(job)
+        joined = enrol.join(Path(folder), Path(invitation), code, passphrase, kdf_profile=kdf_profile)
+        job.state.session = joined.session
+        return _opened(job, folder, joined.recovery_key)
+
+    return Op(runner, work, writes=True)
+
+
+def unlock(runner: TaskRunner, *, folder: Path, user: str, passphrase: str, accept_older: bool = False) -> Op:
     def work(job: Job) -> Opened:
         from clinic_app.services.session import unlock as open_vault
 
         _lock_current(job)
-        job.state.session = open_vault(Path(folder), user=user, passphrase=passphrase)
+        job.state.session = open_vault(Path(folder), user=user, passphrase=passphrase, accept_older=accept_older)
         return _opened(job, folder)
 
     return Op(runner, work, writes=True)

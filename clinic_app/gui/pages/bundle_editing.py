@@ -21,11 +21,12 @@ from clinic_app.domain.bundle import BundleSpec, Tab
 from clinic_app.errors import ValidationError
 from clinic_app.gui.dialogs.add_documents import AddDocumentsDialog
 from clinic_app.gui.dialogs.bundle_settings import BundleSettingsDialog, TabDetailsDialog, plain_message
+from clinic_app.gui.dialogs.exhibits import ExhibitsDialog
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import bundle_edit as edit
 from clinic_app.gui.operations import bundles as bundle_ops
 from clinic_app.gui.presenter import describe
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from clinic_app.gui.pages.bundles import BundlesTab
@@ -59,6 +60,8 @@ class BundleEditor(QObject):
                                      self.tab_details)
         self.remove_button = button(_("Remove tab"), _("Remove the selected tab from the bundle (Delete)"),
                                     self.remove_tab)
+        self.exhibits_button = button(_("E&xhibits…"), _("Make the selected tab an affidavit with exhibits: "
+                                                        "choose them, in order, and who swore it"), self.exhibits)
         self.add_section_button = button(_("Add sectio&n…"), _("Add a section at the end of the bundle"),
                                          self.add_section)
         self.rename_section_button = button(_("&Rename section…"), _("Rename the section chosen beside "
@@ -73,13 +76,13 @@ class BundleEditor(QObject):
 
     def buttons(self) -> list[QPushButton]:
         return [self.new_button, self.settings_button, self.add_documents_button, self.reference_button,
-                self.details_button, self.remove_button, self.add_section_button, self.rename_section_button,
-                self.remove_section_button, self.discard_button]
+                self.details_button, self.remove_button, self.exhibits_button, self.add_section_button,
+                self.rename_section_button, self.remove_section_button, self.discard_button]
 
     def rows(self) -> list[QHBoxLayout]:
         buttons = self.buttons()
         rows = []
-        for group in (buttons[:6], buttons[6:]):
+        for group in (buttons[:6], buttons[6:]):  # Exhibits… opens the second row
             row = QHBoxLayout()
             for b in group:
                 row.addWidget(b)
@@ -100,7 +103,8 @@ class BundleEditor(QObject):
             b.setEnabled(editable)
         self.details_button.setEnabled(has_tab)
         self.remove_button.setEnabled(has_tab)
-        self.discard_button.setEnabled(editable and page.choice.currentText() in page.dirty)
+        self.exhibits_button.setEnabled(has_tab)
+        self.discard_button.setEnabled(editable and page.current_ref() in page.dirty)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -124,7 +128,7 @@ class BundleEditor(QObject):
         page = self.page
         page.specs[ref] = spec
         page.mark_dirty(ref)
-        if page.choice.currentText() == ref:
+        if page.current_ref() == ref:
             page._show_spec()
             if row is not None and 0 <= row < page.tabs.count():
                 page.tabs.setCurrentRow(row)
@@ -143,7 +147,7 @@ class BundleEditor(QObject):
         except ValidationError as exc:
             self.page.note.setText(plain_message(exc))
             return False
-        self._show(self.page.choice.currentText(), edited, message, row, section)
+        self._show(self.page.current_ref(), edited, message, row, section)
         return True
 
     # --- a new bundle -----------------------------------------------------------------------
@@ -175,7 +179,7 @@ class BundleEditor(QObject):
             return None
         dialog = AddDocumentsDialog(page.documents, bundle_ops.section_names(spec), self.current_section(),
                                     edit.documents_in(spec), page)
-        ref = page.choice.currentText()
+        ref = page.current_ref()
         dialog.accepted.connect(lambda: self.add_chosen(ref, dialog.chosen(), dialog.chosen_section()))
         self.last_dialog = dialog
         dialog.open()
@@ -195,7 +199,7 @@ class BundleEditor(QObject):
         spec = page.specs.get(ref)
         if spec is None or page.served_entries(ref):
             return
-        if page.choice.currentText() == ref:
+        if page.current_ref() == ref:
             page._sync_order(spec)
         try:
             edited = edit.add_tabs(spec, section, tabs)
@@ -203,7 +207,9 @@ class BundleEditor(QObject):
             section = len(spec.sections) - 1
             edited = edit.add_tabs(spec, section, tabs)
         row = edit.first_row_of(edited, section) + len(spec.sections[section].tabs)
-        self._show(ref, edited, _("{count} tab(s) added. Save the bundle to keep them.").format(count=len(tabs)),
+        added = ngettext("{count} tab added. Save the bundle to keep it.",
+                         "{count} tabs added. Save the bundle to keep them.", len(tabs)).format(count=len(tabs))
+        self._show(ref, edited, added,
                    row, section)
 
     def add_reference(self) -> TabDetailsDialog | None:
@@ -238,7 +244,7 @@ class BundleEditor(QObject):
             return
         if last_of is not None:
             row = edit.first_row_of(spec, last_of) + len(spec.sections[last_of].tabs) - 1
-        self._show(self.page.choice.currentText(), spec, message, row, section)
+        self._show(self.page.current_ref(), spec, message, row, section)
 
     def remove_tab(self) -> bool:
         row = self.page.tabs.currentRow()
@@ -253,6 +259,44 @@ class BundleEditor(QObject):
         if done:
             self.page.tabs.setFocus()
         return done
+
+    # --- exhibits ---------------------------------------------------------------------------
+
+    def exhibits(self) -> ExhibitsDialog | None:
+        """Choose the exhibits of the selected tab's affidavit; the parts are made on the vault
+        thread (each exhibit's translation with it), then the tab is edited like any other."""
+        row = self.page.tabs.currentRow()
+        tab = self.page._tab_at(row)
+        if self._synced() is None or tab is None or tab.reference_only:
+            return None
+        affidavit = tab.parts[0].document_id
+        dialog = ExhibitsDialog(affidavit, self.page.documents, edit.exhibits_of_tab(tab), tab.deponent, tab.sworn,
+                                self.page)
+        ref = self.page.current_ref()
+        dialog.accepted.connect(lambda: self.set_exhibits(ref, row, affidavit, dialog))
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_exhibits(self, ref: str, row: int, affidavit: str, dialog: ExhibitsDialog) -> Any:
+        page, spec = self.page, self.page.specs.get(ref)
+        if spec is None:
+            return None
+        refs = dialog.chosen_refs
+
+        def made(tabs: list[Tab]) -> None:
+            if self._synced() is None or page.current_ref() != ref:
+                return
+            done = self._apply(lambda s: edit.set_exhibits(s, row, tabs, dialog.chosen_deponent, dialog.chosen_sworn),
+                               ngettext("{count} exhibit set. Save the bundle to keep it.",
+                                        "{count} exhibits set. Save the bundle to keep them.",
+                                        len(tabs)).format(count=len(tabs)), row=row)
+            if done and dialog.remember.isChecked():
+                edit.record_exhibits(page.ctx.runner, affidavit_ref=affidavit, exhibit_refs=refs) \
+                    .failure(lambda exc: page.note.setText(describe(exc))).run()
+
+        return edit.tabs_for_documents(page.ctx.runner, refs=refs, language=spec.language, separate=True) \
+            .success(made).failure(lambda exc: page.note.setText(describe(exc))).run()
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -296,7 +340,7 @@ class BundleEditor(QObject):
         return dialog
 
     def discard(self) -> None:
-        ref = self.page.choice.currentText()
+        ref = self.page.current_ref()
         if ref not in self.page.dirty:
             return
         self.page.dirty.discard(ref)

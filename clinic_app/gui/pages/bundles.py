@@ -9,23 +9,26 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
 from clinic_app.domain.bundle import BundleSpec, Tab, parse_page_ranges, resolve_pages
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import HavenError
+from clinic_app.gui import messages
 from clinic_app.gui.context import Context
 from clinic_app.gui.dialogs.serve_bundle import ServeBundleDialog, frozen_note, service_log_view
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import bundles as bundle_ops
 from clinic_app.gui.pages.bundle_editing import BundleEditor
 from clinic_app.gui.presenter import describe
-from clinic_app.i18n import _
+from clinic_app.gui.save_paths import ask_save_path, file_name, open_saved
+from clinic_app.gui.widgets.rows import wrapping_list
+from clinic_app.i18n import _, ngettext
 
 
 class BundlesTab(QWidget):
@@ -34,6 +37,7 @@ class BundlesTab(QWidget):
         self.ctx, self.matter_ref = ctx, matter_ref
         self.specs: dict[str, BundleSpec] = {}
         self.log: list[Any] = []  # the matter's service entries, oldest first
+        self.changed: dict[str, list[tuple[str, str]]] = {}  # served bundle -> documents changed since
         self.built: dict[str, Any] = {}  # bundle ref -> its last build in this session, for serving
         self.dirty: set[str] = set()  # bundles with edits not saved yet
         self._wanted = ""  # a bundle to select once the projects are reloaded
@@ -70,8 +74,7 @@ class BundlesTab(QWidget):
         self.count = QLabel()
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.problems = QListWidget()
-        self.problems.setAccessibleName(_("Pre-flight problems"))
+        self.problems = wrapping_list(_("Pre-flight problems"))
         self.problems.itemActivated.connect(self._jump)
         self.save_button = QPushButton(_("S&ave"))
         self.save_button.setToolTip(_("Save the bundle: its tabs, their order, sections and settings"))
@@ -80,8 +83,9 @@ class BundlesTab(QWidget):
         self.open_button = QPushButton(_("Open the result"))
         self.open_button.setEnabled(False)
         self.serve_button = QPushButton(_("Mark as served…"))
-        self.serve_button.setToolTip(_("Record on whom, how and when the last build was served; its page numbers "
-                                       "are then frozen"))
+        self._serve_tip = _("Record on whom, how and when the last build was served; its page numbers "
+                            "are then frozen")
+        self.serve_button.setToolTip(self._serve_tip)
         self.statement_button = QPushButton(_("Statement of service…"))
         self.supplement_button = QPushButton(_("Supplementary bundle…"))
         self.supplement_button.setToolTip(_("Start a new bundle whose tabs and pages continue after the served ones"))
@@ -137,7 +141,7 @@ class BundlesTab(QWidget):
 
     def open_result(self) -> None:
         if self.result_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_path)))
+            open_saved(self, self.result_path)
 
     def _offer(self, path: Path, label: str) -> None:
         """Let "Open" show the file just written (a bundle, or a statement of service)."""
@@ -165,7 +169,7 @@ class BundlesTab(QWidget):
 
     def _loaded(self, data: bundle_ops.PageData) -> None:
         """Show what was saved, except bundles with edits not saved yet: those keep the edits."""
-        shown = self.choice.currentText()
+        shown = self.current_ref()
         if shown in self.dirty and shown in self.specs:
             self._sync_order(self.specs[shown])
         current, self._wanted = self._wanted or shown, ""
@@ -173,20 +177,31 @@ class BundlesTab(QWidget):
                       for ref, spec in data.projects}
         self.dirty &= set(self.specs)
         self.log = list(data.log)
+        self.changed = dict(data.changed)
         self.log_model.set_rows(self.log)
         self.choice.blockSignals(True)
         self.choice.clear()
-        self.choice.addItems(list(self.specs))
+        for ref, spec in self.specs.items():
+            self.choice.addItem(self._label(ref, spec), ref)
         if current in self.specs:
-            self.choice.setCurrentText(current)
+            self.choice.setCurrentIndex(self.choice.findData(current))
         self.choice.blockSignals(False)
         self._show_spec()
 
+    @staticmethod
+    def _label(ref: str, spec: BundleSpec) -> str:
+        """What the selector shows: the bundle's title, with the ref the command line uses."""
+        return "{title} ({ref})".format(title=spec.title, ref=ref) if spec.title.strip() else ref
+
+    def current_ref(self) -> str:
+        """The ref of the bundle shown ("" when the matter has none)."""
+        return str(self.choice.currentData() or "")
+
     def _spec(self) -> BundleSpec | None:
-        return self.specs.get(self.choice.currentText())
+        return self.specs.get(self.current_ref())
 
     def served_entries(self, ref: str | None = None) -> list[Any]:
-        ref = self.choice.currentText() if ref is None else ref
+        ref = self.current_ref() if ref is None else ref
         return [e for e in self.log if e.bundle_ref == ref]
 
     def _show_spec(self, *_args: object) -> None:
@@ -199,6 +214,9 @@ class BundlesTab(QWidget):
         if spec is None:
             self._update_count()
             return
+        index = self.choice.currentIndex()
+        if self.choice.itemText(index) != self._label(self.current_ref(), spec):  # a title edited in Settings
+            self.choice.setItemText(index, self._label(self.current_ref(), spec))
         for row in bundle_ops.tab_rows(spec):
             tab = spec.sections[row.section].tabs[row.index]
             self.tabs.addItem(self._item(row, tab, bundle_ops.section_names(spec)))
@@ -210,7 +228,8 @@ class BundlesTab(QWidget):
         """A served bundle's pages are frozen (the service refuses to save it): say so, and
         make the list read-only rather than let the person edit and be refused later."""
         served = bool(entries)
-        editable = not served and adapters.available("bundles")
+        spec = self._spec()
+        editable = not served and adapters.available("bundles") and spec is not None
         self.tabs.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove if editable
                                   else QAbstractItemView.DragDropMode.NoDragDrop)
         self.tabs.setAccessibleName(_("Tabs of the bundle; drag to reorder") if editable
@@ -218,12 +237,17 @@ class BundlesTab(QWidget):
         self.ranges.setReadOnly(not editable)
         for w in (self.save_button, self.move_target, self.move_button):
             w.setEnabled(editable)
-        has_bundle = entries is not None and adapters.available("bundles")
-        self.serve_button.setEnabled(has_bundle)
+        has_bundle = entries is not None and adapters.available("bundles") and spec is not None
+        for w in (self.check_button, self.build_button):
+            w.setEnabled(has_bundle)
+        # nothing to serve in a bundle without a single tab
+        self.serve_button.setEnabled(has_bundle and spec is not None and any(True for _t in spec.iter_tabs()))
+        self.serve_button.setToolTip(self._serve_tip if self.serve_button.isEnabled()
+                                     else _("Add tabs and build the bundle before marking it as served"))
         self.statement_button.setEnabled(served)
         self.supplement_button.setEnabled(served)
         self.frozen.setVisible(served)
-        self.frozen.setText(frozen_note(entries[0]) if entries else "")
+        self.frozen.setText(frozen_note(entries[0], self.changed.get(entries[0].bundle_ref)) if entries else "")
         self.editor.refresh()
 
     def is_frozen(self) -> bool:
@@ -259,10 +283,13 @@ class BundlesTab(QWidget):
         tabs = [self._tab_at(i) for i in range(self.tabs.count())] if spec else []
         counts = [bundle_ops.tab_pages(t, self.pages_of) for t in tabs if t is not None]
         known = sum(c for c in counts if c is not None)
-        text = _("{pages} pages of documents (before cover, index and tab pages)").format(pages=known)
+        text = ngettext("{pages} page of documents (before cover, index and tab pages)",
+                        "{pages} pages of documents (before cover, index and tab pages)", known).format(pages=known)
         unknown = sum(1 for c in counts if c is None)
         if unknown:
-            text += " " + _("{count} tabs not counted (no page count yet, or a wrong range).").format(count=unknown)
+            text += " " + ngettext("{count} tab not counted (no page count yet, or a wrong range).",
+                                   "{count} tabs not counted (no page count yet, or a wrong range).",
+                                   unknown).format(count=unknown)
         self.count.setText(text)
 
     def _tab_chosen(self, row: int) -> None:
@@ -282,7 +309,7 @@ class BundlesTab(QWidget):
 
     def _dragged(self, *_args: object) -> None:
         if self._spec() is not None:
-            self.mark_dirty(self.choice.currentText())
+            self.mark_dirty(self.current_ref())
         self._update_count()
 
     def _ranges_edited(self) -> None:
@@ -297,12 +324,12 @@ class BundlesTab(QWidget):
         try:
             resolve_pages(text, count) if count else parse_page_ranges(text)
         except HavenError as exc:
-            self.note.setText(str(exc))
+            self.note.setText(describe(exc))
             self.ranges.setText(tab.parts[0].pages)
             return
         tab.parts[0].pages = text
         self.tabs.item(row).setText(self._item(self._row(row), tab, []).text())
-        self.mark_dirty(self.choice.currentText())
+        self.mark_dirty(self.current_ref())
         self.note.clear()
         self._update_count()
 
@@ -330,7 +357,7 @@ class BundlesTab(QWidget):
         tab = self._tab_at(row)
         self._sync_order(spec)
         flat = next(i for i, (_s, t) in enumerate(spec.iter_tabs()) if t is tab)
-        ref = self.choice.currentText()
+        ref = self.current_ref()
         self.specs[ref], new_row = bundle_ops.move_tab(spec, flat, target, position)
         self.mark_dirty(ref)
         self._show_spec()
@@ -344,7 +371,7 @@ class BundlesTab(QWidget):
         spec = self._spec()
         if spec is None or self.is_frozen():
             return
-        ref = self.choice.currentText()
+        ref = self.current_ref()
         self._sync_order(spec)
         bundle_ops.save_project(self.ctx.runner, ref=ref, matter_ref=self.matter_ref, spec=spec) \
             .success(lambda _c: self._saved(ref)).failure(lambda exc: self.note.setText(describe(exc))).run()
@@ -359,7 +386,9 @@ class BundlesTab(QWidget):
 
     def check(self) -> None:
         self.problems.clear()
-        bundle_ops.preflight(self.ctx.runner, ref=self.choice.currentText()).success(self._show_problems) \
+        if self._spec() is None:
+            return
+        bundle_ops.preflight(self.ctx.runner, ref=self.current_ref()).success(self._show_problems) \
             .failure(lambda exc: self.note.setText(describe(exc))).run()
 
     def _show_problems(self, problems: list[Any]) -> None:
@@ -382,16 +411,19 @@ class BundlesTab(QWidget):
                 return
 
     def choose_and_build(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the bundle as"), f"{self.choice.currentText()}.pdf",
-                                               _("PDF files (*.pdf)"))
-        if path:
-            self.build(Path(path))
+        ref = self.current_ref()
+        if not ref:
+            return
+        path = ask_save_path(self, _("Save the bundle as"), file_name(self.matter_ref, _("Bundle {ref}").format(
+            ref=ref)), _("PDF files (*.pdf)"))
+        if path is not None:
+            self.build(path)
 
     def build(self, out_path: Path) -> Any:
         dialog = QProgressDialog(_("Building the bundle…"), _("Cancel"), 0, 100, self)
         dialog.setWindowTitle(_("Building"))
         dialog.setMinimumDuration(0)
-        ref = self.choice.currentText()
+        ref = self.current_ref()
         op = bundle_ops.build(self.ctx.runner, ref=ref, out_path=out_path)
         dialog.canceled.connect(op.cancel.cancel)
         op.progress(lambda d, t, label: self._progress(dialog, d, t, label))
@@ -410,8 +442,7 @@ class BundlesTab(QWidget):
         volumes = list(getattr(result, "volumes", ()) or ())
         self.built[ref] = result
         self._offer(Path(volumes[0].path) if volumes else out_path, _("Open the result"))
-        self.note.setText(_("Bundle built: {pages} pages in {volumes} file(s).").format(
-            pages=getattr(result, "total_pages", "?"), volumes=max(1, len(volumes))))
+        self.note.setText(messages.built(getattr(result, "total_pages", 0), max(1, len(volumes))))
 
     def _build_failed(self, dialog: QProgressDialog, exc: BaseException) -> None:
         dialog.reset()
@@ -421,8 +452,11 @@ class BundlesTab(QWidget):
 
     def mark_served(self) -> ServeBundleDialog | None:
         """Service records the exact file served, so it needs this session's build of the bundle."""
-        ref = self.choice.currentText()
-        if not ref:
+        ref, spec = self.current_ref(), self._spec()
+        if not ref or spec is None:
+            return None
+        if not any(True for _t in spec.iter_tabs()):
+            self.note.setText(_("Bundle {ref} has no tabs: there is nothing to serve.").format(ref=ref))
             return None
         if ref in self.dirty:
             self.note.setText(_("Save the order and build the bundle before marking it as served."))
@@ -455,14 +489,14 @@ class BundlesTab(QWidget):
         self.reload()
 
     def choose_statement(self) -> None:
-        ref = self.choice.currentText()
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the statement of service as"),
-                                               f"statement-of-service-{ref}.pdf", _("PDF files (*.pdf)"))
-        if path:
-            self.write_statement(Path(path))
+        ref = self.current_ref()
+        path = ask_save_path(self, _("Save the statement of service as"), file_name(
+            self.matter_ref, _("Statement of service {ref}").format(ref=ref)), _("PDF files (*.pdf)"))
+        if path is not None:
+            self.write_statement(path)
 
     def write_statement(self, out_path: Path) -> Any:
-        return bundle_ops.statement(self.ctx.runner, ref=self.choice.currentText(), out_path=out_path) \
+        return bundle_ops.statement(self.ctx.runner, ref=self.current_ref(), out_path=out_path) \
             .success(self._statement_written).failure(lambda exc: self.note.setText(describe(exc))).run()
 
     def _statement_written(self, path: Path) -> None:
@@ -481,20 +515,21 @@ class BundlesTab(QWidget):
             self.start_supplementary(title.strip())
 
     def start_supplementary(self, title: str) -> Any:
-        return bundle_ops.supplementary(self.ctx.runner, served_ref=self.choice.currentText(), title=title,
+        return bundle_ops.supplementary(self.ctx.runner, served_ref=self.current_ref(), title=title,
                                         taken=list(self.specs)) \
             .success(self._supplemented).failure(lambda exc: self.note.setText(describe(exc))).run()
 
     def _supplemented(self, made: bundle_ops.Supplement) -> None:
         self._wanted = made.ref
-        self.note.setText(_("Supplementary bundle {ref} created: its numbering continues after the served "
-                            "bundles, from page {first}.").format(ref=made.ref,
-                                                                  first=made.spec.settings.first_page_number))
+        self.note.setText(_("Supplementary bundle {ref} created: its tabs and pages continue after the served "
+                            "bundles, from tab {tab}, page {first}.").format(
+            ref=made.ref, tab=made.spec.settings.first_tab_number, first=made.spec.settings.first_page_number))
         self.reload()
 
     def clear(self) -> None:
         self.specs = {}
         self.log = []
+        self.changed = {}
         self.built = {}
         self.dirty = set()
         self.log_model.clear()

@@ -97,6 +97,13 @@ class Desk(QTabWidget):
         elif self.letters is not None:
             self.letters.filter.setFocus()
 
+    def show_notice(self, text: str) -> None:
+        """Something the person who just unlocked must see (failed unlock attempts)."""
+        if self.home is not None:
+            self.home.show_notice(text)
+        elif self.letters is not None:
+            self.letters.message.setText(text)
+
     def has_unsaved(self) -> bool:
         parts = [*self.workspaces(), *([self.letters] if self.letters else [])]
         return any(p.has_unsaved() for p in parts)

@@ -30,6 +30,7 @@ def default_user_name() -> str:
 class FirstRunPage(QWidget):
     created = Signal(object)  # vault_ops.Opened
     choose_folder = Signal()
+    joined_unsynced = Signal(str)  # joined a clinic, but its first sync did not finish: a notice to show
 
     def __init__(self, runner: TaskRunner, folder: Path, kdf_profile: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,11 @@ class FirstRunPage(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.join_button = QPushButton(_("Join a clinic…"))
+        self.join_button.setToolTip(_("Your clinic shares its vault and an admin gave you an invitation: create "
+                                      "this laptop's vault from it"))
+        self.join_button.clicked.connect(lambda: self.join_clinic())
+        inner.addWidget(self.join_button, 0, Qt.AlignmentFlag.AlignRight)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(box, 4)
@@ -86,6 +92,16 @@ class FirstRunPage(QWidget):
     def set_folder(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.folder_label.setText(str(self.folder))
+
+    def join_clinic(self) -> None:
+        """Create this laptop's vault from an invitation instead (gui/dialogs/sync_join.py)."""
+        from clinic_app.gui.dialogs.sync_join import JoinDialog
+
+        dialog = JoinDialog(self.runner, self.folder, self.kdf_profile, self)
+        dialog.joined.connect(self._created)
+        dialog.created_unsynced.connect(self.joined_unsynced)
+        self.join_dialog = dialog
+        dialog.open()
 
     def create(self) -> None:
         self.error.clear()

@@ -6,16 +6,20 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from clinic_app.domain.changes import Changes
+from clinic_app.domain.citations import cite
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import records as record_ops
-from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
+from clinic_app.gui.pages.deadlines import DeadlineMarker
+from clinic_app.gui.presenter import describe
+from clinic_app.gui.widgets.highlight import MatchDelegate
+from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns, rows_table
 from clinic_app.i18n import N_, _
 
 KIND_LABELS = {"client": N_("Client"), "matter": N_("Matter"), "document": N_("Document"), "letter": N_("Letter")}
@@ -57,14 +61,18 @@ class HomePage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         fit_columns(self.table, 2)
+        self.highlight = MatchDelegate(self._matches, self.table)  # matches in bold, not in [brackets]
+        self.table.setItemDelegateForColumn(3, self.highlight)
         self.table.verticalHeader().hide()
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         buttons = QHBoxLayout()
-        self.new_client = QPushButton(_("New client…"))
-        self.new_matter = QPushButton(_("New matter…"))
+        self.new_client_button = QPushButton(_("New client…"))
+        self.new_client_button.clicked.connect(self.new_client)
+        self.new_matter_button = QPushButton(_("New matter…"))
+        self.new_matter_button.clicked.connect(self.new_matter)
         open_button = QPushButton(_("Open"))
         open_button.clicked.connect(self.open_current)
-        for b in (self.new_client, self.new_matter):
+        for b in (self.new_client_button, self.new_matter_button):
             b.setVisible(ctx.can(Permission.EDIT_RECORDS))
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -75,22 +83,24 @@ class HomePage(QWidget):
         lv.addWidget(self.search)
         lv.addWidget(self.table, 1)
         lv.addLayout(buttons)
+        # Titles are long ("Formulaire Fondement de la demande d'asile reçu par la SPR"): the
+        # date and its countdown share one column on two lines, and titles wrap rather than
+        # being cut to "Basis of…" in a narrow window.
         self.agenda_model = RowsModel([
-            Column(_("Due"), lambda r: r[1].deadline.due.isoformat()),
-            Column(_("When"), lambda r: _describe_days(r[1])),
+            Column(_("Due"), lambda r: f"{r[1].deadline.due.isoformat()}\n{_describe_days(r[1])}"),
             Column(_("Matter"), lambda r: str(r[1].deadline.matter_ref or "")),
-            Column(_("Deadline"), lambda r: r[1].deadline.title.get(_lang())),
+            Column(_("Deadline"), lambda r: r[1].deadline.title.get(_lang()),
+                   tooltip=lambda r: f"{r[1].deadline.title.get(_lang())}\n{cite(r[1].deadline.citation, _lang())}"),
         ], self, warn=lambda r: r[0] == "overdue")
-        self.agenda = QTableView()
-        self.agenda.setModel(self.agenda_model)
-        self.agenda.setAccessibleName(_("Agenda of deadlines"))
-        self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.agenda.verticalHeader().hide()
-        fit_columns(self.agenda, 3)
+        self.agenda = rows_table(self.agenda_model, name=_("Agenda of deadlines"), stretch=2, wrap=True)
         self.agenda.activated.connect(self._open_deadline)
         self.agenda_note = QLabel()
         self.agenda_note.setWordWrap(True)
+        self.marker = DeadlineMarker(ctx, self, self._agenda_selection)
+        agenda_buttons = QHBoxLayout()
+        for b in self.marker.buttons():
+            agenda_buttons.addWidget(b)
+        agenda_buttons.addStretch(1)
         self.recent = QListWidget()
         self.recent.setAccessibleName(_("Recent matters"))
         self.recent.itemActivated.connect(lambda item: ctx.open_matter(item.data(Qt.ItemDataRole.UserRole)))
@@ -98,6 +108,7 @@ class HomePage(QWidget):
         av = QVBoxLayout(agenda_box)
         av.addWidget(self.agenda_note)
         av.addWidget(self.agenda)
+        av.addLayout(agenda_buttons)
         recent_box = QGroupBox(_("Recent matters (this session)"))
         QVBoxLayout(recent_box).addWidget(self.recent)
         right = QWidget()
@@ -108,12 +119,23 @@ class HomePage(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        QVBoxLayout(self).addWidget(split)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName(_("Notice"))
+        self.notice.setStyleSheet("background: #fff3cd; color: #5c3c00; padding: 6px;")
+        self.notice.hide()
+        page = QVBoxLayout(self)
+        page.addWidget(self.notice)
+        page.addWidget(split)
         ctx.runner.changed.connect(self.on_changed)
         self.refresh()
         self.refresh_agenda()
+
+    def _matches(self, index: object) -> tuple[tuple[str, bool], ...]:
+        row = self.model.row(index.row())  # type: ignore[attr-defined]
+        return row.matches if row is not None else ()
 
     def refresh(self) -> None:
         self._query_seq += 1
@@ -134,7 +156,7 @@ class HomePage(QWidget):
             return
         record_ops.agenda(self.ctx.runner, today=date.today()).success(
             lambda a: self.agenda_model.set_rows(agenda_rows(a))).failure(
-            lambda exc: self.agenda_note.setText(str(exc))).run()
+            lambda exc: self.agenda_note.setText(describe(exc))).run()
 
     def on_changed(self, changes: Changes, initiator: object) -> None:
         if changes.clients or changes.matters or changes.documents or changes.letters or changes.links:
@@ -171,6 +193,29 @@ class HomePage(QWidget):
 
         record_ops.load_client(self.ctx.runner, ref=ref).success(show).run()
 
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def new_client(self) -> None:
+        from clinic_app.gui.dialogs.client_form import ClientForm
+
+        ClientForm(self.ctx, None, self.window()).open()
+
+    def new_matter(self) -> None:
+        from clinic_app.gui.dialogs.matter_form import MatterForm
+
+        form = MatterForm(self.ctx, None, parent=self.window())
+        form.accepted.connect(lambda: self.ctx.open_matter(form.saved_ref))
+        form.open()
+
+    def _agenda_selection(self) -> tuple[str, object, None] | None:
+        index = self.agenda.currentIndex()
+        row = self.agenda_model.row(index.row()) if index.isValid() else None
+        if row is None or not row[1].deadline.matter_ref:
+            return None
+        return str(row[1].deadline.matter_ref), row[1].deadline, None  # the agenda lists open deadlines only
+
     def _open_deadline(self, index: object) -> None:
         row = self.agenda_model.row(index.row())  # type: ignore[attr-defined]
         if row is not None and row[1].deadline.matter_ref:
@@ -194,6 +239,7 @@ class HomePage(QWidget):
         self.model.clear()
         self.agenda_model.clear()
         self.recent.clear()
+        self.show_notice("")
 
 
 def _lang() -> str:

@@ -8,6 +8,7 @@ status to "needed" by itself, which is what the rules require anyway.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -15,7 +16,10 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QWidget
 
 from clinic_app.domain.common import is_official
-from clinic_app.domain.letter import LetterStatus, SupportLetter, TranslationStatus, WriterStatus
+from clinic_app.domain.letter import (
+    LetterStatus, LetterTheme, SupportLetter, TranslationStatus, WriterStatus, status_choices, theme_label,
+)
+from clinic_app.domain.roles import Permission
 from clinic_app.gui.widgets.fields import choice, join_list, line, parse_date, show_date, split_list
 from clinic_app.i18n import N_, _
 from clinic_app.gui.qtcompat import emit
@@ -35,8 +39,10 @@ TRANSLATION_LABELS = {
 class LetterForm(QWidget):
     submitted = Signal()
 
-    def __init__(self, ask_matter: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, ask_matter: bool, parent: QWidget | None = None,
+                 may: Callable[[Permission], bool] | None = None) -> None:
         super().__init__(parent)
+        self.may = may or (lambda _permission: True)  # the role's permissions: which statuses to offer
         self.editing: SupportLetter | None = None
         self.dirty = False
         self.matter = line(name=_("Matter ref"), placeholder="m-001")
@@ -52,9 +58,9 @@ class LetterForm(QWidget):
                                   name=_("Translation"))
         self.signed = QCheckBox(_("Signed"))
         self.id_copy = QCheckBox(_("ID copy attached"))
-        self.themes = line(name=_("Themes"), placeholder=_("employment; volunteering; community; family; hardship"))
+        self.themes = line(name=_("Themes"), placeholder="; ".join(theme_label(t.value) for t in LetterTheme))
         self.quote = line(name=_("Key quote"))
-        self.status = choice([(s.value, s.label) for s in LetterStatus], name=_("Status"))
+        self.status = choice([], name=_("Status"))
         self.mode = QLabel()
         checks = QHBoxLayout()
         checks.addWidget(self.signed)
@@ -123,8 +129,9 @@ class LetterForm(QWidget):
         self.letter_date.setText(date.today().isoformat())
         self.language.setText("en")
         for combo, value in ((self.writer_status, WriterStatus.UNKNOWN), (self.translation,
-                             TranslationStatus.NOT_NEEDED), (self.status, LetterStatus.REQUESTED)):
+                             TranslationStatus.NOT_NEEDED)):
             combo.setCurrentIndex(combo.findData(value.value))
+        self.offer_statuses(None, LetterStatus.REQUESTED)
         self.signed.setChecked(False)
         self.id_copy.setChecked(False)
         self.mode.setText(_("New letter"))
@@ -138,16 +145,31 @@ class LetterForm(QWidget):
         for edit, value in ((self.writer, letter.writer), (self.relationship, letter.relationship),
                             (self.organisation, letter.organisation), (self.contact, letter.contact),
                             (self.letter_date, show_date(letter.letter_date)), (self.language, letter.language),
-                            (self.themes, join_list(letter.themes)), (self.quote, letter.key_quote)):
+                            (self.themes, join_list([theme_label(t) for t in letter.themes])),
+                            (self.quote, letter.key_quote)):
             edit.setText(value)
         for combo, value in ((self.writer_status, letter.writer_status), (self.translation,
-                             letter.translation_status), (self.status, letter.status)):
+                             letter.translation_status)):
             combo.setCurrentIndex(combo.findData(value.value))
+        self.offer_statuses(letter.status, letter.status)
         self.signed.setChecked(letter.signed)
         self.id_copy.setChecked(letter.id_copy_attached)
         self.mode.setText(_("Editing letter {ref}").format(ref=letter.ref))
         self.dirty = False
         self.writer.setFocus()
+
+    def offer_statuses(self, current: LetterStatus | None, selected: LetterStatus) -> None:
+        """Offer only the statuses this person may set: a volunteer requests and receives
+        letters, staff and lawyers review them, lawyers mark them ready to file, one step
+        at a time (the service refuses anything else too)."""
+        allowed = status_choices(current, self.may) or ([current] if current else [])
+        self.status.blockSignals(True)
+        self.status.clear()
+        for s in allowed:
+            self.status.addItem(s.label, s.value)
+        self.status.setCurrentIndex(max(0, self.status.findData(selected.value)))
+        self.status.blockSignals(False)
+        self.status.setEnabled(len(allowed) > 1)
 
     def record(self, matter_ref: str) -> SupportLetter:
         """The letter as typed (raises ValidationError naming the field)."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView,
+    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -21,7 +20,9 @@ from clinic_app.gui.context import Context
 from clinic_app.gui.operations import letters as letter_ops
 from clinic_app.gui.operations.records import Saved
 from clinic_app.gui.pages.letter_form import LetterForm
+from clinic_app.gui.pages.letter_scans import ScanLinker
 from clinic_app.gui.presenter import describe
+from clinic_app.gui.save_paths import ask_save_path, open_saved
 from clinic_app.gui.undo import ServiceEdit
 from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns
 from clinic_app.i18n import _
@@ -39,6 +40,7 @@ class LettersTab(QWidget):
             Column(_("Date"), lambda x: x.letter_date.isoformat() if x.letter_date else ""),
             Column(_("Signed"), lambda x: _("yes") if x.signed else _("no")),
             Column(_("Status"), lambda x: x.status.label),
+            Column(_("Scanned letter"), lambda x: x.document_ref or ""),
         ], self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -58,7 +60,7 @@ class LettersTab(QWidget):
         self.table.activated.connect(self._edit)
         if matter_ref is not None:
             self.table.hideColumn(1)
-        self.form = LetterForm(ask_matter=matter_ref is None)
+        self.form = LetterForm(ask_matter=matter_ref is None, may=ctx.can)
         self.form.submitted.connect(self.save)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -83,6 +85,8 @@ class LettersTab(QWidget):
         lv.addWidget(self.filter)
         lv.addWidget(self.table)
         lv.addLayout(self._guidance_row())
+        self.scans = ScanLinker(self)
+        lv.addLayout(self.scans.row())
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -116,10 +120,10 @@ class LettersTab(QWidget):
 
     def choose_guidance(self, lang: str) -> None:
         """The default file name says what the sheet is and nothing about any client."""
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the guidance sheet as"),
-                                               f"letter-writer-guidance-{lang}.pdf", _("PDF files (*.pdf)"))
-        if path:
-            self.write_guidance(lang, Path(path))
+        path = ask_save_path(self, _("Save the guidance sheet as"), f"letter-writer-guidance-{lang}.pdf",
+                             _("PDF files (*.pdf)"))
+        if path is not None:
+            self.write_guidance(lang, path)
 
     def write_guidance(self, lang: str, out_path: Path) -> Any:
         self.message.setText(_("Writing the guidance sheet…"))
@@ -135,7 +139,11 @@ class LettersTab(QWidget):
 
     def open_guidance_sheet(self) -> None:
         if self.guidance_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.guidance_path)))
+            open_saved(self, self.guidance_path)
+
+    def set_documents(self, documents: list[dict[str, Any]]) -> None:
+        """The matter's documents (rows of the matter view), to choose a letter's scan among."""
+        self.scans.documents = list(documents)
 
     def refresh(self) -> None:
         letter_ops.letters(self.ctx.runner, matter_ref=self.matter_ref).success(self._show).run()
@@ -159,7 +167,7 @@ class LettersTab(QWidget):
         try:
             letter = self.form.record(self.matter_ref or "")
         except ValidationError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe(exc))
             self.form.focus_field(exc.field)
             return
         before = self.form.editing
@@ -199,3 +207,4 @@ class LettersTab(QWidget):
         self.message.clear()
         self.guidance_path = None
         self.open_guidance.setEnabled(False)
+        self.scans.clear()

@@ -12,7 +12,7 @@ from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations.records import MatterView
-from clinic_app.i18n import _, current_language
+from clinic_app.i18n import _, current_language, ngettext
 
 NUMBER_LABELS = (("uci", "UCI"), ("irb", "IRB"), ("fc", "FC"), ("ircc", "IRCC"))
 
@@ -20,21 +20,25 @@ NUMBER_LABELS = (("uci", "UCI"), ("irb", "IRB"), ("fc", "FC"), ("ircc", "IRCC"))
 def overview_html(view: MatterView, today: date) -> str:
     m, c = view.matter, view.client
     rows = [
-        (_("Client"), f"{c.legal_name} ({_('public initials')}: {c.initials_for_outputs})"),
+        (_("Client"), "{name} ({label}: {initials})".format(
+            name=c.legal_name, label=_("public initials"), initials=c.initials_for_outputs)),
         (_("Type"), m.type.label),
         (_("Language"), _("French") if m.language.value == "fr" else _("English")),
         (_("Counsel"), m.counsel),
     ]
     if m.adverse_parties:
         rows.append((_("Adverse parties"), "; ".join(p.name for p in m.adverse_parties)))
+    if m.decision_maker is not None:
+        rows.append((_("Decision maker"), m.decision_maker.label))
     rows += [(label, getattr(m.file_numbers, key)) for key, label in NUMBER_LABELS if getattr(m.file_numbers, key)]
     rows += [(k.label, d.isoformat()) for k, d in m.dates.known().items()]
     table = "".join(f"<tr><th align='left'>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows if v)
-    parts = [f"<h2>{escape(m.title)}</h2><table cellpadding='3'>{table}</table>", f"<h3>{escape(_('Deadlines'))}</h3>"]
+    deadlines = _("Deadlines")
+    parts = [f"<h2>{escape(m.title)}</h2><table cellpadding='3'>{table}</table>", f"<h3>{escape(deadlines)}</h3>"]
     if view.deadlines_note:
         parts.append(f"<p>{escape(view.deadlines_note)}</p>")
     elif not view.deadlines:
-        parts.append(f"<p>{escape(_('No deadlines computed for this matter.'))}</p>")
+        parts.append("<p>{}</p>".format(escape(_("No deadlines computed for this matter."))))
     else:
         lines = []
         for d in sorted(view.deadlines, key=lambda d: d.due):
@@ -46,9 +50,15 @@ def overview_html(view: MatterView, today: date) -> str:
         parts.append("<ul>" + "".join(lines) + "</ul>")
     docs = view.shown.get("documents", [])
     missing = [x for x in docs if not x.get("pages")]
-    parts.append(f"<p>{escape(_('{count} documents, {letters} support letters.').format(count=len(docs), letters=len(view.shown.get('letters', []))))}</p>")
+    letters = len(view.shown.get("letters", []))
+    counts = _("{documents}, {letters}.").format(
+        documents=ngettext("{count} document", "{count} documents", len(docs)).format(count=len(docs)),
+        letters=ngettext("{count} support letter", "{count} support letters", letters).format(count=letters))
+    parts.append(f"<p>{escape(counts)}</p>")
     if missing:
-        parts.append(f"<p>{escape(_('{count} documents have no page count yet.').format(count=len(missing)))}</p>")
+        lacking = ngettext("{count} document has no page count yet.", "{count} documents have no page count yet.",
+                           len(missing)).format(count=len(missing))
+        parts.append(f"<p>{escape(lacking)}</p>")
     return "".join(parts)
 
 

@@ -34,7 +34,9 @@ class TranslationsTab(QWidget):
         for combo, name in ((self.original, _("Original document")), (self.translation, _("Translation")),
                             (self.declaration, _("Translator's declaration"))):
             combo.setAccessibleName(name)
+            combo.currentIndexChanged.connect(self._chosen)
         self.link_button = QPushButton(_("Link"))
+        self.link_button.setEnabled(False)
         self.link_button.clicked.connect(self.link)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -50,17 +52,26 @@ class TranslationsTab(QWidget):
             layout.addLayout(form)
 
     def set_data(self, documents: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
+        """Nothing is chosen in advance: a default would pair the first document with itself."""
         self._titles = {d["ref"]: d["title"] for d in documents}
         self.model.set_rows(links)
-        for combo, optional in ((self.original, False), (self.translation, False), (self.declaration, True)):
+        for combo, first in ((self.original, _("(choose the original)")),
+                             (self.translation, _("(choose its translation)")), (self.declaration, _("(none yet)"))):
             current = combo.currentData()
+            combo.blockSignals(True)
             combo.clear()
-            if optional:
-                combo.addItem(_("(none yet)"), "")
+            combo.addItem(first, "")
             for d in documents:
                 combo.addItem(f"{d['title']} ({d['ref']})", d["ref"])
             if current is not None and combo.findData(current) >= 0:
                 combo.setCurrentIndex(combo.findData(current))
+            combo.blockSignals(False)
+        self._chosen()
+
+    def _chosen(self, *_args: object) -> None:
+        """Link only two different documents."""
+        original, translation = self.original.currentData(), self.translation.currentData()
+        self.link_button.setEnabled(bool(original) and bool(translation) and original != translation)
 
     def link(self) -> None:
         doc_ops.link_translation(self.ctx.runner, original=self.original.currentData() or "",

@@ -14,6 +14,7 @@ from clinic_app.gui.operations import vault as vault_ops
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.i18n import _
 from clinic_app.gui.qtcompat import emit
+from clinic_app.vault.errors import VaultOlderCopy
 
 
 class UnlockPage(QWidget):
@@ -49,7 +50,12 @@ class UnlockPage(QWidget):
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unlock_button = QPushButton(_("Unlock"))
         self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self.unlock)
+        self.unlock_button.clicked.connect(lambda: self.unlock())
+        self.open_older_button = QPushButton(_("Open this older copy"))
+        self.open_older_button.setToolTip(_("Only if you restored this copy on purpose: Haven then takes it "
+                                            "as the vault's current state."))
+        self.open_older_button.clicked.connect(self.open_older_copy)
+        self.open_older_button.hide()
         form = QFormLayout()
         form.addRow(_("Vault:"), folder_row)
         form.addRow(_("User:"), self.user)
@@ -62,7 +68,11 @@ class UnlockPage(QWidget):
         inner.addWidget(self.notice)
         inner.addLayout(form)
         inner.addWidget(self.error)
-        inner.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_older_button)
+        buttons.addWidget(self.unlock_button)
+        inner.addLayout(buttons)
         inner.addWidget(self.hint)
         inner.addStretch(2)
         outer = QHBoxLayout(self)
@@ -77,6 +87,7 @@ class UnlockPage(QWidget):
         users = vault_ops.users_of(self.folder)
         self.user.clear()
         self.user.addItems(users)
+        self.open_older_button.hide()
         if preferred_user in users:
             self.user.setCurrentText(preferred_user)
         self.error.clear()
@@ -90,15 +101,20 @@ class UnlockPage(QWidget):
     def focus(self) -> None:
         (self.passphrase if self.user.currentText() else self.user).setFocus()
 
-    def unlock(self) -> None:
+    def unlock(self, accept_older: bool = False) -> None:
         user = self.user.currentText().strip()
         if not user or not self.passphrase.text():
             self.error.setText(_("Type your user name and passphrase."))
             return
         self.error.setText(_("Unlocking…"))
         self.unlock_button.setEnabled(False)
-        vault_ops.unlock(self.runner, folder=self.folder, user=user, passphrase=self.passphrase.text()) \
-            .success(self._unlocked).failure(self._failed).run()
+        self.open_older_button.hide()
+        vault_ops.unlock(self.runner, folder=self.folder, user=user, passphrase=self.passphrase.text(),
+                         accept_older=accept_older).success(self._unlocked).failure(self._failed).run()
+
+    def open_older_copy(self) -> None:
+        """The person read why this copy looks older and chose to open it anyway."""
+        self.unlock(accept_older=True)
 
     def _unlocked(self, opened: vault_ops.Opened) -> None:
         self.passphrase.clear()
@@ -109,6 +125,11 @@ class UnlockPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.unlock_button.setEnabled(True)
+        if isinstance(exc, VaultOlderCopy):  # keep the passphrase: the next step is a choice, not a retry
+            self.error.setText(str(exc))
+            self.open_older_button.show()
+            self.open_older_button.setFocus()
+            return
         self.passphrase.clear()
         self.passphrase.setFocus()
         self.error.setText(str(WrongPassphrase()) if isinstance(exc, WrongPassphrase) else str(exc))

@@ -78,3 +78,50 @@ def fit_columns(table: Any, stretch: int) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.setWordWrap(False)
+
+
+def rows_table(model: RowsModel, *, name: str, stretch: int, wrap: bool = False) -> Any:
+    """A read-only table over `model`, one row selected at a time; with `wrap`, long texts
+    wrap onto more lines (rows grow) instead of being cut short with "…"."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    fit_columns(table, stretch)
+    if wrap:
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def wrapping_list(name: str) -> Any:
+    """A list whose long lines (pre-flight problems, import results) wrap at the list's width
+    instead of running off its edge behind a scroll bar; rows re-wrap when it is resized."""
+    from PySide6.QtWidgets import QListView, QListWidget
+
+    view = QListWidget()
+    view.setAccessibleName(name)
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return view
+
+
+def cap_columns(table: Any, caps: dict[int, int]) -> None:
+    """Size the columns in `caps` to their contents, but never wider than their cap (pixels),
+    so the stretching column (a title) keeps room; longer texts end in "…" (full in a tooltip
+    or the details beside). Call after the rows change; the person can still drag them wider."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    for column, cap in caps.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnToContents(column)
+        table.setColumnWidth(column, min(table.columnWidth(column), cap))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from clinic_app.domain.packages.model import Generated
 from clinic_app.domain.packages.output import OutputContext
-from clinic_app.pdf.generated import evidence, guidance, letters, sworn
+from clinic_app.pdf.generated import court, evidence, guidance, letters, sworn
 
 _RENDERERS: dict[Generated, Callable[[OutputContext], bytes]] = {
     Generated.COVER_LETTER: letters.cover_letter,
@@ -24,6 +24,8 @@ _RENDERERS: dict[Generated, Callable[[OutputContext], bytes]] = {
     Generated.AFFIDAVIT_OF_SERVICE: sworn.affidavit_of_service,
     Generated.LANGUAGE_STATEMENT: sworn.language_statement,
     Generated.LETTER_GUIDANCE: lambda ctx: guidance.letter_guidance(ctx.lang),
+    Generated.APPLICANT_AFFIDAVIT: court.applicant_affidavit,
+    Generated.MANDAMUS_MEMORANDUM: court.mandamus_memorandum,
 }
 assert set(_RENDERERS) == set(Generated)
 

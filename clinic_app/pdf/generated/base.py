@@ -1,8 +1,8 @@
 """A small page kit for generated documents: styles, safe paragraphs, tables, rendering.
 
-Every piece of text goes through `markup.paragraph`, which escapes it and adds only
-our own font tags: a client's name or a document title can never become reportlab
-markup. Output is deterministic (reportlab `invariant=1`, fixed metadata, no clock),
+Every piece of text goes through `textblock.paragraph`, which wraps and draws it as
+data (shaped for its script, never parsed): a client's name or a document title can
+never become reportlab markup. Output is deterministic (reportlab `invariant=1`, fixed metadata, no clock),
 so the same inputs give the same bytes and tests can compare them.
 """
 
@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from clinic_app.pdf import fonts, markup, textdraw
+from clinic_app.pdf import fonts, textblock, textdraw
 from clinic_app.pdf.generated.words import DRAFT_BANNER, tr
 
 MARGIN = 66.0
@@ -60,7 +60,7 @@ class Doc:
 
     def add(self, text: str, style: ParagraphStyle | None = None) -> None:
         if text.strip():
-            self.story.append(markup.paragraph(text, style or self.s_body))
+            self.story.append(textblock.paragraph(text, style or self.s_body))
 
     def title(self, text: str) -> None:
         self.add(text, self.s_title)
@@ -83,7 +83,7 @@ class Doc:
 
     def fields(self, rows: Sequence[tuple[str, str]]) -> None:
         """Label / value lines (e.g. "UCI" / "1234-5678"), skipping empty values."""
-        data = [[markup.paragraph(label, self.s_cell_bold), markup.paragraph(value, self.s_cell)]
+        data = [[textblock.paragraph(label, self.s_cell_bold), textblock.paragraph(value, self.s_cell)]
                 for label, value in rows if value.strip()]
         if data:
             table = Table(data, colWidths=[130, LETTER[0] - 2 * MARGIN - 130], hAlign="LEFT")
@@ -97,15 +97,15 @@ class Doc:
         """A grid with a repeated header row; rows listed in `section_rows` span all columns in bold."""
         usable = LETTER[0] - 2 * MARGIN
         scale = usable / sum(widths)
-        data: list[list[object]] = [[markup.paragraph(h, self.s_cell_bold) for h in header]]
+        data: list[list[object]] = [[textblock.paragraph(h, self.s_cell_bold) for h in header]]
         spans: list[tuple[object, ...]] = []
         for i, row in enumerate(rows, start=1):
             if i - 1 in section_rows:
-                data.append([markup.paragraph(row[0], self.s_cell_bold)] + [""] * (len(header) - 1))
+                data.append([textblock.paragraph(row[0], self.s_cell_bold)] + [""] * (len(header) - 1))
                 spans.append(("SPAN", (0, i), (-1, i)))
                 spans.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee")))
             else:
-                data.append([markup.paragraph(cell, self.s_cell) for cell in row])
+                data.append([textblock.paragraph(cell, self.s_cell) for cell in row])
         table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
@@ -115,8 +115,8 @@ class Doc:
 
     def signature(self, lines: Sequence[str]) -> None:
         """A signature line followed by the signer's name and capacity."""
-        block: list[Flowable] = [Spacer(1, 28), markup.paragraph("_" * 42, self.s_body)]
-        block += [markup.paragraph(line, self.s_small) for line in lines if line.strip()]
+        block: list[Flowable] = [Spacer(1, 28), textblock.paragraph("_" * 42, self.s_body)]
+        block += [textblock.paragraph(line, self.s_small) for line in lines if line.strip()]
         self.story.append(KeepTogether(block))
 
     def render(self) -> bytes:

@@ -67,23 +67,26 @@ def cover_letter(ctx: OutputContext) -> bytes:
     return d.render()
 
 
-# (title, factors, tags, categories, what counsel must explain)
+# (checklist item, title, factors, tags, categories, what counsel must explain)
 _GROUNDS = (
-    (N_("Medical grounds"), ("health",), (), ("medical", "psychological"),
+    ("medical", N_("Medical grounds"), ("health",), (), ("medical", "psychological"),
      N_("[Explain the treatment under way, why it cannot continue or be interrupted, and for how long.]")),
-    (N_("Pending applications"), (), ("pending_application", "hc_receipt", "sponsorship", "prra_receipt"), (),
+    ("pending", N_("Pending applications"), (), ("pending_application", "hc_receipt", "sponsorship",
+                                                 "prra_receipt"), ("notice",),
      N_("[Identify each pending application, its date and the expected decision.]")),
-    (N_("Best interests of the child"), ("best_interests_child",), (), ("education",),
+    ("children", N_("Best interests of the child"), ("best_interests_child",), (), ("education",),
      N_("[Explain the child's short-term interests: school term, care, health.]")),
-    (N_("Risk not yet assessed"), ("hardship_country_conditions",), ("new_evidence",), ("country_conditions",),
-     N_("[Explain the new risk and why it has not been assessed.]")),
+    ("risk", N_("Risk not yet assessed"), ("hardship_country_conditions",), ("new_evidence",),
+     ("country_conditions",), N_("[Explain the new risk and why it has not been assessed.]")),
 )
+_GROUND_ITEMS = frozenset(g[0] for g in _GROUNDS)
 
 
-def _for_ground(docs: tuple[DocLine, ...], factors: tuple[str, ...], tags: tuple[str, ...],
+def _for_ground(docs: tuple[DocLine, ...], item: str, factors: tuple[str, ...], tags: tuple[str, ...],
                 categories: tuple[str, ...]) -> list[DocLine]:
-    return [doc for doc in docs
-            if set(doc.factors) & set(factors) or set(doc.tags) & set(tags) or doc.category in categories]
+    """The evidence the package files under this ground's item, else what looks like it."""
+    return [doc for doc in docs if doc.item == item or doc.item not in _GROUND_ITEMS and (
+        set(doc.factors) & set(factors) or set(doc.tags) & set(tags) or doc.category in categories)]
 
 
 def deferral_request(ctx: OutputContext) -> bytes:
@@ -94,16 +97,16 @@ def deferral_request(ctx: OutputContext) -> bytes:
     d.add(d.t(N_("We ask that the removal of {client}, scheduled for {date}, be deferred until {until}, "
                  "a limited period, for the reasons below."), client=ctx.client_name,
               date=date_text(ctx.removal, ctx.lang) or blank(12), until=blank(12)))
-    for number, (title, factors, tags, categories, hint) in enumerate(_GROUNDS, start=1):
+    for number, (item, title, factors, tags, categories, hint) in enumerate(_GROUNDS, start=1):
         d.h1(f"{number}. {d.t(title)}")
         d.add(d.t(hint))
-        docs = _for_ground(ctx.documents, factors, tags, categories)
+        docs = _for_ground(ctx.documents, item, factors, tags, categories)
         if docs:
             d.table([d.t(N_("Tab")), d.t(N_("Evidence")), d.t(N_("Date"))],
                     [[doc.tab, doc.title, date_text(doc.date, ctx.lang)] for doc in docs], [40, 330, 110])
     letters = [x for x in ctx.letters if x.ready]
     if letters:
-        d.h1(f"{len(_GROUNDS) + 1}. {d.t(N_('Support letters'))}")
+        d.h1("{n}. {title}".format(n=len(_GROUNDS) + 1, title=d.t(N_("Support letters"))))
         d.bullets([", ".join(p for p in (x.writer, x.relationship, x.organisation) if p) for x in letters])
     d.h1(d.t(N_("The officer's discretion")))
     d.add(d.t(N_("[The officer may defer removal for a short time where there are compelling reasons "

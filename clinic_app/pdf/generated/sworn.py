@@ -27,12 +27,9 @@ def court_heading(d: Doc, ctx: OutputContext) -> None:
     d.add(ctx.client_name, d.s_center)
     d.add(d.t(N_("Applicant")), d.s_center)
     d.add(d.t(N_("and")), d.s_center)
-    d.add(d.t(N_("The Minister of Citizenship and Immigration")), d.s_center)
-    if ctx.package == "stay_motion":
-        d.add(d.t(N_("The Minister of Public Safety and Emergency Preparedness")), d.s_center)
-        d.add(d.t(N_("Respondents")), d.s_center)
-    else:
-        d.add(d.t(N_("Respondent")), d.s_center)
+    for minister in ctx.respondents:  # IMM r. 5(2): the Minister(s) responsible for the matter
+        d.add(minister, d.s_center)
+    d.add(d.t(N_("Respondents")) if len(ctx.respondents) > 1 else d.t(N_("Respondent")), d.s_center)
     d.space(10)
 
 
@@ -44,6 +41,13 @@ def _file_fields(d: Doc, ctx: OutputContext) -> None:
 
 def _translations(ctx: OutputContext) -> list[TranslationLine | None]:
     return list(ctx.translations) or [None]
+
+
+def _dialect(d: Doc, line: TranslationLine | None, source: str) -> None:
+    """The original's language with its dialect: the client's own words for it when they name
+    one ("Spanish (Honduras)"), else a blank for the translator to fill."""
+    d.add(d.t(N_("Language and dialect of the original: {dialect}"),
+              dialect=(line.dialect if line and line.dialect else "") or f"{source} ({blank(14)})"))
 
 
 def translator_declaration(ctx: OutputContext) -> bytes:
@@ -59,6 +63,7 @@ def translator_declaration(ctx: OutputContext) -> bytes:
         competent = (N_("1. I am competent to translate from {source} into French.") if ctx.lang == "fr"
                      else N_("1. I am competent to translate from {source} into English."))
         d.add(d.t(competent, source=source))
+        _dialect(d, line, source)
         d.add(d.t(N_("2. I translated the document \"{original}\"; my translation is \"{translation}\"."),
                   original=line.original_title if line else blank(20),
                   translation=line.translation_title if line else blank(20)))
@@ -78,7 +83,9 @@ def translator_affidavit(ctx: OutputContext) -> bytes:
         d.add(d.t(OATH, name=blank(30), city=blank(14), province=blank(14)))
         fluent = (N_("1. I am fluent in {source} and in French.") if ctx.lang == "fr"
                   else N_("1. I am fluent in {source} and in English."))
-        d.add(d.t(fluent, source=language_name(ctx.lang, line.language) if line else blank(12)))
+        source = language_name(ctx.lang, line.language) if line else blank(12)
+        d.add(d.t(fluent, source=source))
+        _dialect(d, line, source)
         d.add(d.t(N_("2. The document attached as Exhibit \"A\" is a true and complete translation of the "
                      "document \"{original}\", a copy of which is attached as Exhibit \"B\"."),
                   original=line.original_title if line else blank(20)))
@@ -121,13 +128,19 @@ def affidavit_of_service(ctx: OutputContext) -> bytes:
 
 
 def language_statement(ctx: OutputContext) -> bytes:
-    """The official language the applicant chooses for the hearing (placed in the record)."""
+    """The official language of the hearing and of the applicant's documents (IMM Rules r.
+    10(2)(a)(vii) asks for both), placed in the record."""
     d = Doc(ctx.lang, N_("Statement of official language"))
     court_heading(d, ctx)
     d.title(d.t(N_("Statement of official language")))
     d.add(d.t(N_("The applicant wishes the hearing of this application to be conducted in French.")
               if ctx.lang == "fr" else
               N_("The applicant wishes the hearing of this application to be conducted in English.")))
+    d.add(d.t(N_("The applicant's documents are in French, the official language chosen for them.")
+              if ctx.lang == "fr" else
+              N_("The applicant's documents are in English, the official language chosen for them.")))
+    d.add(d.t(N_("(Federal Courts Citizenship, Immigration and Refugee Protection Rules, r. 10(2)(a)(vii))")),
+          d.s_small)
     d.add(date_text(ctx.today, ctx.lang))
     d.signature([ctx.counsel or blank(), d.t(N_("Counsel for the applicant"))])
     return d.render()

@@ -1,0 +1,45 @@
+"""letter-status LETTER [STATUS]: where a support letter is, and moving it one step.
+
+The same service as the window's letter form: roles decide who may review (staff,
+lawyers) and who may mark ready to file (lawyers), and a letter moves one step at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from clinic_app.cli.context import CliContext
+from clinic_app.cli.output import emit_json
+from clinic_app.domain.letter import LetterStatus
+from clinic_app.errors import ExitCode
+from clinic_app.i18n import _
+from clinic_app.services import letters_workflow
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("letter-status", parents=[common],
+                       help=_("show a support letter's status and where you may move it, or move it one step"))
+    p.add_argument("letter", help=_("the letter's ref"))
+    p.add_argument("status", nargs="?", choices=[s.value for s in LetterStatus],
+                   help=_("the new status (one step forward or back)"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON"))
+    p.set_defaults(func=cmd_letter_status)
+
+
+def cmd_letter_status(ctx: CliContext) -> int:
+    args = ctx.args
+    with ctx.unlock() as session:
+        if args.status:
+            letters_workflow.move_letter(session, args.letter, args.status)
+        letter = letters_workflow.get_letter(session, args.letter)
+        choices = [s for s in letters_workflow.status_choices(session, args.letter) if s is not letter.status]
+    if args.json:
+        emit_json({"letter": letter.ref, "status": letter.status.value, "may_move_to": [s.value for s in choices]})
+        return ExitCode.OK
+    print(_("Letter {ref}: {status}").format(ref=letter.ref, status=letter.status.label))
+    if choices:
+        print(_("You may move it to: {statuses}").format(statuses=", ".join(f"{s.value} ({s.label})"
+                                                                          for s in choices)))
+    else:
+        print(_("Your role may not move it from here."))
+    return ExitCode.OK

@@ -1,0 +1,162 @@
+"""Marking deadlines done or not applicable, and a matter's own deadlines tab.
+
+The agenda (home page) and a matter's Deadlines tab share `DeadlineMarker`: it runs
+the mark on the vault thread, says what happened in the status bar and records an
+undo step, so Edit → Undo (Ctrl+Z) puts a deadline back on the agenda. The tab also
+lists what was marked, with the reason, and can open a deadline again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from clinic_app.domain.changes import Changes
+from clinic_app.domain.citations import cite
+from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days
+from clinic_app.domain.deadlines.marks import DONE, NOT_APPLICABLE
+from clinic_app.domain.roles import Permission
+from clinic_app.gui.context import Context
+from clinic_app.gui.operations import deadlines as deadline_ops
+from clinic_app.gui.presenter import describe
+from clinic_app.gui.undo import ServiceEdit
+from clinic_app.gui.widgets.rows import Column, RowsModel, rows_table
+from clinic_app.i18n import _, current_language
+
+Mark = tuple[str, str] | None  # (state, reason), or None: open
+
+
+def title_of(deadline: Any) -> str:
+    return str(deadline.title.get(current_language()))
+
+
+class DeadlineMarker:
+    """Mark / undo for one view: `selected()` gives (matter ref, deadline, its current mark)."""
+
+    def __init__(self, ctx: Context, parent: QWidget, selected: Callable[[], tuple[str, Any, Mark] | None]) -> None:
+        self.ctx, self.parent, self.selected = ctx, parent, selected
+        self.reason_dialog: QInputDialog | None = None
+        self.done_button = QPushButton(_("Mar&k done"))
+        self.done_button.setToolTip(_("The clinic has taken this step: it leaves the agenda (Ctrl+Z undoes)."))
+        self.done_button.clicked.connect(lambda: self.mark(DONE))
+        self.na_button = QPushButton(_("&Not applicable…"))
+        self.na_button.setToolTip(_("This deadline does not apply to the matter: say why."))
+        self.na_button.clicked.connect(self.ask_reason)
+        for b in (self.done_button, self.na_button):
+            b.setVisible(ctx.can(Permission.EDIT_RECORDS))
+
+    def buttons(self) -> list[QPushButton]:
+        return [self.done_button, self.na_button]
+
+    def mark(self, state: str | None, reason: str = "") -> None:
+        chosen = self.selected()
+        if chosen is None:
+            self.ctx.status(_("Choose a deadline first."))
+            return
+        matter_ref, deadline, before = chosen
+        after: Mark = (state, reason) if state else None
+        self.apply(matter_ref, deadline, before, after)
+
+    def apply(self, matter_ref: str, deadline: Any, before: Mark, after: Mark) -> None:
+        rule, title = deadline.rule_id, title_of(deadline)
+
+        def save(value: Mark):  # noqa: ANN202 - an Op, for the undo step too
+            return deadline_ops.mark_deadline(self.ctx.runner, matter_ref=matter_ref, rule_id=rule,
+                                              state=value[0] if value else None, reason=value[1] if value else "")
+
+        def saved(_changes: object) -> None:
+            text = _("Deadline reopened: {title}.") if after is None else \
+                _("Marked done: {title}.") if after[0] == DONE else _("Marked not applicable: {title}.")
+            self.ctx.status(text.format(title=title) + " " + _("Undo with Ctrl+Z."))
+            self.ctx.undo.push(ServiceEdit(_("Mark deadline {rule} of {matter}").format(rule=rule, matter=matter_ref),
+                                           save, before, after))
+
+        save(after).success(saved).run()  # a refusal goes to the presenter, the one place errors show
+
+    def ask_reason(self) -> None:
+        """A non-blocking question: the window keeps running (and can lock) while it is open."""
+        if self.selected() is None:
+            self.ctx.status(_("Choose a deadline first."))
+            return
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(_("Not applicable"))
+        dialog.setLabelText(_("Why does this deadline not apply to the matter?"))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(lambda text: self.mark(NOT_APPLICABLE, text))
+        self.reason_dialog = dialog
+        dialog.open()
+
+
+class DeadlinesTab(QWidget):
+    """One matter's deadlines: open ones and marked ones, with buttons to mark and reopen."""
+
+    def __init__(self, ctx: Context, ref: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.ref = ctx, ref
+        self.found: Any = None
+        self.model = RowsModel([
+            Column(_("Due"), lambda d: d.due.isoformat()),
+            Column(_("When"), lambda d: describe_days(AgendaItem(d, (d.due - date.today()).days))),
+            Column(_("Status"), self._state_text, tooltip=self._state_text),
+            Column(_("Deadline"), title_of, tooltip=lambda d: f"{title_of(d)}\n{cite(d.citation, current_language())}"),
+        ], self, warn=lambda d: self._mark(d) is None and d.kind == "due" and d.due < date.today())
+        self.table = rows_table(self.model, name=_("Deadlines of this matter"), stretch=3, wrap=True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.marker = DeadlineMarker(ctx, self, self.selected)
+        self.reopen_button = QPushButton(_("&Reopen"))
+        self.reopen_button.setToolTip(_("Undo the mark: the deadline is open and on the agenda again."))
+        self.reopen_button.clicked.connect(lambda: self.marker.mark(None))
+        self.reopen_button.setVisible(ctx.can(Permission.EDIT_RECORDS))
+        row = QHBoxLayout()
+        for b in (*self.marker.buttons(), self.reopen_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        ctx.runner.changed.connect(self.on_changed)
+        self.refresh()
+
+    def _mark(self, deadline: Any) -> Any:
+        return self.found.mark(deadline) if self.found is not None else None
+
+    def _state_text(self, deadline: Any) -> str:
+        mark = self._mark(deadline)
+        if mark is None:
+            return _("To do")
+        return f"{mark.label}: {mark.reason}" if mark.reason else mark.label
+
+    def refresh(self) -> None:
+        deadline_ops.matter_deadlines(self.ctx.runner, matter_ref=self.ref).success(self._show) \
+            .failure(lambda exc: self.note.setText(describe(exc))).run()
+
+    def _show(self, found: Any) -> None:
+        self.found = found
+        self.model.set_rows(list(found.deadlines))
+        pending = [p.title.get(current_language()) for p in found.pending]
+        self.note.setText(_("Waiting for a date: {rules}").format(rules="; ".join(pending)) if pending else "")
+
+    def selected(self) -> tuple[str, Any, Mark] | None:
+        index = self.table.currentIndex()
+        deadline = self.model.row(index.row()) if index.isValid() else None
+        if deadline is None:
+            return None
+        mark = self._mark(deadline)
+        return self.ref, deadline, (mark.state, mark.reason) if mark else None
+
+    def on_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.matters:
+            self.refresh()
+
+    def clear(self) -> None:
+        self.found = None
+        self.model.clear()
+        self.note.clear()
+
+    def has_unsaved(self) -> bool:
+        return False

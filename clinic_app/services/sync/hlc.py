@@ -1,0 +1,61 @@
+"""A hybrid logical clock: every stamp is unique, later than any stamp this laptop has seen,
+and as close to the wall clock as that allows (Kulkarni et al., "Logical Physical Clocks").
+
+A stamp is the text `<13-digit ms>-<6-digit counter>-<device id>`, so stamps compare as
+strings: the physical time first, then the counter, then the device (a fixed tie-break
+that every laptop applies the same way, so concurrent edits merge identically everywhere).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+
+_STAMP = re.compile(r"^(\d{13})-(\d{6})-([0-9a-f]{1,64})$")
+ZERO = "0000000000000-000000-0"
+
+
+def parse(stamp: str) -> tuple[int, int, str]:
+    found = _STAMP.match(stamp)
+    if not found:
+        raise ValueError(f"not a clock stamp: {stamp!r}")
+    return int(found.group(1)), int(found.group(2)), found.group(3)
+
+
+def format_stamp(ms: int, counter: int, device: str) -> str:
+    return f"{ms:013d}-{counter:06d}-{device}"
+
+
+def ms_of_iso(text: str) -> int:
+    """Milliseconds since the epoch of an ISO time written by SQLite (UTC, no zone)."""
+    when = datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return int(when.timestamp() * 1000)
+
+
+class Clock:
+    def __init__(self, device: str, last: str = ZERO, now_ms=lambda: int(time.time() * 1000)) -> None:  # type: ignore[no-untyped-def]
+        self.device = device
+        self._ms, self._counter, _dev = parse(last)
+        self._now = now_ms
+
+    @property
+    def last(self) -> str:
+        return format_stamp(self._ms, self._counter, self.device)
+
+    def stamp(self, physical_ms: int | None = None) -> str:
+        """A new local stamp, for an edit made at `physical_ms` (default: now)."""
+        wall = self._now() if physical_ms is None else min(physical_ms, self._now())
+        if wall > self._ms:
+            self._ms, self._counter = wall, 0
+        else:
+            self._counter += 1
+        return self.last
+
+    def observe(self, stamp: str) -> None:
+        """Move past a stamp received from another laptop."""
+        ms, counter, _device = parse(stamp)
+        if (ms, counter) > (self._ms, self._counter):
+            self._ms, self._counter = ms, counter

@@ -1,0 +1,147 @@
+"""Schema 10's faster search gives the results search gave before, on the benchmark corpus.
+
+"Before" is the schema 2 index (no prefix indexes, no parts) and the query Haven ran
+until then (snippet() on every returned row, each hit's record loaded), built from
+the same rows in a separate in-memory database. "After" is `search_records` on the
+vault. Same hits, same order, same labels; the same snippets wherever the body is
+short; a long body's snippet (now taken from one part) still shows a match.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.search import fill
+from benchmarks.search_corpus import build
+from clinic_app.domain.client import Client
+from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.letter import SupportLetter
+from clinic_app.domain.matter import Matter
+from clinic_app.services import records as record_service
+from clinic_app.vault import records, search
+from clinic_app.vault.steps import m0002_case_record
+
+KINDS = ("client", "matter", "document", "letter")
+CLASSES = {"client": Client, "matter": Matter, "document": DocumentMeta, "letter": SupportLetter}
+
+
+@pytest.fixture(scope="module")
+def corpus():  # type: ignore[no-untyped-def]
+    # 3 long documents of about 100,000 characters, well past search.LONG_BODY
+    return build(300, seed=7, long_docs=3, long_words=15_000)
+
+
+@pytest.fixture
+def filled(admin_session, corpus):  # type: ignore[no-untyped-def]
+    fill(admin_session, corpus)
+    return admin_session
+
+
+def _before(conn, query: str, limit: int) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+    """(kind, ref, label, snippet) as schema 2 and the old query gave them."""
+    from sqlcipher3 import dbapi2
+
+    old = getattr(_before, "db", None)
+    if old is None:
+        old = dbapi2.connect(":memory:")
+        for statement in m0002_case_record.SQL.split(";"):
+            if "search_index" in statement:
+                old.execute(statement)
+        old.executemany("INSERT INTO search_index (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
+                        conn.execute("SELECT rowid, kind, entity_id, title, body FROM search_index").fetchall())
+        _before.db = old  # type: ignore[attr-defined]
+    rows = old.execute(
+        "SELECT kind, entity_id, snippet(search_index, -1, '[', ']', '…', 12), rank FROM search_index "
+        "WHERE search_index MATCH ? AND kind IN (?, ?, ?, ?) ORDER BY rank LIMIT ?",
+        (search.to_match(query), *KINDS, limit)).fetchall() if search.to_match(query) else []
+    out = []
+    for kind, entity_id, snippet, _rank in rows:
+        record = records.load(conn, CLASSES[kind], int(entity_id))
+        label = {"client": "legal_name", "matter": "title", "document": "title", "letter": "writer"}[kind]
+        out.append((kind, record.ref, getattr(record, label), snippet))
+    return out
+
+
+def test_search_gives_the_same_hits_in_the_same_order(filled, corpus) -> None:  # type: ignore[no-untyped-def]
+    conn = filled.vault.conn
+    _before.db = None  # type: ignore[attr-defined]
+    long_rows = {int(r[0]) for r in conn.execute("SELECT rowid FROM search_index_long")}
+    assert len(long_rows) >= 3  # the corpus's long documents (and any long ordinary one), in parts
+    compared = long_seen = 0
+    for query in corpus.queries:
+        for limit in (50, 200):
+            before = _before(conn, query, limit)
+            after = record_service.search_records(filled, query, limit=limit)
+            assert [(h.kind, h.ref, h.label) for h in after] == [b[:3] for b in before], query
+            for hit, old in zip(after, before):
+                if _is_long(conn, hit, long_rows):
+                    long_seen += 1
+                    assert "[" in hit.snippet or not hit.snippet.strip(), (query, hit.snippet)
+                else:
+                    assert hit.snippet == old[3], query
+                compared += 1
+    assert compared > 2000 and long_seen > 20  # the corpus exercises both paths
+
+
+def _is_long(conn, hit, long_rows: set[int]) -> bool:  # type: ignore[no-untyped-def]
+    table = {"client": "clients", "matter": "matters", "document": "documents", "letter": "letters"}[hit.kind]
+    entity_id = conn.execute(f"SELECT id FROM {table} WHERE ref = ?", (hit.ref,)).fetchone()[0]
+    return int(entity_id) * 8 + search.KIND_CODES[hit.kind] in long_rows
+
+
+def test_a_long_body_gets_a_snippet_from_the_part_that_matches(admin_session) -> None:
+    conn = admin_session.vault.conn
+    filler = " ".join(f"word{i % 977}" for i in range(40_000))
+    body = filler + " the rare zanzibarite stone " + filler
+    assert len(body) > search.LONG_BODY
+    with admin_session.transaction():
+        search.put(conn, "document", 41, "A long report", body)
+    parts = conn.execute("SELECT count(*) FROM search_index_parts").fetchone()[0]
+    assert parts == len(search.split_parts(body)) > 1
+    assert "".join(search.split_parts(body)) == body
+    [hit] = search.search(conn, "zanzibar", kinds=("document",))
+    assert f"{search.MATCH_START}zanzibarite{search.MATCH_END} stone" in hit.snippet
+    [hit] = search.search(conn, "long report", kinds=("document",))  # the title alone matches
+    assert hit.snippet.startswith("A " + search.MATCH_START + "long")
+    with admin_session.transaction():
+        search.remove(conn, "document", 41)
+    assert conn.execute("SELECT count(*) FROM search_index_parts").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM search_index_long").fetchone()[0] == 0
+    assert search.search(conn, "zanzibar", kinds=("document",)) == []
+
+
+def test_schema_10_rebuilds_an_older_index_with_the_same_results(vault_folder, corpus) -> None:  # type: ignore[no-untyped-def]
+    """A vault whose search index is schema 2's (as every vault before schema 10) is upgraded
+    at unlock: prefix indexes, long bodies in parts, and the same results as before."""
+    from clinic_app.services.session import unlock
+    from clinic_app.vault import migrations
+
+    from support import ADMIN, ADMIN_PASS
+
+    small = build(60, seed=3, long_docs=2, long_words=15_000)
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        fill(session, small)
+        conn = session.vault.conn
+        rows = conn.execute("SELECT rowid, kind, entity_id, title, body FROM search_index").fetchall()
+        expected = {q: [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, q)]
+                    for q in small.queries}
+        conn.execute("BEGIN IMMEDIATE")  # back to schema 9's search tables
+        for table in ("search_index", "search_index_parts", "search_index_long"):
+            conn.execute(f"DROP TABLE {table}")
+        for statement in m0002_case_record.SQL.split(";"):
+            if "search_index" in statement:
+                conn.execute(statement)
+        conn.executemany("INSERT INTO search_index (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
+                         rows)
+        conn.execute("PRAGMA user_version = 9")
+        conn.execute("COMMIT")
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        conn = session.vault.conn
+        assert migrations.current_version(conn) == migrations.LATEST
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_index'").fetchone()[0]
+        assert "prefix" in sql
+        assert conn.execute("SELECT count(*) FROM search_index_long").fetchone()[0] >= 2
+        assert conn.execute("SELECT count(*) FROM search_index").fetchone()[0] == len(rows)
+        for query, hits in expected.items():
+            assert [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, query)] \
+                == hits, query
