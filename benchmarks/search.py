@@ -1,8 +1,9 @@
 """Search latency over a realistic vault (benchmarks/search_corpus.py), against raw FTS5.
 
 Haven: `services.records.search_records`, as the CLI and the window call it (matching,
-ranking, snippets, each hit's record loaded), with 50 results (the CLI) and 200 (the
-window's instant search). Reference, in the same process and on the same encrypted
+ranking, snippets, each hit's label loaded), with 50 results (the CLI) and 200 (the
+window's instant search, which makes the snippets of its first screenful, 30 rows, with
+the results and the others as the list is scrolled to them). Reference, in the same process and on the same encrypted
 connection and index: raw FTS5, the same MATCH expression returning 50 rowids with no
 ranking. Every query is run `--runs` times, Haven and the reference alternating which
 goes first; p50, p95 and max are over all runs of all queries (each query typed as
@@ -117,13 +118,14 @@ def percentiles(samples: list[float]) -> str:
 
 
 def measure(session: object, queries: list[str], runs: int, before: bool) -> dict[str, list[float]]:
-    from clinic_app.services.records import search_records
+    from clinic_app.services.records import SCREENFUL, search_records
 
     conn = session.vault.conn  # type: ignore[attr-defined]
     variants = {
         "raw FTS5, 50 rowids": lambda q: raw_fts5(conn, q, 50),
         "Haven search_records, 50 results (CLI)": lambda q: search_records(session, q, limit=50),
-        "Haven search_records, 200 results (window)": lambda q: search_records(session, q, limit=200),
+        "Haven search_records, 200 results (window)": lambda q: search_records(session, q, limit=200,
+                                                                               snippets=SCREENFUL),
     }
     if before:
         variants["before schema 10, 50 results"] = lambda q: before_search(conn, q, 50)

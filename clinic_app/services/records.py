@@ -96,6 +96,7 @@ class SearchResult:
     ref: str
     label: str
     parts: tuple[tuple[str, bool], ...] = ()  # the snippet: (text, is a match) in reading order
+    pending: bool = False  # the snippet is not made yet: `search_snippets` makes it when shown
 
     @property
     def text(self) -> str:
@@ -118,18 +119,42 @@ def snippet_parts(snippet: str) -> tuple[tuple[str, bool], ...]:
     return tuple(parts)
 
 
-def search_records(session: Session, query: str, *, limit: int = 50) -> list[SearchResult]:
-    """Names, aliases, file numbers, titles and document text; results limited by role."""
-    if session.can(Permission.READ_RECORDS):
-        kinds: tuple[str, ...] = ("client", "matter", "document", "letter")
-    else:
-        session.require(Permission.MANAGE_LETTERS)
-        kinds = ("letter",)
+SCREENFUL = 30  # results a window shows at once: their snippets come with the results
+
+
+def search_records(session: Session, query: str, *, limit: int = 50,
+                   snippets: int | None = None) -> list[SearchResult]:
+    """Names, aliases, file numbers, titles and document text; results limited by role.
+    Only the first `snippets` results get their snippet now (None: all); the others are
+    `pending` until `search_snippets` makes theirs."""
+    kinds = _searchable_kinds(session)
     conn = session.vault.conn
-    hits = search.search(conn, query, kinds=kinds, limit=limit)
+    hits = search.search(conn, query, kinds=kinds, limit=limit, snippets=snippets)
     # Each kind's refs and labels in one statement: a hit never loads its whole record
     # (a client's narrative can be 200,000 characters).
     labels = {kind: search.labels(conn, kind, [h.entity_id for h in hits if h.kind == kind])
               for kind in {h.kind for h in hits}}
-    return [SearchResult(hit.kind, *labels[hit.kind][hit.entity_id], snippet_parts(hit.snippet))
+    return [SearchResult(hit.kind, *labels[hit.kind][hit.entity_id], snippet_parts(hit.snippet or ""),
+                         pending=hit.snippet is None)
             for hit in hits if hit.entity_id in labels[hit.kind]]
+
+
+def search_snippets(session: Session, query: str,
+                    results: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[tuple[str, bool], ...]]:
+    """(kind, ref) -> snippet parts of results `search_records` left pending, as a list shows them."""
+    kinds = _searchable_kinds(session)
+    conn = session.vault.conn
+    rowids: dict[int, tuple[str, str]] = {}
+    for kind, ref in results:
+        entity_id = records.id_for(conn, search.LABELS[kind][0], ref) if kind in kinds else None
+        if entity_id is not None:
+            rowids[search.Hit(kind, entity_id, None, 0.0).rowid] = (kind, ref)
+    found = search.snippets_of(conn, query, list(rowids))
+    return {rowids[rowid]: snippet_parts(snippet) for rowid, snippet in found.items()}
+
+
+def _searchable_kinds(session: Session) -> tuple[str, ...]:
+    if session.can(Permission.READ_RECORDS):
+        return ("client", "matter", "document", "letter")
+    session.require(Permission.MANAGE_LETTERS)
+    return ("letter",)

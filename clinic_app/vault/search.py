@@ -12,10 +12,18 @@ also kept in parts (`search_index_parts`), and its snippet is taken from its fir
 matching part: FTS5's snippet() re-reads the whole body and costs the square of its
 matches (seconds on a 300-page report). Ranking is unchanged: it reads the main
 index only.
+
+Broad queries (more than `BROAD` matching records: a first letter, a very common word)
+are not ranked: bm25 would score every match (tens of milliseconds on the first
+keystroke of a 10,000-document vault, growing with the vault) to order results nobody
+reads that far. They list the records whose name or title matches, newest first, then
+those matching in their text, newest first; each step stops after `limit` rows.
+Narrower queries are ranked by relevance, names and titles weighing ten times the text.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -31,14 +39,23 @@ LONG_BODY = 50_000  # characters; longer bodies get their snippet from a part (s
 PART_CHARS = 8_000  # a part's length, cut at a space where there is one
 MAX_PARTS = 1024  # part rowids: row's rowid * MAX_PARTS + part number
 _SNIPPET = "?, ?, '…', 12"  # bound to MATCH_START, MATCH_END
+BROAD = 500  # more matching records than this: listed newest first, not ranked (module doc)
+# Any column's best match, but only the title's for a long body, whose snippet comes from
+# its parts (`_long_snippet`). Kind and id come from the rowid: asking FTS5 for a column
+# reads the whole row, body included.
+_ANY_COLUMN = "CASE WHEN rowid IN (SELECT rowid FROM search_index_long) THEN 2 ELSE -1 END"
 
 
 @dataclass(frozen=True)
 class Hit:
     kind: str
     entity_id: int
-    snippet: str
+    snippet: str | None  # None: not made yet (see `search`'s `snippets`)
     rank: float
+
+    @property
+    def rowid(self) -> int:
+        return _rowid(self.kind, self.entity_id)
 
 
 KIND_CODES = {"client": 1, "matter": 2, "document": 3, "letter": 4}
@@ -113,23 +130,80 @@ def to_match(query: str) -> str:
     return " AND ".join(_terms(query))
 
 
-def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int = 50) -> list[Hit]:
+def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int = 50,
+           snippets: int | None = None) -> list[Hit]:
+    """The hits of `query` among `kinds`, best first; only the first `snippets` hits get their
+    snippet now (None: all of them): a list showing 20 rows need not make 200 snippets,
+    each of which reads its whole body. The others come from `snippets_of` when shown."""
     expr = to_match(query)
     if not expr or not kinds:
         return []
-    # "ORDER BY rank" lets FTS5 sort inside the index, so the result columns are computed
-    # only for the rows returned; titles weigh ten times the body (see the schema's rank).
-    # Kind and id come from the rowid: asking FTS5 for a column reads the whole row, body
-    # included. A long body's row gets a snippet of its title here (cheap), else a part's.
     codes = sorted(KIND_CODES[k] for k in kinds)
     only = f"AND rowid % 8 IN ({','.join(map(str, codes))}) " if len(codes) < len(KIND_CODES) else ""
-    rows = conn.execute(
-        "SELECT rowid, rank, snippet(search_index, CASE WHEN rowid IN (SELECT rowid FROM search_index_long) "
-        f"THEN 2 ELSE -1 END, {_SNIPPET}) FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
-        (MATCH_START, MATCH_END, expr, limit),
-    ).fetchall()
-    return [Hit(_KIND_OF[rowid % 8], rowid // 8, _long_snippet(conn, query, rowid, str(snip)), float(rank))
-            for rowid, rank, snip in rows]
+    made = limit if snippets is None else min(snippets, limit)
+    if _is_broad(conn, expr):
+        rows = _newest_first(conn, expr, only, limit, made)
+    elif made == limit:
+        # "ORDER BY rank" lets FTS5 sort inside the index, so the result columns are computed
+        # only for the rows returned; titles weigh ten times the body (see the schema's rank).
+        rows = conn.execute(
+            f"SELECT rowid, rank, snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
+            f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, limit)).fetchall()
+    else:  # the first `made` with their snippets, then the order of all `limit` (ranking twice is cheap)
+        shown = {rowid: snip for rowid, _rank, snip in conn.execute(
+            f"SELECT rowid, rank, snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
+            f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, made))}
+        rows = [(rowid, rank, shown.get(rowid)) for rowid, rank in conn.execute(
+            f"SELECT rowid, rank FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
+            (expr, limit))]  # a tie ordered otherwise the second time leaves a snippet to `snippets_of`
+    hits = [Hit(_KIND_OF[rowid % 8], rowid // 8, None if snip is None else _long_snippet(conn, query, rowid, str(snip)),
+                float(rank)) for rowid, rank, snip in rows]
+    missing = [hit.rowid for hit in hits[:made] if hit.snippet is None]
+    if missing:
+        found = snippets_of(conn, query, missing)
+        hits = [dataclasses.replace(h, snippet=found.get(h.rowid, "")) if i < made and h.snippet is None else h
+                for i, h in enumerate(hits)]
+    return hits
+
+
+def snippets_of(conn: Connection, query: str, rowids: list[int]) -> dict[int, str]:
+    """Snippets of rows that match `query`, one statement each (FTS5 seeks to the rowid):
+    for the rows a results list is about to show."""
+    expr = to_match(query)
+    found: dict[int, str] = {}
+    for rowid in rowids if expr else []:
+        row = conn.execute(f"SELECT snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
+                           "WHERE search_index MATCH ? AND rowid = ?", (MATCH_START, MATCH_END, expr, rowid)).fetchone()
+        if row is not None:
+            found[rowid] = _long_snippet(conn, query, rowid, str(row[0]))
+    return found
+
+
+def _is_broad(conn: Connection, expr: str) -> bool:
+    """More than BROAD records match: counted by walking at most BROAD + 1 of them."""
+    row = conn.execute("SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?)",
+                       (expr, BROAD + 1)).fetchone()
+    return int(row[0]) > BROAD
+
+
+def _newest_first(conn: Connection, expr: str, only: str, limit: int, made: int) -> list[tuple[int, float, str | None]]:
+    """A broad query's rows: title (name, file number) matches newest first, then text
+    matches newest first. FTS5 walks its index in rowid order and stops at `limit`. Titles'
+    snippets are cheap (the title that matched); text matches past `made` get none here."""
+    sql = ("SELECT rowid, 0.0, {snippet} FROM search_index "
+           f"WHERE search_index MATCH ? {only}{{extra}}ORDER BY rowid DESC LIMIT ?")
+    titled = conn.execute(sql.format(snippet=f"snippet(search_index, 2, {_SNIPPET})", extra=""),
+                          (MATCH_START, MATCH_END, f"{{title}} : ({expr})", limit)).fetchall()
+    if len(titled) >= limit:
+        return titled
+    seen = f"AND rowid NOT IN ({','.join(str(int(r[0])) for r in titled)}) " if titled else ""
+    with_snippet = max(0, min(made, limit) - len(titled))  # rows up to `made` come with their snippet
+    rest = conn.execute(sql.format(snippet=f"snippet(search_index, {_ANY_COLUMN}, {_SNIPPET})", extra=seen),
+                        (MATCH_START, MATCH_END, expr, with_snippet)).fetchall() if with_snippet else []
+    if len(titled) + len(rest) < limit and len(rest) == with_snippet:  # the rest in the same order, without
+        rest += conn.execute(sql.format(snippet="NULL", extra=seen).replace("LIMIT ?", "LIMIT ? OFFSET ?"),
+                             (expr, limit - len(titled) - len(rest), len(rest))).fetchall()
+    return titled + rest
 
 
 def _long_snippet(conn: Connection, query: str, rowid: int, snippet: str) -> str:

@@ -81,6 +81,44 @@ def test_search_gives_the_same_hits_in_the_same_order(filled, corpus) -> None:  
                     assert hit.snippet == old[3], query
                 compared += 1
     assert compared > 2000 and long_seen > 20  # the corpus exercises both paths
+    assert conn.execute("SELECT count(*) FROM search_index").fetchone()[0] <= search.BROAD  # all ranked
+
+
+def _tokens(text: str) -> list[str]:
+    """Words as FTS5's unicode61 tokenizer with remove_diacritics 2 sees them, worked out
+    independently: letters and digits, case folded, combining marks dropped."""
+    import re
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", folded.casefold())
+
+
+@pytest.mark.parametrize("query", ["m", "Ma", "de"])
+def test_a_broad_query_lists_title_matches_then_text_matches_newest_first(
+        filled, monkeypatch: pytest.MonkeyPatch, query: str) -> None:  # type: ignore[no-untyped-def]
+    """More matches than BROAD: not ranked, but every row listed is a match, names and titles
+    first, newest (highest rowid) first within each group, and nothing that matches is
+    skipped before the limit."""
+    conn = filled.vault.conn
+    monkeypatch.setattr(search, "BROAD", 40)
+    prefix = _tokens(query)[0]
+    in_title, in_text = [], []
+    for rowid, title, body in conn.execute("SELECT rowid, title, body FROM search_index ORDER BY rowid DESC"):
+        if any(t.startswith(prefix) for t in _tokens(title)):
+            in_title.append(int(rowid))
+        elif any(t.startswith(prefix) for t in _tokens(body)):
+            in_text.append(int(rowid))
+    assert len(in_title) + len(in_text) > search.BROAD  # broad indeed
+    for limit in (10, len(in_title) + 5):
+        hits = search.search(conn, query, kinds=tuple(search.KIND_CODES), limit=limit)
+        got = [h.entity_id * 8 + search.KIND_CODES[h.kind] for h in hits]
+        assert got == (in_title + in_text)[:limit], (query, limit)
+        titled = hits[:min(limit, len(in_title))]
+        assert all(search.MATCH_START in h.snippet for h in titled)  # the matching title is shown
+    letters = search.search(conn, query, kinds=("letter",), limit=10)
+    expected = [r for r in in_title + in_text if r % 8 == search.KIND_CODES["letter"]][:10]
+    assert [h.entity_id * 8 + search.KIND_CODES["letter"] for h in letters] == expected
 
 
 def _is_long(conn, hit, long_rows: set[int]) -> bool:  # type: ignore[no-untyped-def]
@@ -145,3 +183,26 @@ def test_schema_10_rebuilds_an_older_index_with_the_same_results(vault_folder, c
         for query, hits in expected.items():
             assert [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, query)] \
                 == hits, query
+
+
+@pytest.mark.parametrize("broad", [False, True])
+def test_snippets_made_later_are_the_snippets_made_at_once(filled, corpus, monkeypatch: pytest.MonkeyPatch,
+                                                           broad: bool) -> None:  # type: ignore[no-untyped-def]
+    """A list that makes only its first snippets, then the others as they are shown, shows
+    what one search making them all would have shown, ranked or broad."""
+    conn = filled.vault.conn
+    if broad:
+        monkeypatch.setattr(search, "BROAD", 5)
+    kinds = tuple(search.KIND_CODES)
+    later = 0
+    for query in corpus.queries:
+        at_once = search.search(conn, query, kinds=kinds, limit=60)
+        first = search.search(conn, query, kinds=kinds, limit=60, snippets=7)
+        assert [(h.kind, h.entity_id) for h in first] == [(h.kind, h.entity_id) for h in at_once], query
+        assert all(h.snippet is not None for h in first[:7])
+        pending = [h.rowid for h in first if h.snippet is None]
+        made = search.snippets_of(conn, query, pending)
+        assert set(made) == set(pending)
+        later += len(pending)
+        assert [h.snippet if h.snippet is not None else made[h.rowid] for h in first] == [h.snippet for h in at_once]
+    assert later > 100  # the corpus left many to make later

@@ -25,6 +25,7 @@ class Row:
     label: str
     detail: str = ""
     matches: tuple[tuple[str, bool], ...] = ()  # a search snippet's (text, is a match) runs; detail is its text
+    pending: bool = False  # its snippet is made when the row is shown (`snippets`)
 
 
 def _refs(session: Any, kind: str) -> list[str]:
@@ -37,17 +38,32 @@ def search(runner: TaskRunner, *, query: str, limit: int = 200) -> Op:
     """Instant search; an empty query lists every client and matter (letters for volunteers)."""
 
     def work(job: Job) -> list[Row]:
-        from clinic_app.services.records import listing, search_records
+        from clinic_app.services.records import SCREENFUL, listing, search_records
 
         session = job.session
         if query.strip():
-            return [Row(r.kind, r.ref, r.label, r.text, r.parts) for r in search_records(session, query, limit=limit)]
+            return [Row(r.kind, r.ref, r.label, r.text, r.parts, r.pending)
+                    for r in search_records(session, query, limit=limit, snippets=SCREENFUL)]  # the rest when shown
         if not session.can(Permission.READ_RECORDS):
             rows = listing(session, "letters").rows
             return [Row("letter", r["ref"], r["writer"], r["matter"]) for r in rows]
         clients = [Row("client", r["ref"], r["name"], r["country"] or "") for r in listing(session, "clients").rows]
         matters = [Row("matter", r["ref"], r["title"], r["client"]) for r in listing(session, "matters").rows]
         return clients + matters
+
+    return Op(runner, work)
+
+
+def snippets(runner: TaskRunner, *, query: str, rows: list[Row]) -> Op:
+    """The pending rows of a search, with their snippets (rows whose record is gone stay as they were)."""
+
+    def work(job: Job) -> list[Row]:
+        from clinic_app.services.records import search_snippets
+
+        found = search_snippets(job.session, query, [(row.kind, row.ref) for row in rows])
+        return [dataclasses.replace(row, detail="".join(t for t, _m in found[key]), matches=found[key],
+                                    pending=False) if (key := (row.kind, row.ref)) in found
+                else dataclasses.replace(row, pending=False) for row in rows]
 
     return Op(runner, work)
 

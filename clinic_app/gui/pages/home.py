@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
@@ -65,6 +66,8 @@ class HomePage(QWidget):
         self.table.setItemDelegateForColumn(3, self.highlight)
         self.table.verticalHeader().hide()
         self.table.activated.connect(lambda index: self.open_row(index.row()))
+        self.table.verticalScrollBar().valueChanged.connect(lambda _v: self.fill_snippets())
+        self._snippet_query = ""  # the query the rows on show came from
         buttons = QHBoxLayout()
         self.new_client_button = QPushButton(_("New client…"))
         self.new_client_button.clicked.connect(self.new_client)
@@ -140,14 +143,36 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         self._query_seq += 1
         seq = self._query_seq
-        record_ops.search(self.ctx.runner, query=self.search.text()).success(
-            lambda rows: self._show(seq, rows)).run()
+        query = self.search.text()
+        record_ops.search(self.ctx.runner, query=query).success(lambda rows: self._show(seq, rows, query)).run()
 
-    def _show(self, seq: int, rows: list[record_ops.Row]) -> None:
+    def _show(self, seq: int, rows: list[record_ops.Row], query: str) -> None:
         if seq == self._query_seq:  # a slower, older query never overwrites a newer one
+            self._snippet_query = query
             self.model.set_rows(rows)
             if rows:
                 self.table.selectRow(0)
+            self.fill_snippets()
+
+    def fill_snippets(self) -> None:
+        """Snippets of the rows on screen (and the next screenful) that have none yet: a search
+        makes only the first ones, so typing never waits for 200 snippets."""
+        first = max(0, self.table.rowAt(0))
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        last = self.model.rowCount() - 1 if last < 0 else last
+        wanted = {n: row for n in range(first, min(self.model.rowCount(), last + 1 + (last - first + 1)))
+                  if (row := self.model.row(n)) is not None and row.pending}
+        if not wanted:
+            return
+        seq, query = self._query_seq, self._snippet_query
+        for n, row in wanted.items():  # asked once: not again while the answer is on its way
+            self.model.update_rows({n: dataclasses.replace(row, pending=False)})
+
+        def show(rows: list[record_ops.Row]) -> None:
+            if seq == self._query_seq:
+                self.model.update_rows(dict(zip(wanted, rows)))
+
+        record_ops.snippets(self.ctx.runner, query=query, rows=list(wanted.values())).success(show).run()
 
     def refresh_agenda(self) -> None:
         if not adapters.available("deadlines"):

@@ -37,6 +37,13 @@ class RowsModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows([])
 
+    def update_rows(self, changed: dict[int, Any]) -> None:
+        """Replace rows in place (row number -> new row), keeping the selection and scroll."""
+        for number, row in changed.items():
+            if 0 <= number < len(self._rows):
+                self._rows[number] = row
+                self.dataChanged.emit(self.index(number, 0), self.index(number, len(self._columns) - 1))
+
     def row(self, index: int) -> Any:
         return self._rows[index] if 0 <= index < len(self._rows) else None
 
