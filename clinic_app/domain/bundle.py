@@ -419,9 +419,10 @@ def _check_affidavit(tab: Tab, item: str) -> None:
 # --------------------------------------------------------------------------- planning
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageSlot:
-    """One physical page of a volume. `stamp` is what is printed, `label` the /PageLabels text."""
+    """One physical page of a volume. `stamp` is what is printed, `label` the /PageLabels text.
+    (Slotted: a 5,000-page plan holds 5,000 of them for the whole build.)"""
 
     kind: str  # cover | index | separator | body
     stamp: str = ""
@@ -644,7 +645,8 @@ def _lay_out(
             for pi, part in enumerate(tab.parts):
                 for k, src in enumerate(part.source_pages):
                     n = part.first_number + k
-                    slots.append(PageSlot(BODY, str(n), str(n), n, pos, pi, src))
+                    text = str(n)
+                    slots.append(PageSlot(BODY, text, text, n, pos, pi, src))
             placed[pos] = replace(
                 tab,
                 volume=vol,

@@ -117,11 +117,13 @@ def write_volume(
                 _stamp_area(spec, plan, draft.mark if draft else ""),
                 draft.mark if draft else "",
             )
-            navigation.add_links(dest, pages, plan, volume, rendered.rows)
-            navigation.add_outline(dest, pages, spec, plan, volume, rendered.rows)
-            navigation.set_page_labels(dest, spec, plan, volume)
-            navigation.set_metadata(dest, spec, volume, len(plan.volumes), when)
-            save_with_content_id(dest, out, identity)
+        # the front matter's pages are copied: closed before the save, which is the peak
+        navigation.add_links(dest, pages, plan, volume, rendered.rows)
+        navigation.add_outline(dest, pages, spec, plan, volume, rendered.rows)
+        navigation.set_page_labels(dest, spec, plan, volume)
+        navigation.set_metadata(dest, spec, volume, len(plan.volumes), when)
+        del pages
+        save_with_content_id(dest, out, identity)
     finally:
         dest.close()
 

@@ -72,8 +72,11 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str, str], ...] = (
 SCRIPT_FONTS = frozenset(f for *_r, regular, bold in _SCRIPT_RANGES for f in (regular, bold))
 
 _lock = threading.Lock()
-_coverage: dict[str, frozenset[int] | set[int]] = {}
+_coverage: dict[str, frozenset[int]] = {}  # registered fonts -> the code points they draw
+_mapped = False
 
+# reportlab maps <b> inside a run to the family's bold face, so a family registers whole.
+_FAMILY = {font: (regular, bold) for *_r, regular, bold in _SCRIPT_RANGES for font in (regular, bold)}
 # reportlab must never fetch a URL or a local file named in markup (CVE-2020-28463).
 rl_config.trustedSchemes = []
 rl_config.trustedHosts = []
@@ -89,19 +92,15 @@ def font_file(font: str) -> str:
 
 
 def ensure_fonts() -> None:
-    """Register the Haven fonts once per process (idempotent, thread-safe)."""
-    if len(_coverage) == len(_FILES):
+    """Register the base fonts and the bold mappings once per process (idempotent,
+    thread-safe). Script and CJK fonts are registered when text first needs them: parsed,
+    they hold about 30 MB a build would otherwise carry for every bundle."""
+    global _mapped
+    if _mapped:
         return
+    coverage(SANS)
+    coverage(SANS_BOLD)
     with _lock:
-        for name, filename in _FILES.items():
-            if name in _coverage:
-                continue
-            font = MappedTTFont(name, str(font_dir() / filename))
-            pdfmetrics.registerFont(font)
-            if pdfmetrics.getFont(name) is not font:  # reportlab keeps the first font of a face
-                raise RuntimeError(f"{filename} was registered with reportlab before Haven's fonts: "
-                                   "call clinic_app.pdf.fonts.ensure_fonts() first")
-            _coverage[name] = frozenset(font.face.charToGlyph)
         # <b> inside Paragraph markup maps to the bold face; CJK has no bold, reuse it.
         addMapping(SANS, 0, 0, SANS)
         addMapping(SANS, 1, 0, SANS_BOLD)
@@ -112,11 +111,41 @@ def ensure_fonts() -> None:
                 addMapping(CJK, bold, italic, CJK)
                 for *_r, regular, heavy in _SCRIPT_RANGES:
                     addMapping(regular, bold, italic, heavy if bold else regular)
+        _mapped = True
+
+
+def coverage(font: str) -> frozenset[int]:
+    """The code points `font` draws, registering it (and its family) on first use."""
+    known = _coverage.get(font)
+    if known is not None:
+        return known
+    with _lock:
+        for name in _FAMILY.get(font, (font,)):
+            if name not in _coverage:
+                _register(name)
+    return _coverage[font]
+
+
+def load_every_font() -> None:
+    """Register every Haven font now (for code that registers other fonts from the same
+    files afterwards: reportlab gives a later font of a file the first one's face)."""
+    ensure_fonts()
+    for name in _FILES:
+        coverage(name)
+
+
+def _register(name: str) -> None:
+    font = MappedTTFont(name, str(font_dir() / _FILES[name]))
+    pdfmetrics.registerFont(font)
+    if pdfmetrics.getFont(name) is not font:  # reportlab keeps the first font of a face
+        raise RuntimeError(f"{_FILES[name]} was registered with reportlab before Haven's fonts: "
+                           "call clinic_app.pdf.fonts.load_every_font() first")
+    _coverage[name] = frozenset(font.face.charToGlyph)
 
 
 def covers(font: str, char: str) -> bool:
     ensure_fonts()
-    return ord(char) in _coverage[font]
+    return ord(char) in coverage(font)
 
 
 _ATTACH_CATEGORIES = frozenset(("Mn", "Me", "Cf"))
@@ -136,10 +165,10 @@ def _font_for(char: str, base: str) -> str | None:
     else:
         code = ord(char)
         own = script_font(code, base == SANS_BOLD)
-        if own is not None and code in _coverage[own]:
+        if own is not None and code in coverage(own):
             font = own
         else:
-            font = next((f for f in _CHAINS[base] if code in _coverage[f]), base)
+            font = next((f for f in _CHAINS[base] if code in coverage(f)), base)
     table[char] = font
     return font
 
@@ -175,7 +204,7 @@ def _walk(text: str, base: str) -> list[tuple[str, str]]:
         font = _font_for(char, base)
         if font is None or font == current:
             continue
-        if current in SCRIPT_FONTS and _common(char) and ord(char) in _coverage[current]:
+        if current in SCRIPT_FONTS and _common(char) and ord(char) in coverage(current):
             continue  # digits and punctuation inside Arabic or Hebrew text stay in its font
         if i > start:
             runs.append((current, text[start:i]))
@@ -194,13 +223,14 @@ def _common(char: str) -> bool:
 def _covers_ascii(font: str) -> bool:
     """Whether `font` has every printable ASCII character (index lines and stamps mostly
     are ASCII, so `segment` can skip the per-character fallback walk)."""
-    return all(code in _coverage[font] for code in range(0x21, 0x7F))
+    return all(code in coverage(font) for code in range(0x21, 0x7F))
 
 
 def char_widths(font: str) -> tuple[dict[int, float], float]:
     """Advance widths in 1/1000 em, read once from the TTF (what stringWidth does per call)."""
     table = _widths.get(font)
     if table is None:
+        coverage(font)
         face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]
         table = _widths[font] = (dict(face.charWidths), float(face.defaultWidth))
     return table
@@ -209,14 +239,29 @@ def char_widths(font: str) -> tuple[dict[int, float], float]:
 def string_width(text: str, base: str, size: float) -> float:
     """Width in points of `text` drawn with fallback runs, unshaped (reportlab does not
     kern); `shaping.layout` measures text that needs shaping."""
-    return _em_width(text, base) * size / 1000.0
+    return em_width(text, base) * size / 1000.0
+
+
+def width_once(text: str, base: str, size: float) -> float:
+    """`string_width` without the cache, for text measured once (page numbers)."""
+    return em_width_once(text, base) * size / 1000.0
 
 
 @functools.lru_cache(maxsize=8192)
-def _em_width(text: str, base: str) -> float:
+def em_width(text: str, base: str) -> float:
     """Width in 1/1000 em; cached because wrapping measures the same words again and again."""
+    return em_width_once(text, base)
+
+
+def em_width_once(text: str, base: str) -> float:
+    """`em_width` without the cache, for text measured once (page numbers)."""
     ensure_fonts()
     total = 0.0
+    if text.isascii() and text.isprintable() and _covers_ascii(base):  # all of it in `base`, as the walk finds
+        widths, default = char_widths(base)
+        for char in text:  # added in order, as below (sum() may round otherwise)
+            total += widths.get(ord(char), default)
+        return total
     current = base
     for char in text:
         font = _font_for(char, base) or current
@@ -228,5 +273,5 @@ def _em_width(text: str, base: str) -> float:
 
 def face_name(font: str) -> str:
     """The PostScript name reportlab writes as /BaseFont (after the subset tag)."""
-    ensure_fonts()
+    coverage(font)
     return pdfmetrics.getFont(font).face.name.decode("latin-1")  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import uharfbuzz as hb
@@ -85,16 +86,24 @@ def _complex_char(char: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=8192)
 def layout(text: str, base: str = fonts.SANS) -> Line:
     """`text` (one line, logical order) laid out in fonts based on `base`."""
+    if text.isdigit() and text.isascii():  # a page number: drawn once, not worth a cache entry
+        return _plain(text, base, fonts.width_once)  # (5,000 of them held 3 MB to the end)
+    return _layout(text, base)
+
+
+def _plain(text: str, base: str, measure: Callable[[str, str, float], float]) -> Line:
+    """A line that needs no shaping: runs by font fallback, measured by `measure`."""
+    runs = tuple(Run(font, run, measure(run, font, 1000.0), run) for font, run in fonts.segment(text, base))
+    return Line(runs, sum(r.width for r in runs), text, False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _layout(text: str, base: str) -> Line:
     fonts.ensure_fonts()
     if not needs_shaping(text):
-        runs = tuple(
-            Run(font, run, fonts.string_width(run, font, 1000.0), run)
-            for font, run in fonts.segment(text, base)
-        )
-        return Line(runs, sum(r.width for r in runs), text, False)
+        return _plain(text, base, fonts.string_width)
     levels = _levels(text)
     pieces: list[tuple[int, Run]] = []
     at = 0
@@ -159,7 +168,7 @@ def _visual_order(pieces: list[tuple[int, Run]]) -> list[Run]:
 @functools.cache
 def _hb_font(font: str) -> tuple[hb.Font, float]:
     """HarfBuzz's view of a Haven font, and its scale from font units to 1/1000 em."""
-    fonts.ensure_fonts()
+    fonts.coverage(font)
     face = hb.Face(hb.Blob.from_file_path(str(fonts.font_dir() / fonts.font_file(font))))
     return hb.Font(face), 1000.0 / face.upem
 

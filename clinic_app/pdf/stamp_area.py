@@ -89,7 +89,7 @@ def _glyph_ink(font: str, char: str) -> tuple[float, float]:
 
 @functools.cache
 def _glyf(font: str):  # type: ignore[no-untyped-def]
-    fonts.ensure_fonts()
+    fonts.coverage(font)
     face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]
     return face, face.get_table_pos("glyf")[0]
 

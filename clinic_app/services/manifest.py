@@ -15,9 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from clinic_app.domain.client import Client
 from clinic_app.domain.common import message_of
@@ -47,6 +45,9 @@ from clinic_app.services.manifest_schema import (
     ItemReader,
     item_label,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "BundleEntry",
@@ -188,7 +189,10 @@ def _load_json(text: str) -> Any:
 
 def _load_yaml(text: str) -> Any:
     """yaml.safe_load, after a pass over the node tree (no objects are built) that
-    refuses a key given twice in one map: PyYAML would silently keep the last."""
+    refuses a key given twice in one map: PyYAML would silently keep the last.
+    (PyYAML is imported here: only manifests need it, not every process that builds.)"""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         _refuse_duplicate_keys(node)
@@ -208,6 +212,8 @@ def _load_yaml(text: str) -> Any:
 
 
 def _refuse_duplicate_keys(root: yaml.Node | None) -> None:
+    import yaml
+
     seen: set[int] = set()  # aliases share nodes: visit each once
     stack = [root] if root is not None else []
     while stack:

@@ -17,6 +17,9 @@ from clinic_app.vault import connection
 from clinic_app.vault.connection import Connection
 
 
+READER_CACHE_KIB = 512  # the b-tree's inner pages, not the documents' bytes
+
+
 @dataclass(frozen=True)
 class ReaderSource:
     db_path: Path
@@ -26,4 +29,7 @@ class ReaderSource:
         """A keyed connection on the calling thread that can only read."""
         conn = connection.connect(Path(self.db_path), self.key)
         conn.execute("PRAGMA query_only = ON")
+        # Readers stream working copies once, in order: a page cache gains nothing and
+        # held 7 MB of a 5,000-page build (SQLCipher's default is 2,000 pages).
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
         return conn

@@ -125,3 +125,15 @@ def test_doubtful_days_are_provincial_holidays_and_monday_substitutes(on_cal: Bu
     assert on_cal.doubtful(date(2027, 12, 27), FCR).en == "Christmas Day (observed)"  # not in FCR r. 2
     assert on_cal.doubtful(date(2027, 7, 10), FCR) is None  # Saturday under the FCR: certain
     assert on_cal.doubtful(date(2027, 7, 9), IA) is None  # an open Friday
+
+
+def test_provinces_written_out_are_the_holiday_librarys_subdivisions() -> None:
+    """PROVINCES is written out so that building a bundle need not import `holidays`;
+    a new release of the library must not leave a province or territory unknown."""
+    import holidays
+
+    from clinic_app.domain.deadlines import PROVINCES
+
+    assert sorted(PROVINCES) == sorted(holidays.Canada.subdivisions)
+    for code in PROVINCES:
+        assert BusinessCalendar(code).holidays_in(2027), code

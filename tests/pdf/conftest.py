@@ -82,7 +82,7 @@ def _jpeg(noise: bool = False) -> bytes:
 
 def _register_test_fonts() -> None:
     if "TestSans" not in pdfmetrics.getRegisteredFontNames():
-        fonts.ensure_fonts()  # first: reportlab gives a later font of the same file the first's object
+        fonts.load_every_font()  # first: reportlab gives a later font of the same file the first's object
         pdfmetrics.registerFont(TTFont("TestSans", str(REPO / "resources/fonts/DejaVuSans.ttf")))
         pdfmetrics.registerFont(
             TTFont("TestCJK", str(REPO / "resources/fonts/DroidSansFallback.ttf"))

@@ -188,3 +188,42 @@ def test_a_script_no_font_has_falls_back_visibly() -> None:
     """Characters no bundled font has (emoji) draw as a box and keep their text."""
     line = shaping.layout("Ana \U0001f600", fonts.SANS)
     assert "".join(run.text for run in line.runs) == "Ana \U0001f600"
+
+
+_FONTS_LOADED = """
+import io, sys
+from pathlib import Path
+from reportlab.pdfgen.canvas import Canvas
+from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
+from clinic_app.pdf import fonts
+from clinic_app.pdf.engine import build_bundle
+buf = io.BytesIO()
+page = Canvas(buf)
+page.drawString(72, 720, "evidence")
+page.showPage()
+page.save()
+title, client = sys.argv[1], sys.argv[2]
+spec = BundleSpec(title=title, file_number="TB1-00001", parties=[client],
+                  sections=[Section("", [Tab("Exhibit", None, [DocumentPart("d")])])])
+build_bundle(spec, lambda _doc: buf.getvalue(), Path(sys.argv[3]))
+print(" ".join(sorted(fonts._coverage)))
+"""
+
+
+@pytest.mark.parametrize("title, client, loaded", [
+    ("Applicant's Record", "José Ñúñez", {fonts.SANS, fonts.SANS_BOLD}),
+    ("Applicant's Record", CLIENT, {fonts.SANS, fonts.SANS_BOLD, fonts.ARABIC, fonts.ARABIC_BOLD}),
+    (TITLES["chinese"], "José Ñúñez", {fonts.SANS, fonts.SANS_BOLD, fonts.CJK}),
+])
+def test_a_build_registers_only_the_fonts_its_text_needs(tmp_path: Path, title: str, client: str,
+                                                         loaded: set[str]) -> None:
+    """Script and CJK fonts are registered when text first needs them: parsed by reportlab
+    they hold about 30 MB, which a Latin-only bundle of 5,000 pages need not carry."""
+    import sys
+
+    out = tmp_path / "b.pdf"
+    done = subprocess.run([sys.executable, "-c", _FONTS_LOADED, title, client, str(out)],
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert set(done.stdout.split()) == loaded
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(out).pages[:1])
+    assert title.split()[0] in text
