@@ -40,10 +40,13 @@ PART_CHARS = 8_000  # a part's length, cut at a space where there is one
 MAX_PARTS = 1024  # part rowids: row's rowid * MAX_PARTS + part number
 _SNIPPET = "?, ?, '…', 12"  # bound to MATCH_START, MATCH_END
 BROAD = 500  # more matching records than this: listed newest first, not ranked (module doc)
-# Any column's best match, but only the title's for a long body, whose snippet comes from
-# its parts (`_long_snippet`). Kind and id come from the rowid: asking FTS5 for a column
-# reads the whole row, body included.
-_ANY_COLUMN = "CASE WHEN rowid IN (SELECT rowid FROM search_index_long) THEN 2 ELSE -1 END"
+# Any column's best match; a long body's row gets `_LONG` instead, and its snippet from
+# `_long_snippets`: snippet() on such a row reads the whole row, body included, even for
+# the title alone (1 MB decrypted for a long report, and a page cache thrashed by them).
+# Kind and id come from the rowid: asking FTS5 for a column reads the whole row too.
+_LONG = "\ue002"
+_BEST = (f"CASE WHEN rowid IN (SELECT rowid FROM search_index_long) THEN '{_LONG}' "
+         f"ELSE snippet(search_index, -1, {_SNIPPET}) END")
 
 
 @dataclass(frozen=True)
@@ -147,17 +150,17 @@ def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int =
         # "ORDER BY rank" lets FTS5 sort inside the index, so the result columns are computed
         # only for the rows returned; titles weigh ten times the body (see the schema's rank).
         rows = conn.execute(
-            f"SELECT rowid, rank, snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
+            f"SELECT rowid, rank, {_BEST} FROM search_index "
             f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, limit)).fetchall()
     else:  # the first `made` with their snippets, then the order of all `limit` (ranking twice is cheap)
         shown = {rowid: snip for rowid, _rank, snip in conn.execute(
-            f"SELECT rowid, rank, snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
+            f"SELECT rowid, rank, {_BEST} FROM search_index "
             f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, made))}
         rows = [(rowid, rank, shown.get(rowid)) for rowid, rank in conn.execute(
             f"SELECT rowid, rank FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
             (expr, limit))]  # a tie ordered otherwise the second time leaves a snippet to `snippets_of`
-    hits = [Hit(_KIND_OF[rowid % 8], rowid // 8, None if snip is None else _long_snippet(conn, query, rowid, str(snip)),
-                float(rank)) for rowid, rank, snip in rows]
+    made_now = _long_snippets(conn, query, {int(rowid): str(snip) for rowid, _rank, snip in rows if snip is not None})
+    hits = [Hit(_KIND_OF[rowid % 8], rowid // 8, made_now.get(int(rowid)), float(rank)) for rowid, rank, _snip in rows]
     missing = [hit.rowid for hit in hits[:made] if hit.snippet is None]
     if missing:
         found = snippets_of(conn, query, missing)
@@ -167,16 +170,19 @@ def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int =
 
 
 def snippets_of(conn: Connection, query: str, rowids: list[int]) -> dict[int, str]:
-    """Snippets of rows that match `query`, one statement each (FTS5 seeks to the rowid):
-    for the rows a results list is about to show."""
+    """Snippets of rows that match `query`, in one statement whatever their number: for
+    the rows a results list is about to show. (FTS5 merges each term's whole doclist for
+    every statement, a rowid constraint or not, so one statement per row cost the whole
+    query again for each; `+rowid` keeps the list a filter, applied before any snippet.)"""
     expr = to_match(query)
-    found: dict[int, str] = {}
-    for rowid in rowids if expr else []:
-        row = conn.execute(f"SELECT snippet(search_index, {_ANY_COLUMN}, {_SNIPPET}) FROM search_index "
-                           "WHERE search_index MATCH ? AND rowid = ?", (MATCH_START, MATCH_END, expr, rowid)).fetchone()
-        if row is not None:
-            found[rowid] = _long_snippet(conn, query, rowid, str(row[0]))
-    return found
+    if not expr or not rowids:
+        return {}
+    listed = ",".join(str(int(r)) for r in rowids)
+    found = {int(rowid): str(snip) for rowid, snip in conn.execute(
+        f"SELECT rowid, {_BEST} FROM search_index "
+        f"WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({listed})",
+        (MATCH_START, MATCH_END, expr, min(rowids), max(rowids)))}
+    return _long_snippets(conn, query, found)
 
 
 def _is_broad(conn: Connection, expr: str) -> bool:
@@ -198,7 +204,7 @@ def _newest_first(conn: Connection, expr: str, only: str, limit: int, made: int)
         return titled
     seen = f"AND rowid NOT IN ({','.join(str(int(r[0])) for r in titled)}) " if titled else ""
     with_snippet = max(0, min(made, limit) - len(titled))  # rows up to `made` come with their snippet
-    rest = conn.execute(sql.format(snippet=f"snippet(search_index, {_ANY_COLUMN}, {_SNIPPET})", extra=seen),
+    rest = conn.execute(sql.format(snippet=_BEST, extra=seen),
                         (MATCH_START, MATCH_END, expr, with_snippet)).fetchall() if with_snippet else []
     if len(titled) + len(rest) < limit and len(rest) == with_snippet:  # the rest in the same order, without
         rest += conn.execute(sql.format(snippet="NULL", extra=seen).replace("LIMIT ?", "LIMIT ? OFFSET ?"),
@@ -206,22 +212,49 @@ def _newest_first(conn: Connection, expr: str, only: str, limit: int, made: int)
     return titled + rest
 
 
-def _long_snippet(conn: Connection, query: str, rowid: int, snippet: str) -> str:
-    """`snippet`, unless the row's body is long and `snippet` is only its title without a
-    match: then the first part of the body with every word (or, failing that, any word)."""
-    if MATCH_START in snippet or not conn.execute(
-            "SELECT 1 FROM search_index_long WHERE rowid = ?", (rowid,)).fetchone():
-        return snippet
+def _long_snippets(conn: Connection, query: str, made: dict[int, str]) -> dict[int, str]:
+    """`made` (rowid -> snippet), with the snippet of each long body's row (`_LONG`) made:
+    its title's, when a word of the query is in the title; otherwise the first part of the
+    body with every word (or, failing that, any word). A few statements for all the rows
+    together, not two per row (see `snippets_of`), and no long body is read whole."""
+    pending = {rowid for rowid, snip in made.items() if snip == _LONG}
+    if not pending:
+        return made
+    out = dict(made)
     terms = _terms(query)
-    first, last = rowid * MAX_PARTS, rowid * MAX_PARTS + MAX_PARTS - 1
+    listed = ",".join(map(str, pending))
+    titled = [int(r) for (r,) in conn.execute(  # the index alone: no row is read
+        f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({listed})",
+        (f"{{title}} : ({' OR '.join(terms)})", min(pending), max(pending)))]
+    for rowid in titled:  # rare (a long document whose title has a word of the query): its own statement
+        out[rowid] = _title_snippet(conn, query, rowid)
+    pending -= set(titled)
     for expr in (" AND ".join(terms), " OR ".join(terms)):
-        row = conn.execute(
-            f"SELECT snippet(search_index_parts, 0, {_SNIPPET}) FROM search_index_parts "
-            "WHERE search_index_parts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 1",
-            (MATCH_START, MATCH_END, expr, first, last)).fetchone()
-        if row is not None:
-            return str(row[0])
-    return snippet
+        if not pending:
+            break
+        low, high = min(pending) * MAX_PARTS, max(pending) * MAX_PARTS + MAX_PARTS - 1
+        owners = ",".join(map(str, pending))
+        first = {int(part) // MAX_PARTS: int(part) for (part,) in conn.execute(
+            f"SELECT min(rowid) FROM search_index_parts WHERE search_index_parts MATCH ? AND rowid BETWEEN ? AND ? "
+            f"AND rowid / {MAX_PARTS} IN ({owners}) GROUP BY rowid / {MAX_PARTS}", (expr, low, high))}
+        if first:
+            parts = sorted(first.values())
+            chosen = ",".join(map(str, parts))
+            for part, snip in conn.execute(
+                    f"SELECT rowid, snippet(search_index_parts, 0, {_SNIPPET}) FROM search_index_parts "
+                    f"WHERE search_index_parts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({chosen})",
+                    (MATCH_START, MATCH_END, expr, parts[0], parts[-1])):
+                out[int(part) // MAX_PARTS] = str(snip)
+        pending -= first.keys()
+    for rowid in pending:  # no part has a word (one cut inside a word): the title, as FTS5 gives it
+        out[rowid] = _title_snippet(conn, query, rowid)
+    return out
+
+
+def _title_snippet(conn: Connection, query: str, rowid: int) -> str:
+    row = conn.execute(f"SELECT snippet(search_index, 2, {_SNIPPET}) FROM search_index "
+                       "WHERE search_index MATCH ? AND rowid = ?", (MATCH_START, MATCH_END, to_match(query), rowid)).fetchone()
+    return "" if row is None else str(row[0])
 
 
 def labels(conn: Connection, kind: str, ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -206,3 +206,34 @@ def test_snippets_made_later_are_the_snippets_made_at_once(filled, corpus, monke
         later += len(pending)
         assert [h.snippet if h.snippet is not None else made[h.rowid] for h in first] == [h.snippet for h in at_once]
     assert later > 100  # the corpus left many to make later
+
+
+def test_long_bodies_found_together_each_get_their_own_snippet(admin_session) -> None:
+    """Several long bodies in one result list: their snippets are made together (a few
+    statements for all), yet each comes from its own body, by the same rule as one alone:
+    the title's when a word is in the title; else the first part with every word; else the
+    first part with any word."""
+    conn = admin_session.vault.conn
+    filler = " ".join(f"word{i % 977}" for i in range(20_000))  # about 3 parts of filler
+
+    def body(*pieces: str) -> str:
+        return filler.join(("", *pieces, ""))
+
+    docs = {
+        51: ("Report one", body(" apart alphanumeric here ", " apart omegatron there ")),  # words in two parts
+        52: ("Report two", body(" together alphanumeric and omegatron both ")),  # both in one part
+        53: ("Alphanumeric report", body(" titled omegatron ")),  # a word in the title
+    }
+    with admin_session.transaction():
+        for entity_id, (title, text) in docs.items():
+            assert len(text) > search.LONG_BODY
+            search.put(conn, "document", entity_id, title, text)
+    hits = {hit.entity_id: hit.snippet for hit in search.search(conn, "alphanumeric omegatron", kinds=("document",))}
+    assert set(hits) == set(docs)
+    start, end = search.MATCH_START, search.MATCH_END
+    assert f"apart {start}alphanumeric{end} here" in hits[51] and "omegatron" not in hits[51]
+    assert f"together {start}alphanumeric{end} and {start}omegatron{end} both" in hits[52]
+    assert hits[53].startswith(f"{start}Alphanumeric{end} report")
+    one_by_one = search.snippets_of(conn, "alphanumeric omegatron", [search.Hit("document", i, None, 0.0).rowid
+                                                                      for i in docs])
+    assert {rowid // 8: snip for rowid, snip in one_by_one.items()} == hits
