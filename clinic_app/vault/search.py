@@ -152,13 +152,10 @@ def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int =
         rows = conn.execute(
             f"SELECT rowid, rank, {_BEST} FROM search_index "
             f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, limit)).fetchall()
-    else:  # the first `made` with their snippets, then the order of all `limit` (ranking twice is cheap)
-        shown = {rowid: snip for rowid, _rank, snip in conn.execute(
-            f"SELECT rowid, rank, {_BEST} FROM search_index "
-            f"WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?", (MATCH_START, MATCH_END, expr, made))}
-        rows = [(rowid, rank, shown.get(rowid)) for rowid, rank in conn.execute(
+    else:  # the order of all `limit`; the first `made` get their snippets below, in one statement
+        rows = [(rowid, rank, None) for rowid, rank in conn.execute(
             f"SELECT rowid, rank FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
-            (expr, limit))]  # a tie ordered otherwise the second time leaves a snippet to `snippets_of`
+            (expr, limit))]
     made_now = _long_snippets(conn, query, {int(rowid): str(snip) for rowid, _rank, snip in rows if snip is not None})
     hits = [Hit(_KIND_OF[rowid % 8], rowid // 8, made_now.get(int(rowid)), float(rank)) for rowid, rank, _snip in rows]
     missing = [hit.rowid for hit in hits[:made] if hit.snippet is None]
