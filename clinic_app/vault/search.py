@@ -39,14 +39,19 @@ LONG_BODY = 50_000  # characters; longer bodies get their snippet from a part (s
 PART_CHARS = 8_000  # a part's length, cut at a space where there is one
 MAX_PARTS = 1024  # part rowids: row's rowid * MAX_PARTS + part number
 _SNIPPET = "?, ?, '…', 12"  # bound to MATCH_START, MATCH_END
+_TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"  # as search_index's (schema 2 and 10)
 BROAD = 500  # more matching records than this: listed newest first, not ranked (module doc)
 # Any column's best match; a long body's row gets `_LONG` instead, and its snippet from
 # `_long_snippets`: snippet() on such a row reads the whole row, body included, even for
 # the title alone (1 MB decrypted for a long report, and a page cache thrashed by them).
 # Kind and id come from the rowid: asking FTS5 for a column reads the whole row too.
-_LONG = "\ue002"
+_LONG, _LONG_TITLE = "\ue002", "\ue003"
 _BEST = (f"CASE WHEN rowid IN (SELECT rowid FROM search_index_long) THEN '{_LONG}' "
          f"ELSE snippet(search_index, -1, {_SNIPPET}) END")
+# The title's snippet; a long body's row gets `_LONG_TITLE`, and its title snippet from
+# `_title_snippets`, which never reads the body.
+_TITLE = (f"CASE WHEN rowid IN (SELECT rowid FROM search_index_long) THEN '{_LONG_TITLE}' "
+          f"ELSE snippet(search_index, 2, {_SNIPPET}) END")
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,7 @@ def _newest_first(conn: Connection, expr: str, only: str, limit: int, made: int)
     snippets are cheap (the title that matched); text matches past `made` get none here."""
     sql = ("SELECT rowid, 0.0, {snippet} FROM search_index "
            f"WHERE search_index MATCH ? {only}{{extra}}ORDER BY rowid DESC LIMIT ?")
-    titled = conn.execute(sql.format(snippet=f"snippet(search_index, 2, {_SNIPPET})", extra=""),
+    titled = conn.execute(sql.format(snippet=_TITLE, extra=""),
                           (MATCH_START, MATCH_END, f"{{title}} : ({expr})", limit)).fetchall()
     if len(titled) >= limit:
         return titled
@@ -215,17 +220,18 @@ def _long_snippets(conn: Connection, query: str, made: dict[int, str]) -> dict[i
     body with every word (or, failing that, any word). A few statements for all the rows
     together, not two per row (see `snippets_of`), and no long body is read whole."""
     pending = {rowid for rowid, snip in made.items() if snip == _LONG}
-    if not pending:
+    titled = {rowid for rowid, snip in made.items() if snip == _LONG_TITLE}
+    if not pending and not titled:
         return made
     out = dict(made)
     terms = _terms(query)
-    listed = ",".join(map(str, pending))
-    titled = [int(r) for (r,) in conn.execute(  # the index alone: no row is read
-        f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({listed})",
-        (f"{{title}} : ({' OR '.join(terms)})", min(pending), max(pending)))]
-    for rowid in titled:  # rare (a long document whose title has a word of the query): its own statement
-        out[rowid] = _title_snippet(conn, query, rowid)
-    pending -= set(titled)
+    if pending:
+        listed = ",".join(map(str, pending))
+        titled.update(int(r) for (r,) in conn.execute(  # the index alone: no row is read
+            f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? "
+            f"AND +rowid IN ({listed})", (f"{{title}} : ({' OR '.join(terms)})", min(pending), max(pending))))
+    out.update(_title_snippets(conn, query, sorted(titled)))
+    pending -= titled
     for expr in (" AND ".join(terms), " OR ".join(terms)):
         if not pending:
             break
@@ -243,15 +249,33 @@ def _long_snippets(conn: Connection, query: str, made: dict[int, str]) -> dict[i
                     (MATCH_START, MATCH_END, expr, parts[0], parts[-1])):
                 out[int(part) // MAX_PARTS] = str(snip)
         pending -= first.keys()
-    for rowid in pending:  # no part has a word (one cut inside a word): the title, as FTS5 gives it
-        out[rowid] = _title_snippet(conn, query, rowid)
+    out.update(_title_snippets(conn, query, sorted(pending)))  # no part has a word (one cut inside a word)
     return out
 
 
-def _title_snippet(conn: Connection, query: str, rowid: int) -> str:
-    row = conn.execute(f"SELECT snippet(search_index, 2, {_SNIPPET}) FROM search_index "
-                       "WHERE search_index MATCH ? AND rowid = ?", (MATCH_START, MATCH_END, to_match(query), rowid)).fetchone()
-    return "" if row is None else str(row[0])
+def _title_snippets(conn: Connection, query: str, rowids: list[int]) -> dict[int, str]:
+    """The title snippets of long bodies' rows, as snippet(search_index, 2, ...) gives them,
+    without reading the bodies: the titles alone (read from the content table, where each
+    title comes before its body) go into a temporary FTS5 table with the same tokenizer,
+    and FTS5 makes the snippet there, from the same phrases at the same places."""
+    if not rowids:
+        return {}
+    listed = ",".join(map(str, rowids))
+    titles = conn.execute(f"SELECT id, c2 FROM search_index_content WHERE id IN ({listed})").fetchall()
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_title_probe USING fts5(title, {_TOKENIZER})")
+    try:
+        conn.executemany("INSERT INTO temp.search_title_probe (rowid, title) VALUES (?, ?)", titles)
+        found = {int(rowid): str(snip) for rowid, snip in conn.execute(
+            f"SELECT rowid, snippet(search_title_probe, 0, {_SNIPPET}) FROM temp.search_title_probe "
+            "WHERE search_title_probe MATCH ?", (MATCH_START, MATCH_END, " OR ".join(_terms(query))))}
+    finally:
+        conn.execute("DELETE FROM temp.search_title_probe")
+    for rowid in set(rowids) - found.keys():  # no word of the query in the title: FTS5's own answer
+        row = conn.execute(f"SELECT snippet(search_index, 2, {_SNIPPET}) FROM search_index "
+                           "WHERE search_index MATCH ? AND rowid = ?",
+                           (MATCH_START, MATCH_END, to_match(query), rowid)).fetchone()
+        found[rowid] = "" if row is None else str(row[0])
+    return found
 
 
 def labels(conn: Connection, kind: str, ids: list[int]) -> dict[int, tuple[str, str]]:

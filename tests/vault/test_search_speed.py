@@ -237,3 +237,38 @@ def test_long_bodies_found_together_each_get_their_own_snippet(admin_session) ->
     one_by_one = search.snippets_of(conn, "alphanumeric omegatron", [search.Hit("document", i, None, 0.0).rowid
                                                                       for i in docs])
     assert {rowid // 8: snip for rowid, snip in one_by_one.items()} == hits
+
+
+@pytest.mark.parametrize("broad", [False, True])
+def test_a_long_bodys_title_snippet_is_the_one_fts5_makes_from_the_row(admin_session, monkeypatch: pytest.MonkeyPatch,
+                                                                        broad: bool) -> None:
+    """A long body's title snippet is made without reading the body (from the title alone,
+    in a temporary FTS5 table): it must be exactly what snippet() on the whole row gives,
+    diacritics, prefixes, long titles cut with '…' and all."""
+    conn = admin_session.vault.conn
+    filler = " ".join(f"word{i % 977}" for i in range(12_000))
+    titles = {
+        61: "Rapport García — alphanumérique, 2024",
+        62: "Informe sobre Garcia y el alfabeto, con una lista muy larga de palabras que sigue y sigue hasta el final",
+        63: "Garçon garcia GARCÍA",
+        64: "Nothing in this title",
+    }
+    with admin_session.transaction():
+        for entity_id, title in titles.items():
+            search.put(conn, "document", entity_id, title, f"{filler} zeta garcia {filler}")
+    if broad:
+        monkeypatch.setattr(search, "BROAD", 0)
+    start, end = search.MATCH_START, search.MATCH_END
+    checked = 0
+    for query in ("garcia", "garcia alphanum", "Garç", "informe garcia", "sigue final", "garcia zeta"):
+        expr = search.to_match(query)
+        for hit in search.search(conn, query, kinds=("document",)):
+            row_expr = f"{{title}} : ({expr})" if broad else expr
+            (expected,) = conn.execute("SELECT snippet(search_index, 2, ?, ?, '…', 12) FROM search_index "
+                                       "WHERE search_index MATCH ? AND rowid = ?",
+                                       (start, end, row_expr, hit.rowid)).fetchone() or ("",)
+            if start in expected:
+                assert hit.snippet == expected, (query, hit.entity_id)
+                checked += 1
+    assert checked >= 6
+    assert conn.execute("SELECT count(*) FROM temp.search_title_probe").fetchone()[0] == 0  # nothing left behind
