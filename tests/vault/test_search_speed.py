@@ -272,3 +272,35 @@ def test_a_long_bodys_title_snippet_is_the_one_fts5_makes_from_the_row(admin_ses
                 checked += 1
     assert checked >= 6
     assert conn.execute("SELECT count(*) FROM temp.search_title_probe").fetchone()[0] == 0  # nothing left behind
+
+
+def test_schema_11_keeps_bodies_over_8000_characters_in_parts(vault_folder) -> None:  # type: ignore[no-untyped-def]
+    """A vault at schema 10 kept parts only for bodies over 50,000 characters; upgrading adds
+    them for the bodies between, and search then gives what a vault made at schema 11 gives."""
+    from clinic_app.services.session import unlock
+    from clinic_app.vault import migrations
+
+    from support import ADMIN, ADMIN_PASS
+
+    filler = " ".join(f"word{i % 977}" for i in range(2_500))
+    mid = search.Hit("document", 71, None, 0.0).rowid
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        conn = session.vault.conn
+        with session.transaction():
+            search.put(conn, "document", 71, "Mid-length report", f"{filler} the quokka sleeps {filler}")
+            search.put(conn, "document", 72, "Short note", "a quokka in a short body")
+        assert 8_000 < len(f"{filler} the quokka sleeps {filler}") < 50_000
+        expected = search.search(conn, "quokka", kinds=("document",))
+        assert f"the {search.MATCH_START}quokka{search.MATCH_END} sleeps" in expected[0].snippet + expected[1].snippet
+        conn.execute("BEGIN IMMEDIATE")  # back to schema 10: no parts for this body
+        conn.execute("DELETE FROM search_index_parts")
+        conn.execute("DELETE FROM search_index_long")
+        conn.execute("PRAGMA user_version = 10")
+        conn.execute("COMMIT")
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        conn = session.vault.conn
+        assert migrations.current_version(conn) == migrations.LATEST == 11
+        assert conn.execute("SELECT rowid FROM search_index_long").fetchall() == [(mid,)]
+        assert conn.execute("SELECT count(*) FROM search_index_parts WHERE rowid / ? = ?",
+                            (search.MAX_PARTS, mid)).fetchone()[0] == len(search.split_parts(f"{filler} the quokka sleeps {filler}"))
+        assert search.search(conn, "quokka", kinds=("document",)) == expected
