@@ -76,7 +76,7 @@ def test_ctrl_l_locks_and_leaves_no_client_text(qtbot, make_window, marked_vault
 
 
 def test_auto_lock_after_idle_clears_every_widget(qtbot, make_window, marked_vault: Path) -> None:
-    window = make_window(marked_vault, autolock_seconds=1)
+    window = make_window(marked_vault)
     unlock(qtbot, window)
     window.open_matter("m-001")
     ws = window.desk.current_workspace()
@@ -85,6 +85,9 @@ def test_auto_lock_after_idle_clears_every_widget(qtbot, make_window, marked_vau
     QTest.keyClicks(ws.letters.form.writer, f"Unsaved {MARKER}")  # an unsaved edit is discarded too
     window.clipboard.copy(f"1234-5678 {MARKER}")
     assert marker_visible()
+    # A second of idleness from here, not from the unlock: a slow start (unlock, opening the
+    # matter) must not lock the window while the test is still typing into it.
+    window.inactivity.set_timeout(1)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=4000)
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: not marker_visible(), timeout=5000)
