@@ -191,7 +191,7 @@ def segment(text: str, base: str = SANS) -> list[tuple[str, str]]:
     Unicode value, so they are still extracted and searched correctly.
     """
     ensure_fonts()
-    if text.isascii() and text.isprintable() and _covers_ascii(base):
+    if _all_in_base(text, base):
         return [(base, text)] if text else []  # what the walk gives, without a lookup per char
     return _walk(text, base)
 
@@ -219,6 +219,11 @@ def _common(char: str) -> bool:
     return unicodedata.category(char)[0] in "NP" and script_font(ord(char)) is None
 
 
+def _all_in_base(text: str, base: str) -> bool:
+    """Printable ASCII that `base` draws whole: every character in `base`, as the walk finds."""
+    return text.isascii() and text.isprintable() and _covers_ascii(base)
+
+
 @functools.cache
 def _covers_ascii(font: str) -> bool:
     """Whether `font` has every printable ASCII character (index lines and stamps mostly
@@ -242,11 +247,6 @@ def string_width(text: str, base: str, size: float) -> float:
     return em_width(text, base) * size / 1000.0
 
 
-def width_once(text: str, base: str, size: float) -> float:
-    """`string_width` without the cache, for text measured once (page numbers)."""
-    return em_width_once(text, base) * size / 1000.0
-
-
 @functools.lru_cache(maxsize=8192)
 def em_width(text: str, base: str) -> float:
     """Width in 1/1000 em; cached because wrapping measures the same words again and again."""
@@ -257,7 +257,7 @@ def em_width_once(text: str, base: str) -> float:
     """`em_width` without the cache, for text measured once (page numbers)."""
     ensure_fonts()
     total = 0.0
-    if text.isascii() and text.isprintable() and _covers_ascii(base):  # all of it in `base`, as the walk finds
+    if _all_in_base(text, base):
         widths, default = char_widths(base)
         for char in text:  # added in order, as below (sum() may round otherwise)
             total += widths.get(ord(char), default)

@@ -89,13 +89,15 @@ def _complex_char(char: str) -> bool:
 def layout(text: str, base: str = fonts.SANS) -> Line:
     """`text` (one line, logical order) laid out in fonts based on `base`."""
     if text.isdigit() and text.isascii():  # a page number: drawn once, not worth a cache entry
-        return _plain(text, base, fonts.width_once)  # (5,000 of them held 3 MB to the end)
+        return _plain(text, base, fonts.em_width_once)  # (5,000 of them held 3 MB to the end)
     return _layout(text, base)
 
 
-def _plain(text: str, base: str, measure: Callable[[str, str, float], float]) -> Line:
-    """A line that needs no shaping: runs by font fallback, measured by `measure`."""
-    runs = tuple(Run(font, run, measure(run, font, 1000.0), run) for font, run in fonts.segment(text, base))
+def _plain(text: str, base: str, em_width: Callable[[str, str], float]) -> Line:
+    """A line that needs no shaping: runs by font fallback, measured by `em_width` (scaled
+    as fonts.string_width(run, font, 1000.0) scales it, so the floats are the same)."""
+    runs = tuple(Run(font, run, em_width(run, font) * 1000.0 / 1000.0, run)
+                 for font, run in fonts.segment(text, base))
     return Line(runs, sum(r.width for r in runs), text, False)
 
 
@@ -103,7 +105,7 @@ def _plain(text: str, base: str, measure: Callable[[str, str, float], float]) ->
 def _layout(text: str, base: str) -> Line:
     fonts.ensure_fonts()
     if not needs_shaping(text):
-        return _plain(text, base, fonts.string_width)
+        return _plain(text, base, fonts.em_width)
     levels = _levels(text)
     pieces: list[tuple[int, Run]] = []
     at = 0
