@@ -7,10 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from clinic_app.gui.qtcompat import emit
 from clinic_app.i18n import detect_language, set_language
 
 _translators: list[QTranslator] = []
@@ -31,11 +32,32 @@ def make_app() -> QApplication:
 def settle_heap() -> None:
     """Move everything loaded at start-up (modules, Qt bindings: ~100,000 objects) out of
     the garbage collector's sight: a full collection over them on the window's thread
-    stalled the event loop by ~20 ms during imports (benchmarks/gui_startup.py)."""
+    stalled the event loop by ~20 ms during imports (benchmarks/gui_startup.py). Call it on
+    the GUI thread: a collection elsewhere may free Qt objects there (gui/collector.py)."""
     import gc
 
     gc.collect()
     gc.freeze()
+
+
+class _HeapSettler(QObject):
+    """Settles the heap on the GUI thread when the warm-up thread says it has finished."""
+
+    ready = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.ready.connect(self._settle, Qt.ConnectionType.QueuedConnection)
+
+    def _settle(self) -> None:
+        settle_heap()
+
+    def announce(self) -> None:
+        """Called on the warm-up thread; a window closed meanwhile has nothing left to settle."""
+        try:
+            emit(self.ready)
+        except RuntimeError:  # the window, and this object with it, are gone
+            pass
 
 
 def app_icon() -> QIcon:
@@ -108,7 +130,7 @@ def run_gui(folder: Path | None = None, *, user: str = "", demo_hint: str = "", 
     window.show()
     from clinic_app.gui import warmup
 
-    warmup.start(then=settle_heap)  # off the start-up path: the unlock page shows first
+    warmup.start(then=_HeapSettler(window).announce)  # off the start-up path: the unlock page shows first
     if os.environ.get("HAVEN_QUIT_WHEN_SHOWN") == "1":  # used by benchmarks/gui_startup.py
         def report() -> None:
             elapsed = time.perf_counter() - started if started is not None else -1.0

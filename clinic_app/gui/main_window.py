@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QStacke
 
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import actions as action_table
+from clinic_app.gui import collector
 from clinic_app.gui import help_menu
 from clinic_app.gui import messages
 from clinic_app.gui import sync_menu
@@ -34,6 +35,8 @@ class MainWindow(QMainWindow):
     def __init__(self, *, folder: Path, settings: Settings, kdf_profile: str = "standard",
                  preferred_user: str = "", hint: str = "", prefill_passphrase: str = "") -> None:
         super().__init__()
+        collector.hold()  # Qt objects are freed on this thread only, never by a collection elsewhere
+        self._collecting = True
         self.folder, self.settings, self.kdf_profile = Path(folder), settings, kdf_profile
         self.preferred_user, self.hint, self.prefill = preferred_user, hint, prefill_passphrase
         self.setWindowTitle(TITLE)
@@ -304,3 +307,6 @@ class MainWindow(QMainWindow):
         self.clipboard.clear_if_ours()
         self.runner.shutdown()
         event.accept()
+        if self._collecting:
+            self._collecting = False
+            collector.release()

@@ -65,6 +65,7 @@ def test_the_margin_set_in_the_window_reaches_the_built_pdf(qtbot, make_window, 
     op = tab.build(out)
     qtbot.waitUntil(lambda: op.done, timeout=30000)
     assert op.error is None, op.error
+    wait_idle(qtbot, window)  # PDFium is not thread-safe: no preview may be drawing meanwhile
     pages = pdfium_pages(out)
     (page,) = [p for p in pages if corner_marks("EDGE")[0] in p.content_text()]
     band = 30.5 * MM

@@ -136,6 +136,7 @@ def test_serve_log_frozen_list_and_supplementary(qtbot, make_window, marked_vaul
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Statement of service" in text and "Minister's counsel" in text
     assert f"{entry.first_page}" in text and f"{entry.last_page}" in text
+    wait_idle(qtbot, window)  # PDFium is not thread-safe: no preview may be drawing meanwhile
     doc = pdfium.PdfDocument(statement.read_bytes())
     try:
         assert len(doc) == len(reader.pages) >= 1

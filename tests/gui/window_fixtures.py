@@ -37,8 +37,17 @@ def make_window(qtbot, tmp_path: Path):
 @pytest.fixture(autouse=True)
 def _empty_clipboard_after(qapp):
     """Leave nothing on the clipboard: besides hygiene, a QMimeData still held by the
-    offscreen clipboard at interpreter exit crashes PySide 6.12 during finalisation."""
+    offscreen clipboard at interpreter exit crashes PySide 6.12 during finalisation.
+
+    Then delete the test's closed windows and collect its garbage here, on the GUI thread:
+    left to a later test, a collection on one of its worker threads would free them there
+    (clinic_app/gui/collector.py says why that crashes)."""
     yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtGui import QGuiApplication
 
     QGuiApplication.clipboard().clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

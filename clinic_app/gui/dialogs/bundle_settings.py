@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QWidget
 from clinic_app.domain.bundle import BundleSpec, BundleSpecError, validate_spec
 from clinic_app.errors import ValidationError
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
-from clinic_app.gui.widgets.fields import choice, line, parse_date, show_date
+from clinic_app.gui.widgets.fields import choice, keep_hidden, line, parse_date, show_date
 from clinic_app.i18n import _
 
 # settings the dialog edits: a domain error on another field (a tab's) is not this dialog's to show
@@ -185,7 +185,7 @@ class TabDetailsDialog(QDialog):
         if citation is not None:
             form.addRow(_("&Citation:"), self.citation)
         else:
-            self.citation.hide()
+            keep_hidden(self.citation, self)
         self.buttons = dialog_buttons(self, self.apply)
         stack(self, form, self.error, self.buttons)
         (self.citation if citation is not None and not title else self.title).setFocus()

@@ -20,7 +20,7 @@ from clinic_app.domain.letter import (
     LetterStatus, LetterTheme, SupportLetter, TranslationStatus, WriterStatus, status_choices, theme_label,
 )
 from clinic_app.domain.roles import Permission
-from clinic_app.gui.widgets.fields import choice, join_list, line, parse_date, show_date, split_list
+from clinic_app.gui.widgets.fields import choice, join_list, keep_hidden, line, parse_date, show_date, split_list
 from clinic_app.i18n import N_, _
 from clinic_app.gui.qtcompat import emit
 
@@ -70,6 +70,8 @@ class LetterForm(QWidget):
         form.addRow(self.mode)
         if ask_matter:
             form.addRow(_("Matter:"), self.matter)
+        else:
+            keep_hidden(self.matter, self)
         for label, widget in ((_("Writer:"), self.writer), (_("Relationship:"), self.relationship),
                               (_("Organisation:"), self.organisation), (_("Writer's status:"), self.writer_status),
                               (_("Contact:"), self.contact), (_("Date:"), self.letter_date),

@@ -43,6 +43,14 @@ def line(text: str = "", *, name: str, placeholder: str = "") -> QLineEdit:
     return edit
 
 
+def keep_hidden(widget: QWidget, owner: QWidget) -> None:
+    """A field `owner` keeps but does not show: hidden, and its child, so Qt deletes it with
+    `owner` on the GUI thread (a widget without a parent is Python's to free, and a
+    garbage collection on another thread would free it there: gui/collector.py)."""
+    widget.setParent(owner)
+    widget.hide()
+
+
 def choice(items: list[tuple[str, str]], *, name: str, current: str = "") -> QComboBox:
     """A combo of (code, label) pairs; `current` is a code."""
     combo = QComboBox()
