@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
             self.desk.clear()
             self.stack.removeWidget(self.desk)
             self.desk.hide()
-            self.desk.setParent(None)
+            # Qt's to delete, on this thread: without a parent it would be Python's, freed on
+            # whichever thread dropped the last reference to it (gui/collector.py)
             self.desk.deleteLater()
             self.desk = None
         self.statusBar().clearMessage()

@@ -14,6 +14,7 @@ import threading
 import weakref
 from pathlib import Path
 
+import shiboken6
 from gui_helpers import unlock, wait_idle
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
@@ -40,6 +41,11 @@ def test_every_widget_the_window_makes_has_a_parent(qtbot, make_window, marked_v
     stray = [w for w in QApplication.topLevelWidgets()
              if w.parent() is None and w is not window and id(w) not in before]
     assert stray == [], [(type(w).__name__, w.accessibleName()) for w in stray]
+
+    desk = window.desk
+    window.lock_now()  # the desk goes, deleted by Qt on this thread rather than freed by Python
+    assert window.desk is None and desk.parent() is window.stack
+    qtbot.waitUntil(lambda: not shiboken6.isValid(desk), timeout=5000)
 
 
 def test_garbage_is_collected_on_the_gui_thread_while_a_window_is_open(qtbot, make_window,
