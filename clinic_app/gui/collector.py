@@ -56,10 +56,6 @@ def release() -> None:
             gc.enable()
 
 
-def holding() -> bool:
-    return _collector is not None and _collector.holders > 0
-
-
 def collect_due() -> None:
     """Collect the generations CPython would have collected by now (on the calling thread,
     which must be the GUI thread)."""
