@@ -106,12 +106,5 @@ def components() -> list[Component]:
     return found
 
 
-def qt_version() -> str:
-    try:
-        return md.version("PySide6-Essentials")
-    except md.PackageNotFoundError:
-        return ""
-
-
 def version() -> str:
     return __version__

@@ -12,7 +12,7 @@ checks here do not need `jsonschema`, which is not a runtime dependency.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -154,18 +154,3 @@ def calendar_for(province: str = "ON", extra_holidays: Mapping[date, str] | None
     """The clinic's calendar: federal holidays plus `province` (a clinic setting, default Ontario)."""
     return BusinessCalendar(province, extra_holidays=extra_holidays)
 
-
-def rule_summaries(rules: Iterable[Rule], lang: str = "en") -> list[dict[str, str]]:
-    """Plain rows (id, name, citation, status) for a read-only "rules in force" table."""
-    return [
-        {
-            "id": r.id,
-            "forum": r.forum,
-            "name": r.name.get(lang),
-            "citation": r.citation,
-            "last_checked": r.last_checked.isoformat(),
-            "status": _("UNCONFIRMED") if r.unconfirmed else _("confirmed"),
-            "file": r.origin,
-        }
-        for r in rules
-    ]

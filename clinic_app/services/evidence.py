@@ -153,12 +153,6 @@ def link_to_matter(session: Session, document_ref: str, matter_ref: str) -> bool
     return added
 
 
-def find_by_sha256(session: Session, sha256: str) -> str | None:
-    """The ref of a document whose original bytes have this hash, if any."""
-    session.require(Permission.READ_RECORDS)
-    return records.document_ref_by_sha256(session.vault.conn, sha256)
-
-
 def open_original(session: Session, ref: str) -> BinaryIO:
     """A streaming reader over the original bytes (for previews and bundling)."""
     session.require(Permission.READ_RECORDS)

@@ -259,15 +259,6 @@ def _open_case_file(path: Path) -> BinaryIO:
         raise TransferInvalid(path.name, exc.strerror or "unreadable") from exc
 
 
-def preview_import(session: Session, path: Path, passphrase: str) -> tuple[dict[str, Any], list[Conflict]]:
-    """The file's records (plain data) and their conflicts, without changing anything."""
-    session.require(Permission.EDIT_RECORDS)
-    path = Path(path)
-    with _open_case_file(path) as fh:
-        payload = _read_payload(SealedReader(fh, passphrase, path.name), path.name)
-    return payload, find_conflicts(session, payload)[0]
-
-
 def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict: str | None = None,
                   progress: Progress = no_progress, cancel: CancelToken | None = None) -> ImportResult:
     """Import a case file; conflicts stop it unless `on_conflict` is "skip" or "rename"."""

@@ -286,13 +286,6 @@ def pull(conn: psycopg.Connection[Any], after: int, limit: int = 500) -> list[Pu
     return [PulledRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]), bytes(r[6])) for r in rows]
 
 
-def record_version(conn: psycopg.Connection[Any], scope: str, record_id: str) -> PulledRow | None:
-    r = conn.execute("SELECT seq, scope, record_id, version, epoch, author, body FROM haven.records "
-                     "WHERE scope = %s AND record_id = %s", (scope, record_id)).fetchone()
-    conn.commit()
-    return PulledRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]), bytes(r[6])) if r else None
-
-
 # --- chunks ------------------------------------------------------------------------------------
 
 
