@@ -42,3 +42,13 @@ def evidence_beside_secrets(base: Path) -> tuple[Path, Path]:
     (ev / "a.txt").write_text("the evidence itself")
     (ev / "sub" / "deeper" / "b.txt").write_text("more evidence")
     return ev, secret
+
+
+def open_original(session, ref: str):  # type: ignore[no-untyped-def]
+    """A reader over a document's original bytes as stored, to compare with what went in
+    (Haven itself reads working copies, and hands originals out only by an audited export)."""
+    from clinic_app.vault import blobs, records
+
+    conn = session.vault.conn
+    blob_id, _working = records.document_blobs(conn, records.require_id(conn, "documents", ref))
+    return blobs.open_reader(conn, blob_id)

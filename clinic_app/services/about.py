@@ -11,7 +11,6 @@ table in step with pyproject.toml and with what the packages declare.
 from __future__ import annotations
 
 import importlib.metadata as md
-import re
 from dataclasses import dataclass
 
 from clinic_app import __version__
@@ -60,13 +59,6 @@ FONTS: tuple[tuple[str, str, str], ...] = (
      "resources/fonts/LICENSE-Noto-OFL-1.1.txt"),
 )
 
-# Licences a component may use: the house list (MIT, BSD, Apache, MPL, LGPL), and permissive
-# licences of the same kind that some components use (MIT-0 and MIT-CMU are MIT variants;
-# Zlib, PSF-2.0, and for fonts Bitstream Vera and the SIL Open Font License).
-ALLOWED = re.compile(r"^(MIT|MIT-0|MIT-CMU|BSD-[23]-Clause|Apache-2\.0|MPL-2\.0|LGPL-[23]\.[01](-only|-or-later)?|"
-                     r"Zlib|PSF-2\.0|Bitstream-Vera|OFL-1\.1)$")
-
-
 @dataclass(frozen=True)
 class Component:
     name: str
@@ -86,12 +78,6 @@ def declared_licence(dist: md.Distribution) -> str:
         return text
     classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
     return ", ".join(classifiers)
-
-
-def licence_allowed(expression: str) -> bool:
-    """Every licence named in an SPDX expression is one Haven may ship."""
-    ids = [t for t in re.split(r"\s+|\(|\)", expression) if t and t not in ("OR", "AND", "WITH")]
-    return bool(ids) and all(ALLOWED.match(t) for t in ids)
 
 
 def components() -> list[Component]:

@@ -60,7 +60,7 @@ def run_in_child(order: bundles.BuildOrder, reader: ReaderSource, out_path: Path
     context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
     stop = context.Event()
     parent_end, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=child_main, args=(child_end, stop), name="haven-build", daemon=True)
+    process = context.Process(target=_child_main, args=(child_end, stop), name="haven-build", daemon=True)
     process.start()
     child_end.close()
     try:
@@ -133,7 +133,7 @@ class _SharedCancel(CancelToken):
         self._event = event
 
 
-def child_main(conn: Any, stop: Any) -> None:
+def _child_main(conn: Any, stop: Any) -> None:
     """Entry point of the spawned child: receive one job, build, answer, exit."""
     from clinic_app.allocator import use_one_arena
     from clinic_app.hardening import harden_process

@@ -153,14 +153,6 @@ def link_to_matter(session: Session, document_ref: str, matter_ref: str) -> bool
     return added
 
 
-def open_original(session: Session, ref: str) -> BinaryIO:
-    """A streaming reader over the original bytes (for previews and bundling)."""
-    session.require(Permission.READ_RECORDS)
-    conn = session.vault.conn
-    blob_id, _working = records.document_blobs(conn, records.require_id(conn, "documents", ref))
-    return blobs.open_reader(conn, blob_id)
-
-
 def open_working(session: Session, ref: str) -> BinaryIO:
     """The sanitised working copy if intake made one, else the original."""
     session.require(Permission.READ_RECORDS)
@@ -192,14 +184,3 @@ def export_original(session: Session, ref: str, target: Path) -> int:
     with session.transaction():
         session.audit("document_exported", target=f"document:{doc_id}", detail={"size": size})
     return size
-
-
-def verify_all(session: Session) -> list[str]:
-    """Refs of documents whose stored bytes no longer match their SHA-256."""
-    session.require(Permission.READ_RECORDS)
-    conn = session.vault.conn
-    bad = []
-    for ref, blob_id in records.document_blob_ids(conn):
-        if not blobs.verify(conn, blob_id):
-            bad.append(ref)
-    return bad

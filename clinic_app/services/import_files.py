@@ -179,14 +179,6 @@ def _store(session: Session, box: IntakeSandbox, matter_ref: str, pending: _Pend
         return FileOutcome(name, REFUSED, reason="invalid", message=str(exc))
 
 
-def import_one(session: Session, box: IntakeSandbox, matter_ref: str, found: Found, *,
-               password: str | None = None, cancel: CancelToken | None = None) -> FileOutcome:
-    """One file's outcome. The file is opened once (race-safely); intake must have read the
-    same bytes as were hashed and stored, or nothing is kept."""
-    pending = _prepare(session, box, found, set(), password=password, cancel=cancel)
-    return _store(session, box, matter_ref, pending, password=password, cancel=cancel)
-
-
 def import_files(
     session: Session,
     matter_ref: str,

@@ -1,5 +1,5 @@
-"""The support-letter workflow: moving letters along, seeing what each H&C factor has,
-picking letters for a package by theme, and printing the guidance sheet for writers.
+"""The support-letter workflow: moving letters along, seeing what each H&C factor has
+(the letters tab's table, `letter-support`), and printing the guidance sheet for writers.
 
 Volunteers do most of this work, so everything here needs only the letters
 permission, except the completeness view's documents, which need the records one:
@@ -8,19 +8,12 @@ a volunteer sees the letters side of it (`documents_visible` False).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clinic_app.domain.changes import Changes
-from clinic_app.domain.letter import (
-    LetterStatus,
-    SupportLetter,
-    allowed_transitions,
-    readiness_problems,
-    transition,
-)
+from clinic_app.domain.letter import LetterStatus, SupportLetter, transition
 from clinic_app.domain.letter import status_choices as status_choices_for
 from clinic_app.domain.packages import FactorCompleteness, completeness
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
@@ -49,11 +42,6 @@ def status_choices(session: Session, letter_ref: str | None) -> list[LetterStatu
     session.require(Permission.MANAGE_LETTERS)
     current = get_letter(session, letter_ref).status if letter_ref else None
     return status_choices_for(current, session.can)
-
-
-def next_statuses(session: Session, letter_ref: str) -> list[LetterStatus]:
-    """Where the letter may go next (one step forward or back), for the window's buttons."""
-    return sorted(allowed_transitions(get_letter(session, letter_ref).status), key=list(LetterStatus).index)
 
 
 def move_letter(session: Session, letter_ref: str, target: LetterStatus | str) -> Changes:
@@ -109,21 +97,6 @@ def import_scan(session: Session, letter_ref: str, path: Path, *, password: str 
 
 
 @dataclass(frozen=True)
-class LetterBoard:
-    """A matter's letters by workflow status, and why the reviewed ones are not ready yet."""
-
-    by_status: dict[LetterStatus, tuple[SupportLetter, ...]]
-    blocked: dict[str, tuple[str, ...]]  # letter ref -> reasons it cannot be ready to file
-
-
-def letter_board(session: Session, matter_ref: str) -> LetterBoard:
-    letters = case_record.letters(session, matter_ref)
-    by_status = {status: tuple(x for x in letters if x.status is status) for status in LetterStatus}
-    blocked = {x.ref: tuple(problems) for x in letters if (problems := readiness_problems(x))}
-    return LetterBoard(by_status, blocked)
-
-
-@dataclass(frozen=True)
 class Completeness:
     factors: tuple[FactorCompleteness, ...]
     documents_visible: bool  # False for roles that may not read documents (volunteers)
@@ -138,20 +111,6 @@ def factor_completeness(session: Session, matter_ref: str) -> Completeness:
         conn = session.vault.conn
         documents = records.documents_of_matter(conn, records.require_id(conn, "matters", matter_ref))
     return Completeness(tuple(completeness(documents, letters)), visible)
-
-
-def letters_for_themes(session: Session, matter_ref: str, themes: Iterable[str] | None = None,
-                       *, ready_only: bool = True) -> list[SupportLetter]:
-    """The letters a package would take with `letter_themes=themes` (None: every theme)."""
-    wanted = {t.casefold() for t in themes} if themes is not None else None
-    out = []
-    for letter in case_record.letters(session, matter_ref):
-        if ready_only and letter.status is not LetterStatus.READY_TO_FILE:
-            continue
-        if wanted is not None and not wanted & {t.casefold() for t in letter.themes}:
-            continue
-        out.append(letter)
-    return out
 
 
 def write_guidance_sheet(session: Session, lang: str, out_path: Path) -> Path:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import ADMIN, ADMIN_PASS, PASSES, run_cli
+from support import ADMIN, ADMIN_PASS, PASSES, open_original, run_cli
 
 PASS = ADMIN_PASS + "\n"
 
@@ -41,7 +41,6 @@ def _audit(vault: Path) -> list[str]:
 
 
 def test_export_document_writes_the_original_and_audits_it(vault: Path, tmp_path: Path) -> None:
-    from clinic_app.services import evidence
     from clinic_app.services.session import unlock
 
     out = tmp_path / "copy.pdf"
@@ -49,7 +48,7 @@ def test_export_document_writes_the_original_and_audits_it(vault: Path, tmp_path
                    "--json", stdin=PASS)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"document": "d-1", "file": str(out), "bytes": out.stat().st_size}
-    with unlock(vault, user=ADMIN, passphrase=ADMIN_PASS) as s, evidence.open_original(s, "d-1") as original:
+    with unlock(vault, user=ADMIN, passphrase=ADMIN_PASS) as s, open_original(s, "d-1") as original:
         assert out.read_bytes() == original.read()
     assert "document_exported" in _audit(vault)
     refused = run_cli("--vault", str(vault), "--user", "staff", "--passphrase-stdin", "export-document", "d-1",

@@ -15,7 +15,7 @@ from gui_helpers import activate, bundles_page, drop_on_documents, unlock, wait_
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
-from support import ADMIN, ADMIN_PASS, PASSES
+from support import ADMIN, ADMIN_PASS, PASSES, open_original
 
 CLIENT = "Ana Fictional Example"
 
@@ -390,7 +390,6 @@ def test_switching_language_on_the_lock_screen_keeps_the_user(qtbot, make_window
 
 def test_save_a_copy_of_an_original_from_the_documents_tab(qtbot, make_window, detail_vault: Path, tmp_path: Path,
                                                           monkeypatch) -> None:
-    from clinic_app.services import evidence
     from clinic_app.services.audit_log import entries
     from clinic_app.services.session import unlock as open_vault
 
@@ -415,7 +414,7 @@ def test_save_a_copy_of_an_original_from_the_documents_tab(qtbot, make_window, d
     qtbot.waitUntil(lambda: window.desk is None, timeout=10000)
     wait_idle(qtbot, window)
     with open_vault(detail_vault, user=ADMIN, passphrase=ADMIN_PASS) as s:
-        with evidence.open_original(s, "d-c") as original:
+        with open_original(s, "d-c") as original:
             assert out.read_bytes() == original.read()
         assert "document_exported" in [e.action for e in entries(s)]
 

@@ -8,7 +8,9 @@ from dataclasses import replace
 import pytest
 
 from clinic_app.domain.document import HcFactor
-from clinic_app.domain.letter import LetterStatus, SupportLetter, TranslationStatus
+from clinic_app.domain.letter import (
+    LetterStatus, SupportLetter, TranslationStatus, allowed_transitions, readiness_problems,
+)
 from clinic_app.errors import PermissionDenied, ValidationError
 from clinic_app.services import case_record, letters_workflow, packages
 from clinic_app.vault import audit
@@ -18,7 +20,9 @@ from .seed import TODAY
 
 def test_letters_move_one_step_at_a_time(fresh) -> None:
     session = fresh("hc_application")
-    assert letters_workflow.next_statuses(session, "l-hc-pend") == [LetterStatus.REQUESTED, LetterStatus.REVIEWED]
+    pending = letters_workflow.get_letter(session, "l-hc-pend").status
+    assert sorted(allowed_transitions(pending), key=list(LetterStatus).index) == [LetterStatus.REQUESTED,
+                                                                                 LetterStatus.REVIEWED]
     with pytest.raises(ValidationError, match="cannot move"):
         letters_workflow.move_letter(session, "l-hc-pend", LetterStatus.READY_TO_FILE)
     letters_workflow.move_letter(session, "l-hc-pend", "reviewed")
@@ -36,8 +40,8 @@ def test_a_letter_waiting_for_translation_cannot_be_ready(fresh) -> None:
     case_record.save_letter(session, SupportLetter(
         ref="l-es", matter_ref="m-hc", writer="Rosa", language="es", themes=("family",),
         translation_status=TranslationStatus.IN_PROGRESS, status=LetterStatus.REVIEWED))
-    board = letters_workflow.letter_board(session, "m-hc")
-    assert "l-es" in board.blocked and [x.ref for x in board.by_status[LetterStatus.REVIEWED]] == ["l-es"]
+    waiting = letters_workflow.get_letter(session, "l-es")
+    assert readiness_problems(waiting) and waiting.status is LetterStatus.REVIEWED
     with pytest.raises(ValidationError, match="translation"):
         letters_workflow.move_letter(session, "l-es", LetterStatus.READY_TO_FILE)
 
@@ -58,8 +62,12 @@ def test_completeness_per_factor(fresh) -> None:
 
 def test_letters_selected_by_theme(fresh, tmp_path, readback) -> None:
     session = fresh("hc_application")
-    assert [x.ref for x in letters_workflow.letters_for_themes(session, "m-hc", ["Family"])] == ["l-hc-fam"]
-    assert [x.ref for x in letters_workflow.letters_for_themes(session, "m-hc", None)] == ["l-hc-emp", "l-hc-fam"]
+    def chosen(themes: list[str] | None) -> list[str]:
+        listed = packages.checklist(session, "m-hc", "hc_application", letter_themes=themes)
+        return sorted(ref for entry in listed.entries for ref in entry.letters)
+
+    assert chosen(["Family"]) == ["l-hc-fam"]
+    assert chosen(None) == ["l-hc-emp", "l-hc-fam"]
     built = packages.build_package(session, "m-hc", "hc_application", tmp_path / "f.pdf", today=TODAY,
                                    letter_themes=["family"])
     text = readback(built.files[0]).all_text()

@@ -12,7 +12,7 @@ import pytest
 from clinic_app.domain.roles import Role
 from clinic_app.errors import PermissionDenied, WrongPassphrase
 from clinic_app.services import backup as backups
-from clinic_app.services import evidence, restore, users
+from clinic_app.services import restore, users
 from clinic_app.services.session import unlock
 from clinic_app.vault import backup as backup_file
 from clinic_app.vault import connection, pages
@@ -20,14 +20,14 @@ from clinic_app.vault.errors import BackupInvalid, RestoreRefused
 from clinic_app.vault.store import Vault
 
 from rel_support import flip_byte, haven, vault_args
-from support import ADMIN, ADMIN_PASS, PASSES, folder_digest
+from support import ADMIN, ADMIN_PASS, PASSES, folder_digest, open_original
 
 MARKER = "QXZBACKUPMARKER"
 
 
 def _documents(folder: Path) -> dict[str, str]:
     with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
-        return {ref: hashlib.sha256(evidence.open_original(s, ref).read()).hexdigest()
+        return {ref: hashlib.sha256(open_original(s, ref).read()).hexdigest()
                 for ref in ("d-0", "d-1", "d-2", "d-3")}
 
 

@@ -26,7 +26,7 @@ from clinic_app.services.session import unlock
 from clinic_app.vault import audit, pages
 
 from rel_support import haven, vault_args
-from support import ADMIN, ADMIN_PASS
+from support import ADMIN, ADMIN_PASS, open_original
 
 GONE = ["QXZPURGENAME", "QXZPURGENARRATIVE", "QXZPURGEMATTER", "QXZPURGEDOCTITLE", "QXZPURGEDOCBYTES",
         "QXZPURGETEXT", "QXZPURGEQUOTE", "QXZPURGEBUNDLE", "ÑQXZPURGÉALIAS"]
@@ -111,7 +111,7 @@ def test_delete_client_leaves_no_trace_in_any_page_or_file(vault_folder: Path) -
         assert [h for h in hits if h[2] in _needles(GONE) or h[2] == b""] == []
         assert {h[2] for h in hits} >= {b"QXZSHAREDKEEP", b"QXZOTHERCLIENT"}
         assert [r["ref"] for r in records.listing(s, "documents").rows] == ["d-cited", "d-shared"]
-        assert evidence.open_original(s, "d-shared").read() == b"QXZSHAREDKEEP " * 3000
+        assert open_original(s, "d-shared").read() == b"QXZSHAREDKEEP " * 3000
         assert [h.ref for h in records.search_records(s, "QXZPURGENAME")] == []
         rows = audit.entries(s.vault.conn)
         assert rows[-1].action == "client_deleted" and rows[-1].detail["documents"] == 2

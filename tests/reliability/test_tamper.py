@@ -22,7 +22,7 @@ from clinic_app.vault import codec, connection
 from clinic_app.vault.pages import PAGE_SIZE
 
 from rel_support import flip_byte, haven, vault_args
-from support import ADMIN, ADMIN_PASS
+from support import ADMIN, ADMIN_PASS, open_original
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def _reads_show_only_originals(folder: Path, clients: dict[str, object], docs: d
                 pass
             for ref, data in docs.items() if documents else ():
                 try:
-                    if evidence.open_original(s, ref).read() != data:
+                    if open_original(s, ref).read() != data:
                         shown.append(ref)
                 except Exception:  # a refusal, not a display
                     pass

@@ -61,12 +61,12 @@ def _kill_while_writing(target: Path, env: dict[str, str]) -> None:
 
 def _start_build_child() -> None:
     """Start the bundle build child as the window does, and let it exit (no job comes)."""
-    from clinic_app.services.build_process import child_main
+    from clinic_app.services.build_process import _child_main
 
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
     parent_end, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=child_main, args=(child_end, stop), daemon=True)
+    process = context.Process(target=_child_main, args=(child_end, stop), daemon=True)
     process.start()
     child_end.close()
     parent_end.close()

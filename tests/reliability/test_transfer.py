@@ -23,7 +23,7 @@ from clinic_app.vault import records as vault_records
 from clinic_app.vault.errors import TransferConflicts, TransferInvalid, WrongTransferPassphrase
 
 from rel_support import flip_byte, haven, vault_args
-from support import ADMIN, ADMIN_PASS
+from support import ADMIN, ADMIN_PASS, open_original
 
 FILE_PASS = "seven quiet rivers cross the old border"
 MARKER = "QXZTRANSFERMARKER"
@@ -71,7 +71,7 @@ def test_round_trip_into_an_empty_vault(exported: Path, new_vault) -> None:
         assert result.created == {"client": 1, "matter": 1, "document": 4, "translation": 1, "letter": 1,
                                   "bundle": 1}
         for ref, data in DOCS.items():
-            assert evidence.open_original(s, ref).read() == data
+            assert open_original(s, ref).read() == data
         assert evidence.open_working(s, "d-1").read() == b"%PDF-1.4 working d-1"
         assert case_record.get_client(s, "c-a").narrative == f"{MARKER} story"
         view = records.show_matter(s, "m-a")
@@ -115,7 +115,7 @@ def test_document_conflicts_skip_or_rename_with_their_dependents(exported: Path,
         evidence.store_document(s, io.BytesIO(b"a different file"), DocumentMeta(ref="d-2", title="Mine"), ["m-o"])
         result = transfer.import_matter(s, exported, FILE_PASS, on_conflict="skip")
         assert set(result.skipped) == {"document d-2", "translation d-2-en", "bundle b-1"}
-        assert evidence.open_original(s, "d-2").read() == b"a different file"
+        assert open_original(s, "d-2").read() == b"a different file"
         assert records.show_matter(s, "m-a")["translations"] == []
     other, _r = new_vault("other")
     with unlock(other, user=ADMIN, passphrase=ADMIN_PASS) as s:
@@ -124,7 +124,7 @@ def test_document_conflicts_skip_or_rename_with_their_dependents(exported: Path,
         evidence.store_document(s, io.BytesIO(b"a different file"), DocumentMeta(ref="d-2", title="Mine"), ["m-o"])
         result = transfer.import_matter(s, exported, FILE_PASS, on_conflict="rename")
         assert result.renamed == {"document d-2": "d-2-imported"}
-        assert evidence.open_original(s, "d-2-imported").read() == DOCS["d-2"]
+        assert open_original(s, "d-2-imported").read() == DOCS["d-2"]
         view = records.show_matter(s, "m-a")
         assert view["translations"][0]["original_ref"] == "d-2-imported"
         _id, _m, spec = vault_records.load_bundle(s.vault.conn, "b-1")

@@ -10,11 +10,12 @@ import yaml
 import pytest
 
 from clinic_app.errors import ValidationError
-from clinic_app.services import evidence, records
+from clinic_app.services import records
 from clinic_app.services.manifest_import import import_manifest
 from clinic_app.vault import records as rows
 
 from manifest_fixture import write_manifest
+from support import open_original
 
 
 def _counts(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -29,7 +30,7 @@ def test_manifest_imports_everything_and_reimport_updates(admin_session, tmp_pat
                                "bundles": 1}
     first = _counts(admin_session)
     assert first == {"clients": 2, "matters": 2, "documents": 4, "letters": 2, "bundles": 1, "blobs": 4}
-    with evidence.open_original(admin_session, "d-report") as fh:
+    with open_original(admin_session, "d-report") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == hashlib.sha256(
             (tmp_path / "docs" / "report.pdf").read_bytes()).hexdigest()
     assert records.show_matter(admin_session, "m-cruz")["documents"][0]["ref"] == "d-report"

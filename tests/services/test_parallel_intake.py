@@ -24,6 +24,7 @@ from clinic_app.services.import_files import IMPORTED, import_files
 from clinic_app.services.session import create_vault
 
 from served_fixture import pdf
+from support import open_original
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TESSERACT = shutil.which("tesseract") is not None
@@ -70,7 +71,7 @@ def _stored(session) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def
     conn = session.vault.conn
     out = []
     for doc_id, ref, working in conn.execute("SELECT id, ref, working_blob_id FROM documents ORDER BY id"):
-        with evidence.open_original(session, ref) as fh:
+        with open_original(session, ref) as fh:
             original = hashlib.sha256(fh.read()).hexdigest()
         meta = records.load(conn, DocumentMeta, doc_id)
         out.append((ref, meta.title, meta.page_count, original,

@@ -14,10 +14,10 @@ from pathlib import Path
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.matter import Matter, MatterType
-from clinic_app.services import case_record, evidence
+from clinic_app.services import case_record, evidence, vault_check
 from clinic_app.vault import blobs, records
 
-from support import ADMIN, ADMIN_PASS
+from support import ADMIN, ADMIN_PASS, open_original
 
 
 def _matters(session, refs=("m1",)):  # type: ignore[no-untyped-def]
@@ -40,9 +40,9 @@ def test_a_thousand_documents_read_back_byte_identical(admin_session, tmp_path: 
                                     original_filename=f"{ref}.bin")
     conn = admin_session.vault.conn
     for ref, sha in expected.items():
-        with evidence.open_original(admin_session, ref) as fh:
+        with open_original(admin_session, ref) as fh:
             assert hashlib.sha256(fh.read()).hexdigest() == sha
-    assert evidence.verify_all(admin_session) == []
+    assert vault_check.check(admin_session, record=False).document_problems == ()
     assert records.count(conn, "documents") == 1000
 
 
@@ -66,7 +66,7 @@ def test_reader_seeks_across_chunks(admin_session) -> None:
     _matters(admin_session)
     data = os.urandom(blobs.CHUNK * 2 + 1234)
     evidence.store_document(admin_session, io.BytesIO(data), DocumentMeta(ref="big", title="Big"), ["m1"])
-    fh = evidence.open_original(admin_session, "big")
+    fh = open_original(admin_session, "big")
     fh.seek(blobs.CHUNK - 10)
     assert fh.read(20) == data[blobs.CHUNK - 10 : blobs.CHUNK + 10]
     fh.seek(-5, io.SEEK_END)
@@ -88,13 +88,15 @@ def test_a_200_mb_file_imports_with_memory_well_under_its_size(vault_folder: Pat
         from clinic_app.domain.matter import Matter, MatterType
         from clinic_app.services import case_record, evidence
         from clinic_app.services.session import unlock
+        from clinic_app.vault import blobs, records
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         with unlock(Path({str(vault_folder)!r}), user={ADMIN!r}, passphrase={ADMIN_PASS!r}) as s:
             case_record.save_client(s, Client(ref="c1", legal_name="Big File Owner"))
             case_record.save_matter(s, Matter(ref="m1", client_ref="c1", type=MatterType.HC, title="m"))
             evidence.store_document(s, Path({str(big)!r}), DocumentMeta(ref="big", title="Big"), ["m1"])
             digest = hashlib.sha256()
-            with evidence.open_original(s, "big") as fh:
+            blob_id, _working = records.document_blobs(s.vault.conn, records.require_id(s.vault.conn, "documents", "big"))
+            with blobs.open_reader(s.vault.conn, blob_id) as fh:
                 while chunk := fh.read(1 << 20):
                     digest.update(chunk)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
