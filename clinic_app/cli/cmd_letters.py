@@ -1,4 +1,5 @@
-"""letter-status LETTER [STATUS]: where a support letter is, and moving it one step.
+"""letter-status LETTER [STATUS]: where a support letter is, and moving it one step;
+letter-support MATTER: per H&C factor, what supports it and what is still missing.
 
 The same service as the window's letter form: roles decide who may review (staff,
 lawyers) and who may mark ready to file (lawyers), and a letter moves one step at a time.
@@ -24,6 +25,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=_("the new status (one step forward or back)"))
     p.add_argument("--json", action="store_true", help=_("print as JSON"))
     p.set_defaults(func=cmd_letter_status)
+    p = sub.add_parser("letter-support", parents=[common],
+                       help=_("show, per H&C factor, the documents and letters that support it and what is "
+                              "still missing"))
+    p.add_argument("matter", help=_("the matter's ref"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON"))
+    p.set_defaults(func=cmd_letter_support)
 
 
 def cmd_letter_status(ctx: CliContext) -> int:
@@ -42,4 +49,26 @@ def cmd_letter_status(ctx: CliContext) -> int:
                                                                           for s in choices)))
     else:
         print(_("Your role may not move it from here."))
+    return ExitCode.OK
+
+
+def cmd_letter_support(ctx: CliContext) -> int:
+    """The window's "Support for each H&C factor" table, as text or JSON."""
+    with ctx.unlock() as session:
+        view = letters_workflow.factor_completeness(session, ctx.args.matter)
+    if ctx.args.json:
+        emit_json({"documents_visible": view.documents_visible, "factors": [
+            {"factor": f.factor.value, "documents": list(f.documents), "letters_ready": list(f.letters_ready),
+             "letters_pending": list(f.letters_pending), "missing": [_(m) for m in f.missing]}
+            for f in view.factors]})
+        return ExitCode.OK
+    none = _("none")
+    for f in view.factors:
+        print(_("{factor}: documents {documents}; letters ready {ready}; letters pending {pending}").format(
+            factor=f.factor.label, documents=", ".join(f.documents) or none,
+            ready=", ".join(f.letters_ready) or none, pending=", ".join(f.letters_pending) or none))
+        if f.missing:
+            print("  " + _("still missing: {items}").format(items="; ".join(_(m) for m in f.missing)))
+    if not view.documents_visible:
+        print(_("Documents are not shown: your role may not read them."))
     return ExitCode.OK

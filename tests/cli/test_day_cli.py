@@ -119,6 +119,31 @@ def test_letter_status_follows_roles(case_vault: Path, role_sessions, cli) -> No
     assert lawyer[0] == 0
 
 
+def test_letter_support_lists_each_hc_factor_and_what_is_missing(case_vault: Path, role_sessions, cli) -> None:
+    """`letter-support`: the letters tab's table, per H&C factor; a volunteer sees no documents."""
+    from clinic_app.domain.letter import LetterStatus, SupportLetter
+    from clinic_app.services import case_record
+    from clinic_app.services.session import unlock
+
+    with unlock(case_vault, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        case_record.save_letter(s, SupportLetter(ref="l-3", matter_ref="m-garcia", writer="Rosa Paz",
+                                                 themes=("family",), status=LetterStatus.RECEIVED))
+    done = run_cli(*_v(case_vault), "letter-support", "m-garcia", "--json", stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 0, done.stderr
+    view = json.loads(done.stdout)
+    factors = {f["factor"]: f for f in view["factors"]}
+    assert list(factors) == ["establishment", "best_interests_child", "hardship_country_conditions",
+                             "family_ties", "health"] and view["documents_visible"]
+    assert factors["family_ties"]["letters_pending"] == ["l-3"] and factors["family_ties"]["letters_ready"] == []
+    assert factors["establishment"]["missing"] and factors["establishment"]["letters_pending"] == []
+    code, out, _err = cli(*_v(case_vault, "volunteer"), "letter-support", "m-garcia",
+                          stdin=PASSES["volunteer"] + "\n")
+    assert code == 0 and "Family ties: documents none; letters ready none; letters pending l-3" in out
+    assert "still missing:" in out and "your role may not read them" in out
+    missing = run_cli(*_v(case_vault), "letter-support", "m-nobody", stdin=ADMIN_PASS + "\n")
+    assert missing.returncode != 0 and "m-nobody" in missing.stderr
+
+
 def test_demo_lives_in_the_data_folder_and_its_commands_work_as_printed(tmp_path: Path, vault_folder: Path, cli,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"HAVEN_GUI": "0", "HAVEN_VAULT": str(tmp_path / "data" / "Haven")}

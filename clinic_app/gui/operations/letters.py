@@ -24,6 +24,17 @@ def letters(runner: TaskRunner, *, matter_ref: str | None) -> Op:
     return Op(runner, work)
 
 
+def factor_support(runner: TaskRunner, *, matter_ref: str) -> Op:
+    """Per H&C factor: the documents and letters that support it and what is still missing."""
+
+    def work(job: Job) -> Any:
+        from clinic_app.services.letters_workflow import factor_completeness
+
+        return factor_completeness(job.session, matter_ref)
+
+    return Op(runner, work)
+
+
 def save_letter(runner: TaskRunner, *, letter: SupportLetter, new: bool) -> Op:
     """Save a letter; a new one gets the next free "l-NNN" ref on the vault thread."""
 

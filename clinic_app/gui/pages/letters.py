@@ -84,6 +84,8 @@ class LettersTab(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.filter)
         lv.addWidget(self.table)
+        if matter_ref is not None:
+            lv.addWidget(self._factor_view())
         lv.addLayout(self._guidance_row())
         self.scans = ScanLinker(self)
         lv.addLayout(self.scans.row())
@@ -95,6 +97,29 @@ class LettersTab(QWidget):
         QVBoxLayout(self).addWidget(split)
         ctx.runner.changed.connect(self.on_changed)
         self.refresh()
+
+    def _factor_view(self) -> QWidget:
+        """What supports each H&C factor and what is still missing, so the lawyer sees which
+        letters and documents to chase before the application is filed."""
+        self.factors = RowsModel([
+            Column(_("H&C factor"), lambda f: f.factor.label),
+            Column(_("Documents"), lambda f: ", ".join(f.documents)),
+            Column(_("Letters ready"), lambda f: ", ".join(f.letters_ready)),
+            Column(_("Letters pending"), lambda f: ", ".join(f.letters_pending)),
+            Column(_("Still missing"), lambda f: "; ".join(_(m) for m in f.missing)),
+        ], self, warn=lambda f: not f.supported)
+        self.factor_table = QTableView()
+        self.factor_table.setModel(self.factors)
+        self.factor_table.setAccessibleName(_("Support for each H&C factor"))
+        self.factor_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.factor_table.verticalHeader().hide()
+        fit_columns(self.factor_table, 4)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(_("Support for each H&C factor")))
+        layout.addWidget(self.factor_table)
+        return box
 
     def _guidance_row(self) -> QHBoxLayout:
         """The guide is handed to writers before they write, so it is one menu away from the list."""
@@ -147,6 +172,9 @@ class LettersTab(QWidget):
 
     def refresh(self) -> None:
         letter_ops.letters(self.ctx.runner, matter_ref=self.matter_ref).success(self._show).run()
+        if self.matter_ref is not None:
+            letter_ops.factor_support(self.ctx.runner, matter_ref=self.matter_ref) \
+                .success(lambda view: self.factors.set_rows(view.factors)).run()
 
     def _show(self, letters: list[SupportLetter]) -> None:
         self.model.set_rows(sorted(letters, key=lambda x: x.ref))
@@ -154,7 +182,7 @@ class LettersTab(QWidget):
             self.form.set_matter_choices([x.matter_ref for x in letters])
 
     def on_changed(self, changes: Changes, initiator: object) -> None:
-        if changes.letters:
+        if changes.letters or changes.documents or changes.links:  # a document's factors count too
             self.refresh()
 
     def _edit(self, index: object) -> None:
