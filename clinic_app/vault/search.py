@@ -73,14 +73,19 @@ _KIND_OF = {code: kind for kind, code in KIND_CODES.items()}
 # The label a hit is shown with: (table, field of the record's JSON).
 LABELS = {"client": ("clients", "legal_name"), "matter": ("matters", "title"),
           "document": ("documents", "title"), "letter": ("letters", "writer")}
+# Each indexed record's ref and label, by search rowid (schema 12): a list of hits reads a
+# few small pages instead of a page of each hit's record (steps/m0012_search_labels.py).
+LABELS_TABLE = ("CREATE TABLE search_index_labels "
+                "(rowid INTEGER PRIMARY KEY, ref TEXT NOT NULL, label TEXT NOT NULL)")
 
 
 def _rowid(kind: str, entity_id: int) -> int:
     return int(entity_id) * 8 + KIND_CODES[kind]
 
 
-def put(conn: Connection, kind: str, entity_id: int, title: str, body: str) -> None:
-    """Index (or re-index) one entity; call inside the transaction that changed it."""
+def put(conn: Connection, kind: str, entity_id: int, title: str, body: str, *, ref: str, label: str) -> None:
+    """Index (or re-index) one entity, listed in results by `ref` and `label`; call inside
+    the transaction that changed it."""
     remove(conn, kind, entity_id)
     rowid = _rowid(kind, entity_id)
     title, body = title.translate(_MARKS), body.translate(_MARKS)
@@ -88,6 +93,7 @@ def put(conn: Connection, kind: str, entity_id: int, title: str, body: str) -> N
         "INSERT INTO search_index (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
         (rowid, kind, str(entity_id), title, body),
     )
+    conn.execute("INSERT INTO search_index_labels (rowid, ref, label) VALUES (?, ?, ?)", (rowid, ref, label))
     if len(body) > LONG_BODY:
         put_parts(conn, rowid, body)
 
@@ -95,6 +101,7 @@ def put(conn: Connection, kind: str, entity_id: int, title: str, body: str) -> N
 def remove(conn: Connection, kind: str, entity_id: int) -> None:
     rowid = _rowid(kind, entity_id)
     conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM search_index_labels WHERE rowid = ?", (rowid,))
     if conn.execute("DELETE FROM search_index_long WHERE rowid = ?", (rowid,)).rowcount:
         conn.execute("DELETE FROM search_index_parts WHERE rowid BETWEEN ? AND ?",
                      (rowid * MAX_PARTS, rowid * MAX_PARTS + MAX_PARTS - 1))
@@ -281,11 +288,11 @@ def _title_snippets(conn: Connection, query: str, rowids: list[int]) -> dict[int
 
 
 def labels(conn: Connection, kind: str, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """{id: (ref, label)} of records of one kind, read in one statement (no whole record)."""
+    """{id: (ref, label)} of indexed records of one kind, read in one statement from
+    `search_index_labels` (no record's page)."""
     import json
 
-    table, field = LABELS[kind]
     rows = conn.execute(
-        f"SELECT id, ref, json_extract(data, '$.{field}') FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),)).fetchall()
-    return {int(r[0]): (str(r[1]), str(r[2] or "")) for r in rows}
+        "SELECT rowid, ref, label FROM search_index_labels WHERE rowid IN (SELECT value FROM json_each(?))",
+        (json.dumps([_rowid(kind, i) for i in ids]),)).fetchall()
+    return {int(r[0]) // 8: (str(r[1]), str(r[2])) for r in rows}

@@ -112,6 +112,8 @@ def test_the_index_lists_exhibits_under_the_affidavit_with_the_stamped_pages(tmp
 
 def test_french_block_and_numbered_marks(tmp_path: Path) -> None:
     path = build(tmp_path, "fr", "numbers")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "Table des matières" in text
     assert "Pièce « 1 » – Refused deferral" in text and "Pièce « 2 »" in text

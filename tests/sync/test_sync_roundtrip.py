@@ -71,3 +71,26 @@ def test_documents_travel_as_chunks_and_a_volunteer_gets_only_letters(tmp_path: 
     admin.sync()
     with admin.session() as s:
         assert [l.writer for l in case_record.letters(s, "m-001")] == ["A Teacher", "A Neighbour"]
+
+
+def test_a_ref_created_on_both_laptops_is_searched_under_its_new_ref(tmp_path: Path, server_url: str) -> None:
+    """Two laptops create the same ref offline; the one that syncs second renames its own.
+    Search on that laptop then lists each client by its own ref and name (the renamed one
+    is not shown under the ref the other client now holds)."""
+    from clinic_app.services.records import search_records
+
+    admin = admin_laptop(tmp_path, server_url, users_to_add={"lena": Role.LAWYER})
+    admin.sync()
+    lena = join_laptop(admin, tmp_path, "lena", Role.LAWYER)
+    with admin.session() as s:
+        case_record.save_client(s, Client(ref="c-777", legal_name="Amira Haddad"))
+    with lena.session() as s:
+        case_record.save_client(s, Client(ref="c-777", legal_name="Bruno Okafor"))
+    admin.sync()
+    report = lena.sync()
+    [(kind, old, new)] = report.renamed
+    assert (kind, old) == ("client", "c-777") and new != "c-777"
+    with lena.session() as s:
+        assert [(h.kind, h.ref, h.label) for h in search_records(s, "Okafor")] == [("client", new, "Bruno Okafor")]
+        assert [(h.kind, h.ref, h.label) for h in search_records(s, "Haddad")] == [("client", "c-777", "Amira Haddad")]
+        assert [h.ref for h in search_records(s, new)] == [new]  # its new ref is in its title too

@@ -26,6 +26,20 @@ def test_every_connection_has_the_safety_settings(vault_folder: Path) -> None:
             assert connection.integrity_problems(conn) == []
 
 
+def test_the_session_caches_what_search_touches_and_readers_stream(vault_folder: Path) -> None:
+    """The session's connection keeps 128 MiB of decrypted pages for search (see
+    connection.CACHE_KIB); a reader streaming working copies keeps only its b-tree pages."""
+    from clinic_app.vault.reader import READER_CACHE_KIB
+
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        assert connection.pragma(session.vault.conn, "cache_size") == -connection.CACHE_KIB
+        reader = session.vault.reader_source().connect()
+        try:
+            assert connection.pragma(reader, "cache_size") == -READER_CACHE_KIB
+        finally:
+            reader.close()
+
+
 def test_large_sort_writes_no_temp_file(vault_folder: Path, tmp_path: Path) -> None:
     """A big ORDER BY must stay in memory: with a FILE temp store it spills plaintext."""
     watched = tmp_path / "sqlite-tmp"

@@ -9,6 +9,8 @@ short; a long body's snippet (now taken from one part) still shows a match.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from benchmarks.search import fill
@@ -133,7 +135,7 @@ def test_a_long_body_gets_a_snippet_from_the_part_that_matches(admin_session) ->
     body = filler + " the rare zanzibarite stone " + filler
     assert len(body) > search.LONG_BODY
     with admin_session.transaction():
-        search.put(conn, "document", 41, "A long report", body)
+        search.put(conn, "document", 41, "A long report", body, ref="d-41", label="A long report")
     parts = conn.execute("SELECT count(*) FROM search_index_parts").fetchone()[0]
     assert parts == len(search.split_parts(body)) > 1
     assert "".join(search.split_parts(body)) == body
@@ -227,7 +229,7 @@ def test_long_bodies_found_together_each_get_their_own_snippet(admin_session) ->
     with admin_session.transaction():
         for entity_id, (title, text) in docs.items():
             assert len(text) > search.LONG_BODY
-            search.put(conn, "document", entity_id, title, text)
+            search.put(conn, "document", entity_id, title, text, ref=f"d-{entity_id}", label=title)
     hits = {hit.entity_id: hit.snippet for hit in search.search(conn, "alphanumeric omegatron", kinds=("document",))}
     assert set(hits) == set(docs)
     start, end = search.MATCH_START, search.MATCH_END
@@ -255,7 +257,8 @@ def test_a_long_bodys_title_snippet_is_the_one_fts5_makes_from_the_row(admin_ses
     }
     with admin_session.transaction():
         for entity_id, title in titles.items():
-            search.put(conn, "document", entity_id, title, f"{filler} zeta garcia {filler}")
+            search.put(conn, "document", entity_id, title, f"{filler} zeta garcia {filler}",
+                       ref=f"d-{entity_id}", label=title)
     if broad:
         monkeypatch.setattr(search, "BROAD", 0)
     start, end = search.MATCH_START, search.MATCH_END
@@ -274,6 +277,15 @@ def test_a_long_bodys_title_snippet_is_the_one_fts5_makes_from_the_row(admin_ses
     assert conn.execute("SELECT count(*) FROM temp.search_title_probe").fetchone()[0] == 0  # nothing left behind
 
 
+def _back_to_schema(conn, version: int, *statements: str) -> None:  # type: ignore[no-untyped-def]
+    """The vault as an older Haven left it: `statements` undo what the later steps made."""
+    conn.execute("BEGIN IMMEDIATE")
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("COMMIT")
+
+
 def test_schema_11_keeps_bodies_over_8000_characters_in_parts(vault_folder) -> None:  # type: ignore[no-untyped-def]
     """A vault at schema 10 kept parts only for bodies over 50,000 characters; upgrading adds
     them for the bodies between, and search then gives what a vault made at schema 11 gives."""
@@ -287,20 +299,57 @@ def test_schema_11_keeps_bodies_over_8000_characters_in_parts(vault_folder) -> N
     with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
         conn = session.vault.conn
         with session.transaction():
-            search.put(conn, "document", 71, "Mid-length report", f"{filler} the quokka sleeps {filler}")
-            search.put(conn, "document", 72, "Short note", "a quokka in a short body")
+            search.put(conn, "document", 71, "Mid-length report", f"{filler} the quokka sleeps {filler}",
+                       ref="d-71", label="Mid-length report")
+            search.put(conn, "document", 72, "Short note", "a quokka in a short body", ref="d-72", label="Short note")
         assert 8_000 < len(f"{filler} the quokka sleeps {filler}") < 50_000
         expected = search.search(conn, "quokka", kinds=("document",))
         assert f"the {search.MATCH_START}quokka{search.MATCH_END} sleeps" in expected[0].snippet + expected[1].snippet
-        conn.execute("BEGIN IMMEDIATE")  # back to schema 10: no parts for this body
-        conn.execute("DELETE FROM search_index_parts")
-        conn.execute("DELETE FROM search_index_long")
-        conn.execute("PRAGMA user_version = 10")
-        conn.execute("COMMIT")
+        _back_to_schema(conn, 10, "DELETE FROM search_index_parts", "DELETE FROM search_index_long")  # no parts
     with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
         conn = session.vault.conn
-        assert migrations.current_version(conn) == migrations.LATEST == 11
+        assert migrations.current_version(conn) == migrations.LATEST >= 11
         assert conn.execute("SELECT rowid FROM search_index_long").fetchall() == [(mid,)]
         assert conn.execute("SELECT count(*) FROM search_index_parts WHERE rowid / ? = ?",
                             (search.MAX_PARTS, mid)).fetchone()[0] == len(search.split_parts(f"{filler} the quokka sleeps {filler}"))
         assert search.search(conn, "quokka", kinds=("document",)) == expected
+
+
+def test_schema_12_lists_hits_by_labels_kept_beside_the_index(vault_folder) -> None:  # type: ignore[no-untyped-def]
+    """A vault at schema 11 read each hit's ref and label from its record; upgrading fills
+    `search_index_labels` from the records, and search then lists the same hits with the
+    same refs and labels. An edited name or title is listed at once."""
+    from clinic_app.services import case_record, evidence
+    from clinic_app.services.session import unlock
+    from clinic_app.vault import migrations
+
+    from support import ADMIN, ADMIN_PASS
+
+    small = build(80, seed=5)
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        fill(session, small)
+        expected = {q: [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, q)]
+                    for q in small.queries}
+        conn = session.vault.conn
+        _back_to_schema(conn, 11, "DROP TABLE search_index_labels")  # no labels beside the index
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        conn = session.vault.conn
+        assert migrations.current_version(conn) == migrations.LATEST >= 12
+        records_count = sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                            for t in ("clients", "matters", "documents", "letters"))
+        assert conn.execute("SELECT count(*) FROM search_index_labels").fetchone()[0] == records_count
+        got = {q: [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, q)]
+               for q in small.queries}
+        assert got == expected
+        assert sum(len(hits) for hits in got.values()) > 200  # the corpus's queries find records of every kind
+        assert {kind for hits in got.values() for kind, *_ in hits} == set(KINDS)
+
+        client = small.clients[0]
+        record = case_record.get_client(session, client["ref"])
+        case_record.save_client(session, dataclasses.replace(record, legal_name="Zoltana Quillfeather"))
+        [hit] = record_service.search_records(session, "Quillfeather")
+        assert (hit.kind, hit.ref, hit.label) == ("client", client["ref"], "Zoltana Quillfeather")
+        document = small.documents[0]
+        evidence.update_metadata(session, document["ref"], title="Ultramarine affidavit")
+        [hit] = record_service.search_records(session, "Ultramarine")
+        assert (hit.kind, hit.ref, hit.label) == ("document", document["ref"], "Ultramarine affidavit")

@@ -202,6 +202,8 @@ def _rename_created_twice(ctx: _Context, kind: str, ref: str, outbox: merge.Reco
     sync_state.put_outbox(conn, kind, ref, None)
     stamp = ctx.clock.stamp()
     for t_kind, t_ref in touched:
+        if t_kind in search.KIND_CODES and (row_id := sync_rows.root_id(conn, t_kind, t_ref)) is not None:
+            _reindex(conn, t_kind, row_id)  # search lists it by its new ref (and names it in its title)
         base_rec, _v = sync_state.base(conn, t_kind, t_ref)
         out = sync_state.outbox(conn, t_kind, t_ref) or merge.empty()
         current = sync_rows.read_record(conn, t_kind, t_ref)
