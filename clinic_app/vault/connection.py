@@ -27,10 +27,11 @@ PAGE_SIZE = 4096  # SQLCipher 4's default, pinned by cipher_compatibility = 4
 # The page cache holds decrypted pages, so a search reads and decrypts only what the last
 # ones did not touch. SQLCipher's default (2,000 pages, 8 MiB) held about 2% of a
 # 10,000-document vault's file: the index, its content and the record tables evicted each
-# other between keystrokes. benchmarks/search.py, alternating in one process: 8 MiB, 64 MiB,
-# 128 MiB gave the window's p95 12.8, 8.0, - ms at 10,000 documents and 26.1, 20.1, 14.4 ms
-# at 100,000 (256 MiB: 14.0). Pages are decrypted into memory either way; this keeps more
-# of them, until the connection closes at lock. Readers that stream documents set their own.
+# other between keystrokes. The benchmark's queries, alternating 8 and 128 MiB in one
+# process with the cache emptied before each block: the window's p95 8.7 -> 7.3 ms (CLI
+# 12.4 -> 7.4) at 10,000 documents, 21.5 -> 19.1 ms at 100,000. Pages are decrypted into
+# memory either way; this keeps more of them, until the connection closes at lock.
+# Readers that stream documents to a build set their own (vault/reader.py).
 CACHE_KIB = 131_072
 SQLITE_IOERR = 10
 SQLITE_CANTOPEN = 14
