@@ -253,11 +253,11 @@ def parse_manifest_data(data: object, *, base_dir: Path, existing: ExistingRefs 
     errors = _Errors()
     parsed: dict[str, list[Any]] = {}
     parsers: dict[str, Callable[[object, str], Any]] = {
-        "clients": parse_client,
-        "matters": parse_matter_entry,
+        "clients": lambda d, label: parse_client(d, label),
+        "matters": lambda d, label: parse_matter_entry(d, label),
         "documents": lambda d, label: parse_document(d, label, base_dir),
         "letters": lambda d, label: parse_letter(d, label, base_dir),
-        "bundles": parse_bundle,
+        "bundles": lambda d, label: parse_bundle(d, label),
     }
     declared: dict[str, str] = {}  # ref -> kind, including items that failed
     for kind, parse in parsers.items():

@@ -73,10 +73,6 @@ _KIND_OF = {code: kind for kind, code in KIND_CODES.items()}
 # The label a hit is shown with: (table, field of the record's JSON).
 LABELS = {"client": ("clients", "legal_name"), "matter": ("matters", "title"),
           "document": ("documents", "title"), "letter": ("letters", "writer")}
-# Each indexed record's ref and label, by search rowid (schema 12): a list of hits reads a
-# few small pages instead of a page of each hit's record (steps/m0012_search_labels.py).
-LABELS_TABLE = ("CREATE TABLE search_index_labels "
-                "(rowid INTEGER PRIMARY KEY, ref TEXT NOT NULL, label TEXT NOT NULL)")
 
 
 def _rowid(kind: str, entity_id: int) -> int:

@@ -166,7 +166,7 @@ def test_schema_10_rebuilds_an_older_index_with_the_same_results(vault_folder, c
         expected = {q: [(h.kind, h.ref, h.label, h.snippet) for h in record_service.search_records(session, q)]
                     for q in small.queries}
         conn.execute("BEGIN IMMEDIATE")  # back to schema 9's search tables
-        for table in ("search_index", "search_index_parts", "search_index_long"):
+        for table in ("search_index", "search_index_parts", "search_index_long", "search_index_labels"):
             conn.execute(f"DROP TABLE {table}")
         for statement in m0002_case_record.SQL.split(";"):
             if "search_index" in statement:
@@ -305,7 +305,8 @@ def test_schema_11_keeps_bodies_over_8000_characters_in_parts(vault_folder) -> N
         assert 8_000 < len(f"{filler} the quokka sleeps {filler}") < 50_000
         expected = search.search(conn, "quokka", kinds=("document",))
         assert f"the {search.MATCH_START}quokka{search.MATCH_END} sleeps" in expected[0].snippet + expected[1].snippet
-        _back_to_schema(conn, 10, "DELETE FROM search_index_parts", "DELETE FROM search_index_long")  # no parts
+        _back_to_schema(conn, 10, "DELETE FROM search_index_parts", "DELETE FROM search_index_long",  # no parts
+                        "DROP TABLE search_index_labels")
     with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
         conn = session.vault.conn
         assert migrations.current_version(conn) == migrations.LATEST >= 11

@@ -19,8 +19,7 @@ VERSION = 12
 def apply(conn: Connection) -> None:
     from clinic_app.vault import search
 
-    conn.execute("DROP TABLE IF EXISTS search_index_labels")  # an earlier, interrupted upgrade's
-    conn.execute(search.LABELS_TABLE)
+    conn.execute("CREATE TABLE search_index_labels (rowid INTEGER PRIMARY KEY, ref TEXT NOT NULL, label TEXT NOT NULL)")
     for kind, (table, field) in search.LABELS.items():
         conn.execute(f"INSERT INTO search_index_labels (rowid, ref, label) "
                      f"SELECT id * 8 + {search.KIND_CODES[kind]}, ref, coalesce(json_extract(data, '$.{field}'), '') "
