@@ -8,7 +8,8 @@ imports the same folder into a fresh vault with 1 worker and with N (alternating
 goes first); the figure is the parallel time as a share of the serial one in the same
 run. Reference: a plain copy of the same bytes. `--scan-pages` adds one scanned PDF of
 that many pages, whose OCR is spread over the workers.
-Reproduce: python benchmarks/intake.py [--files 200] [--runs 3] [--ocr both] [--scan-pages 0]
+`--existing N` imports into a copy of a vault already holding N documents.
+Reproduce: python benchmarks/intake.py [--files 200] [--runs 3] [--ocr both] [--scan-pages 0] [--existing 0]
 """
 
 from __future__ import annotations
@@ -76,18 +77,41 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-def import_once(root: Path, src: Path, workers: int, tag: str) -> tuple[float, float, list[str]]:
+PASS = "benchmark passphrase words"
+
+
+def new_vault(folder: Path, existing: int = 0) -> None:
+    """A vault with a client, matter "m" and `existing` small documents already stored."""
     from clinic_app.domain.client import Client
+    from clinic_app.domain.document import DocumentMeta
     from clinic_app.domain.matter import Matter, MatterType
-    from clinic_app.services import case_record
-    from clinic_app.services.import_files import IMPORTED, import_files
+    from clinic_app.services import case_record, evidence
     from clinic_app.services.session import create_vault
 
-    folder = root / f"vault-{tag}"
-    session, _ = create_vault(folder, admin="bench", passphrase="benchmark passphrase words", kdf_profile="fast")
+    session, _ = create_vault(folder, admin="bench", passphrase=PASS, kdf_profile="fast")
     with session:
         case_record.save_client(session, Client(ref="c", legal_name="Bench Client"))
         case_record.save_matter(session, Matter(ref="m", client_ref="c", type=MatterType.HC, title="m"))
+        for start in range(0, existing, 1000):
+            with session.transaction():
+                for n in range(start, min(existing, start + 1000)):
+                    text = f"Earlier exhibit {n}"
+                    evidence.store_document(session, io.BytesIO(text.encode()),
+                                            DocumentMeta(ref=f"d-{n + 1:03d}", title=text), ["m"],
+                                            analysis=evidence.Analysis(text=text))
+
+
+def import_once(root: Path, src: Path, workers: int, tag: str,
+                template: Path | None = None) -> tuple[float, float, list[str]]:
+    from clinic_app.services.import_files import IMPORTED, import_files
+    from clinic_app.services.session import unlock
+
+    folder = root / f"vault-{tag}"
+    if template is None:
+        new_vault(folder)
+    else:
+        shutil.copytree(template, folder)
+    with unlock(folder, user="bench", passphrase=PASS) as session:
         cpu0, t0 = _cpu(), time.perf_counter()
         report = import_files(session, "m", [src], workers=workers)  # its workers have exited on return
         seconds, cpu1 = time.perf_counter() - t0, _cpu()
@@ -103,6 +127,8 @@ def main() -> None:
     parser.add_argument("--ocr", choices=("both", "on", "off"), default="both")
     parser.add_argument("--workers", type=int, default=0, help="parallel workers (default: one per core)")
     parser.add_argument("--scan-pages", type=int, default=0)
+    parser.add_argument("--existing", type=int, default=0,
+                        help="documents already in the vault the files are imported into")
     args = parser.parse_args()
     from clinic_app.intake import tools_available
     from clinic_app.intake.pool import default_workers
@@ -121,6 +147,13 @@ def main() -> None:
         t0 = time.perf_counter()
         shutil.copytree(src, root / "copy")
         copy_s = time.perf_counter() - t0
+        template = None
+        if args.existing:
+            template = root / "template"
+            t0 = time.perf_counter()
+            new_vault(template, args.existing)
+            print(f"into a vault holding {args.existing} documents (stored in {time.perf_counter() - t0:.0f} s, "
+                  f"copied for each import)")
         print(f"{len(list(src.iterdir()))} files (~{approx_pages} pages, {total_mb:.1f} MB); "
               f"plain copy {copy_s * 1000:.0f} ms; {os.cpu_count()} cores, parallel = {workers} workers; "
               f"load average at start {os.getloadavg()[0]:.2f}")
@@ -131,7 +164,7 @@ def main() -> None:
             for run in range(args.runs):
                 order = [1, workers] if run % 2 == 0 else [workers, 1]
                 for n in order:
-                    seconds, used, refused = import_once(root, src, n, f"{mode}-{run}-{n}")
+                    seconds, used, refused = import_once(root, src, n, f"{mode}-{run}-{n}", template)
                     times[n].append(seconds)
                     cores[n].append(used)
                     if refused:
@@ -146,7 +179,8 @@ def main() -> None:
                   f"{statistics.median(cores[1]):.2f}, parallel {statistics.median(cores[workers]):.2f}")
         print(f"load average at the end {os.getloadavg()[0]:.2f}; tools: {tools_available()}")
     print(f"reproduce: python benchmarks/intake.py --files {args.files} --runs {args.runs} --ocr {args.ocr}"
-          + (f" --scan-pages {args.scan_pages}" if args.scan_pages else ""))
+          + (f" --scan-pages {args.scan_pages}" if args.scan_pages else "")
+          + (f" --existing {args.existing}" if args.existing else ""))
 
 
 if __name__ == "__main__":

@@ -140,3 +140,26 @@ def test_a_manifest_file_changed_after_its_check_is_not_stored(admin_session, tm
         with pytest.raises(BadInput, match="changed while Haven was reading"):
             import_manifest(admin_session, path, analyze=analyze_then_change)
     assert rows.count(admin_session.vault.conn, "documents") == 0
+
+
+def test_each_file_takes_the_next_free_ref_and_a_refused_file_leaves_its_number(
+        admin_session, matter: str, tmp_path: Path) -> None:
+    """Refs are "d-NNN" after the highest number in the vault, whatever else is there (a ref
+    typed by hand, another case); one import reads the vault's refs once, then each file
+    takes the first free number, so a refused file leaves its number to the next file."""
+    from clinic_app.domain.document import DocumentMeta
+    from clinic_app.services.evidence import Analysis
+
+    for ref in ("d-001", "d-007", "d-5", "D-008", "d-0x9"):
+        evidence.store_document(admin_session, io.BytesIO(ref.encode()), DocumentMeta(ref=ref, title=ref), [matter],
+                                analysis=Analysis(text=ref))
+    first = _pdf(tmp_path / "first.pdf", "First statement")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage")
+    (tmp_path / "notes.txt").write_text("Notes of the interview", encoding="utf-8")
+    last = _pdf(tmp_path / "last.pdf", "Last statement")
+    report = import_files(admin_session, matter, [first, tmp_path / "broken.pdf", tmp_path / "notes.txt", first, last],
+                          workers=2)
+    assert [(f.outcome, f.document_ref) for f in report.files] == [
+        (IMPORTED, "d-008"), (REFUSED, None), (IMPORTED, "d-009"), (DUPLICATE, "d-008"), (IMPORTED, "d-010")]
+    again = import_files(admin_session, "m2", [_pdf(tmp_path / "next.pdf", "Next import")])
+    assert again.files[0].document_ref == "d-011"
