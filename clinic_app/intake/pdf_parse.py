@@ -91,7 +91,9 @@ def open_pdf(data: bytes, password: str | None) -> tuple[PdfReader, bool]:
     raise Refusal(WrongPassword.key if password else PasswordRequired.key)
 
 
-def read_facts(reader: PdfReader, was_encrypted: bool, limits: Limits) -> PdfFacts:
+def read_facts(reader: PdfReader, was_encrypted: bool, limits: Limits, *, with_text: bool = True) -> PdfFacts:
+    """Pages, sizes, text, forms and metadata; `with_text=False` leaves every page's text
+    empty, for a PDF Haven drew itself from text it already holds."""
     try:
         count = len(reader.pages)
     except LimitReachedError as exc:
@@ -108,7 +110,7 @@ def read_facts(reader: PdfReader, was_encrypted: bool, limits: Limits) -> PdfFac
         if page_box(page, "/MediaBox") is None:
             facts.warnings.append(("page_size_missing", {"page": index + 1}))
         left, bottom, right, top = effective_box(page)
-        text, blank = _page_text(page, facts, index, limits)
+        text, blank = _page_text(page, facts, index, limits) if with_text else ("", False)
         has_text = bool(text.strip())
         room = limits.max_text_chars - kept_chars
         if len(text) > room:

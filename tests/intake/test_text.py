@@ -93,3 +93,26 @@ def test_binary_junk_named_txt_is_refused(tmp_path: Path, sandbox: IntakeSandbox
     with pytest.raises(Exception) as refused:
         sandbox.parse(junk)
     assert getattr(refused.value, "reason", None) == "damaged" and "notes.txt" in str(refused.value)
+
+
+@pytest.mark.parametrize("body", [MULTILINGUAL + MARKUP, "Page one\f\fPage three after a blank one\n", "\n" * 400])
+def test_a_text_files_answer_is_the_same_without_reading_text_back_from_its_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    """The text is the file's own, so its drawn pages are not read for text: the answer
+    (pages, sizes, text, warnings) and the working copy are those of a full read."""
+    import time
+
+    from clinic_app.intake import pdf_parse, pipeline
+    from clinic_app.intake.limits import Limits
+
+    data = body.encode("utf-8")
+    quick = pipeline.parse_document(data, ".txt", None, Limits(), time.monotonic(), tmp_path)
+    full_read = pdf_parse.read_facts
+    monkeypatch.setattr(pdf_parse, "read_facts",
+                        lambda reader, encrypted, limits, **_kw: full_read(reader, encrypted, limits))
+    full = pipeline.parse_document(data, ".txt", None, Limits(), time.monotonic(), tmp_path)
+    assert quick[1] == full[1]
+    measured = ("elapsed_s", "peak_rss_mb")  # how long and how much memory, not what was found
+    assert {k: v for k, v in quick[0].items() if k not in measured} == {
+        k: v for k, v in full[0].items() if k not in measured}
+    assert quick[0]["pages"] and all(page[-1] for page in quick[0]["pages"])  # every page has text
