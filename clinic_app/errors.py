@@ -132,3 +132,10 @@ class DiskFull(HavenError):
                 where=where
             )
         )
+
+
+class OutputNotWritten(HavenError):
+    """A file the person chose to write (a bundle, an export, a calendar) could not be
+    written there: the message names that place, never the vault's folder."""
+
+    exit_code = ExitCode.FAILED

@@ -5,7 +5,7 @@
    fit the memory budget stay open for step 3 (see `pool`).
 2. Lay out the index, then plan: its page count fixes where the documents start.
 3. Per volume: draw cover and index, merge, normalise and stamp every page, add tab
-   pages, links, bookmarks and page labels, and save through `atomic_writer`. All
+   pages, links, bookmarks and page labels, and save through `output_writer`. All
    volumes are renamed into place only when all are written, so a cancel or an error
    leaves no output and no temp file.
 4. With a size limit, a volume that came out larger than estimated triggers a re-plan
@@ -38,8 +38,8 @@ from clinic_app.domain.bundle import (
 )
 from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
-from clinic_app.fsutil import atomic_writer
 from clinic_app.i18n import _
+from clinic_app.output_files import output_writer
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.assemble import write_volume
 from clinic_app.pdf.exhibit_stamps import block_texts, exhibit_blocks
@@ -297,7 +297,7 @@ def _write_all(
     warnings: list[str] = []
     with contextlib.ExitStack() as stack:
         for vol, path in zip(plan.volumes, paths):
-            fh = stack.enter_context(atomic_writer(path))
+            fh = stack.enter_context(output_writer(path))
             rendered = render_volume(spec, plan, vol, layout, paper, stamp_texts, draft)
             write_volume(
                 fh,

@@ -16,8 +16,8 @@ from pathlib import Path
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen import canvas
 
-from clinic_app.fsutil import atomic_write_bytes
 from clinic_app.i18n import translate_for
+from clinic_app.output_files import output_write_bytes
 from clinic_app.pdf import fonts, textdraw
 
 
@@ -67,5 +67,5 @@ def render(facts: ServiceFacts, out_path: Path) -> Path:
     line(translate_for(lang, "Date: {day}").format(day=facts.served_on.isoformat()))
     pdf.showPage()
     pdf.save()
-    atomic_write_bytes(Path(out_path), buf.getvalue())
+    output_write_bytes(Path(out_path), buf.getvalue())
     return Path(out_path)

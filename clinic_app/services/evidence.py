@@ -17,7 +17,7 @@ from clinic_app.domain.display import display_name
 from clinic_app.domain.document import DocumentMeta, normalise_tags
 from clinic_app.domain.progress import CancelToken
 from clinic_app.domain.roles import Permission
-from clinic_app.fsutil import atomic_writer
+from clinic_app.output_files import output_writer
 from clinic_app.services import indexing
 from clinic_app.services.session import Session
 from clinic_app.vault import blobs, records
@@ -177,7 +177,7 @@ def export_original(session: Session, ref: str, target: Path) -> int:
     doc_id = records.require_id(conn, "documents", ref)
     blob_id, _working = records.document_blobs(conn, doc_id)
     size = 0
-    with atomic_writer(Path(target)) as out:
+    with output_writer(Path(target)) as out:
         for chunk in blobs.iter_chunks(conn, blob_id):
             out.write(chunk)
             size += len(chunk)

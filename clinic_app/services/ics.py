@@ -20,8 +20,8 @@ from pathlib import Path
 
 from clinic_app.domain.citations import cite
 from clinic_app.domain.deadlines import Deadline
-from clinic_app.fsutil import atomic_writer
 from clinic_app.i18n import N_, translate_for
+from clinic_app.output_files import output_writer
 
 PRODID = "-//Haven//Clinic deadlines 1.0//EN"
 UID_DOMAIN = "deadlines.haven.invalid"
@@ -132,7 +132,7 @@ def deadlines_to_ics(entries: Iterable[IcsEntry], *, lang: str = "en", calendar_
 
 def write_ics(target: Path, entries: Iterable[IcsEntry], *, lang: str = "en", calendar_name: str | None = None,
               now: datetime | None = None, alarm_days: int | None = None) -> None:
-    """Write the calendar atomically (temp file, fsync, rename) via `fsutil.atomic_writer`."""
+    """Write the calendar atomically (temp file, fsync, rename) via `output_files.output_writer`."""
     text = deadlines_to_ics(entries, lang=lang, calendar_name=calendar_name, now=now, alarm_days=alarm_days)
-    with atomic_writer(Path(target)) as fh:
+    with output_writer(Path(target)) as fh:
         fh.write(text.encode("utf-8"))

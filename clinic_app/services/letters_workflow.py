@@ -19,8 +19,8 @@ from clinic_app.domain.packages import FactorCompleteness, completeness
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput
-from clinic_app.fsutil import atomic_write_bytes
 from clinic_app.i18n import _
+from clinic_app.output_files import output_write_bytes
 from clinic_app.pdf.generated import guidance
 from clinic_app.services import case_record
 from clinic_app.services.session import Session
@@ -116,5 +116,5 @@ def factor_completeness(session: Session, matter_ref: str) -> Completeness:
 def write_guidance_sheet(session: Session, lang: str, out_path: Path) -> Path:
     """The printable guide for letter writers in English, French or Spanish (no client data)."""
     session.require(Permission.MANAGE_LETTERS)
-    atomic_write_bytes(Path(out_path), guidance.letter_guidance(lang))
+    output_write_bytes(Path(out_path), guidance.letter_guidance(lang))
     return Path(out_path)

@@ -40,13 +40,13 @@ from clinic_app.domain.packages import (
     packages_for,
 )
 from clinic_app.domain.packages.layout import reserve_item
-from clinic_app.domain.packages.output import ExhibitLine
 from clinic_app.domain.packages.notice import forced_notice
+from clinic_app.domain.packages.output import ExhibitLine
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput
-from clinic_app.fsutil import atomic_write_bytes
 from clinic_app.i18n import _, translate_for
+from clinic_app.output_files import output_write_bytes
 from clinic_app.pdf.engine import BuildResult
 from clinic_app.pdf.generated import render
 from clinic_app.services import evidence
@@ -189,7 +189,7 @@ def render_document(
                          documents=rec.documents, letters=rec.letters, links=rec.links, tabs=tabs,
                          enclosures=enclosures, withhold_name=withhold_name, items=items, exhibits=exhibits,
                          correspondence=rec.correspondence)
-    atomic_write_bytes(Path(out_path), render(kind, ctx))
+    output_write_bytes(Path(out_path), render(kind, ctx))
     with session.transaction():
         session.audit("document_generated", target=f"matter:{rec.matter_id}",
                       detail={"kind": kind.value, "package": definition.type.value if definition else None})

@@ -30,8 +30,9 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput, UsageError, VaultDamaged
-from clinic_app.fsutil import atomic_writer, open_input
+from clinic_app.fsutil import open_input
 from clinic_app.i18n import _
+from clinic_app.output_files import output_writer
 from clinic_app.services.passphrase_policy import require_strong
 from clinic_app.services.session import Session
 from clinic_app.services.transfer_conflicts import (
@@ -147,7 +148,7 @@ def export_matter(session: Session, matter_ref: str, target: Path, passphrase: s
     conn = session.vault.conn
     payload, streams, served_blobs = _collect(session, matter_ref)
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    with atomic_writer(target) as out:
+    with output_writer(target) as out:
         writer = SealedWriter(out, passphrase, session.vault.slots.kdf_defaults)
         writer.write(_U64.pack(len(raw)) + raw)
         for i, (blob_id, working_id) in enumerate(streams):

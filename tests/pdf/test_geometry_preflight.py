@@ -210,6 +210,7 @@ def test_pdf_layer_imports_only_what_it_may() -> None:
         "clinic_app.errors",
         "clinic_app.i18n",
         "clinic_app.fsutil",
+        "clinic_app.output_files",  # fsutil's writer for files the person chose, with clear errors
         "clinic_app.paths",
         "clinic_app.pdf",
     )

@@ -33,8 +33,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from clinic_app.domain.roles import Permission, Role
 from clinic_app.errors import AuthError, BadInput, NotFound
-from clinic_app.fsutil import atomic_write_bytes, open_input
+from clinic_app.fsutil import open_input
 from clinic_app.i18n import _
+from clinic_app.output_files import output_write_bytes
 from clinic_app.services import session as sessions
 from clinic_app.services.session import Session
 from clinic_app.services.sync import envelope, local, membership, scopes, server
@@ -153,7 +154,7 @@ def invite(session: Session, user: str, out: Path) -> Invitation:
                "device_id": device_id, "user": user, "role": role, "sign_key": raw_private(guest.sign).hex(),
                "kx_key": raw_private(guest.kx).hex()}
     code = recovery_key.generate()
-    atomic_write_bytes(Path(out), _seal_invitation(payload, code))
+    output_write_bytes(Path(out), _seal_invitation(payload, code))
     with session.transaction():
         session.audit("sync_invite", target=user, detail={"device": device_id, "role": role})
     return Invitation(Path(out), code, user, role, device_id)
