@@ -16,6 +16,8 @@ Run from the project root:
 
     /tmp/venv/bin/python benchmarks/bundle_engine.py            # full run (~3-5 min)
     /tmp/venv/bin/python benchmarks/bundle_engine.py --quick    # 1,000 pages only
+    /tmp/venv/bin/python benchmarks/bundle_engine.py --memory 1000 5000 10000
+                                   # peak memory only, at each size: how it grows
 """
 
 from __future__ import annotations
@@ -229,11 +231,39 @@ def peak_rss(mode: str, folder: Path) -> tuple[float, float]:
     return round(peak, 1), round(before, 1)
 
 
+def memory_growth(sizes: list[int]) -> None:
+    """Peak RSS of a fresh engine-only and merge-only process at each size (10 pages a
+    source, as above), and what each step up added per MB of output: 1.0 would mean the
+    output is held once and nothing else grows."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
+        for pages in sizes:
+            folder = Path(tmp) / f"p{pages}"
+            folder.mkdir()
+            counts = generate(folder, max(1, pages // 10), pages, seed=pages)
+            (folder / "counts.json").write_text(json.dumps(counts))
+            engine_peak, baseline = peak_rss("engine", folder)
+            output_mb = (folder / "mem.pdf").stat().st_size / 1e6
+            plain_peak, _ = peak_rss("plain", folder)
+            rows.append((pages, engine_peak, plain_peak, output_mb))
+            print(f"{pages} pages: engine peak {engine_peak:.0f} MB (Python and libraries alone "
+                  f"{baseline:.0f} MB), plain merge peak {plain_peak:.0f} MB, output {output_mb:.0f} MB", flush=True)
+    for (p0, e0, m0, o0), (p1, e1, m1, o1) in zip(rows, rows[1:]):
+        print(f"{p0} -> {p1} pages: the engine's peak grew {(e1 - e0) / (o1 - o0):.2f} MB per MB of output "
+              f"(plain merge {(m1 - m0) / (o1 - o0):.2f})")
+    print("reproduce: python benchmarks/bundle_engine.py --memory " + " ".join(map(str, sizes)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1,000 pages only")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--memory", type=int, nargs="+", metavar="PAGES",
+                        help="peak memory only, at each of these page counts")
     args = parser.parse_args()
+    if args.memory:
+        memory_growth(args.memory)
+        return
     cases = [(150, 1000, args.runs)] + ([] if args.quick else [(500, 5000, max(3, args.runs // 3))])
     report = []
     with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
