@@ -8,6 +8,9 @@ Here each such failure names the folder or file they chose, says nothing was wri
 says what to do. Files Haven keeps for itself (key slots, history marks) keep using
 `atomic_writer`, whose errors are about the vault.
 
+Only an ordinary file is ever replaced: `--out /dev/null`, run as root, used to swap the
+device for a regular file, since the atomic rename replaces whatever has the name.
+
 Nothing is ever written into a vault's folder: `--out VAULT/vault.db` used to replace the
 encrypted database with the bundle, losing every record, and an export there would put
 plaintext beside the vault. Backups already refused that folder (`services.backup`).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -39,7 +43,8 @@ VAULT_FILES = ("vault.db", "keyslots.json")  # vault.store's DB_NAME and SLOTS_N
 def output_writer(target: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
     """`atomic_writer` for a file the person chose; its failures become `output_error`s."""
     target = Path(target)
-    refuse_vault_folder(target)
+    check_target(target)
+    refuse_special(target)
     try:
         with atomic_writer(target, mode) as fh:
             yield fh
@@ -55,6 +60,16 @@ def output_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
         fh.write(data)
 
 
+def check_target(target: Path) -> None:
+    """Refuse, before any work, a name that is no file's or a vault's folder. (The bundle
+    engine checks this of the name it was given, then writes `-vol1`... beside it.)"""
+    target = Path(target)
+    if target.name in ("", ".", ".."):
+        raise OutputNotWritten(_("{path} names a folder, not a file. Nothing was written; add a file "
+                                 "name.").format(path=display_name(str(target))))
+    refuse_vault_folder(target)
+
+
 def refuse_vault_folder(target: Path) -> None:
     """Raise OutputNotWritten when `target`'s folder holds a Haven vault (this one or another)."""
     folder = Path(target).parent
@@ -63,6 +78,27 @@ def refuse_vault_folder(target: Path) -> None:
             "{folder} holds a Haven vault: Haven keeps nothing else there, so that no file of the vault "
             "can be overwritten. Nothing was written; choose another folder.").format(
                 folder=display_name(str(folder))))
+
+
+def refuse_special(target: Path) -> None:
+    """Raise OutputNotWritten when `target` is something other than an ordinary file (a folder,
+    a device, a pipe, a socket): the rename would replace it. A symbolic link is itself replaced."""
+    folder, name = display_name(str(target.parent)), display_name(target.name)
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        return  # nothing there (or nothing Haven may look at): the write itself will say
+    if stat.S_ISDIR(mode):
+        raise _folder_in_the_way(folder, name)
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputNotWritten(_("{name} in {folder} is not an ordinary file (a device, a pipe or a "
+                                 "socket), and Haven replaces only ordinary files. Nothing was written; "
+                                 "choose another name.").format(folder=folder, name=name))
+
+
+def _folder_in_the_way(folder: str, name: str) -> OutputNotWritten:
+    return OutputNotWritten(_("{name} in {folder} is a folder, not a file. Nothing was written; choose "
+                              "another name.").format(folder=folder, name=name))
 
 
 def output_error(exc: OSError, target: Path) -> HavenError | None:
@@ -78,7 +114,7 @@ def output_error(exc: OSError, target: Path) -> HavenError | None:
     elif code == errno.ENOTDIR:
         text = _("{folder} is not a folder. Nothing was written; choose another place to save.")
     elif code == errno.EISDIR:
-        text = _("{name} in {folder} is a folder, not a file. Nothing was written; choose another name.")
+        return _folder_in_the_way(folder, name)
     elif code in _NOT_ALLOWED:
         text = _("Haven may not write in {folder}: it is read-only, or you do not have permission to "
                  "write there. Nothing was written; choose another folder.")

@@ -39,7 +39,7 @@ from clinic_app.domain.bundle import (
 from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.i18n import _
-from clinic_app.output_files import output_writer
+from clinic_app.output_files import check_target, output_writer
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.assemble import write_volume
 from clinic_app.pdf.exhibit_stamps import block_texts, exhibit_blocks
@@ -130,6 +130,7 @@ def build_bundle(
     """
     validate_spec(spec)
     out_path = Path(out_path)
+    check_target(out_path)  # before the work, and before volume names are made from it
     labels = tab_labels(spec)
     where_doc: dict[str, str] = {}
     for pos, (_s, tab) in enumerate(spec.iter_tabs()):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,30 @@ def test_a_folder_where_the_file_should_be_is_left_as_it_was(tmp_path: Path, tem
     assert "bundle.pdf in" in str(caught.value) and "is a folder, not a file" in str(caught.value)
     assert (target / "inside.txt").read_bytes() == b"kept"
     assert _leftovers(tmp_path) == []
+
+
+def test_only_an_ordinary_file_is_ever_replaced(tmp_path: Path, temp_kind: str) -> None:
+    """The rename replaces whatever has the name: before, `--out /dev/null` as root left a
+    regular file where the device was. A pipe stands in for any special file here."""
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    with pytest.raises(OutputNotWritten, match="is not an ordinary file"):
+        output_write_bytes(pipe, DATA)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and _leftovers(tmp_path) == []
+    link = tmp_path / "link.pdf"  # a symbolic link is replaced itself, never written through
+    (tmp_path / "elsewhere.pdf").write_bytes(b"kept")
+    link.symlink_to(tmp_path / "elsewhere.pdf")
+    output_write_bytes(link, DATA)
+    assert not link.is_symlink() and link.read_bytes() == DATA
+    assert (tmp_path / "elsewhere.pdf").read_bytes() == b"kept"
+
+
+@pytest.mark.parametrize("given", ["", ".", "..", "/"])
+def test_a_name_that_is_no_file_is_refused(tmp_path: Path, given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputNotWritten, match="names a folder, not a file"):
+        output_write_bytes(Path(given), DATA)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_name_too_long_for_the_disk(tmp_path: Path, temp_kind: str) -> None:
@@ -191,3 +216,23 @@ def test_nothing_is_written_into_a_vaults_folder(seeded, tmp_path: Path) -> None
     with pytest.raises(OutputNotWritten, match="holds a Haven vault"):
         output_write_bytes(other / "bundle.pdf", DATA)
     assert not (other / "bundle.pdf").exists()
+
+
+def test_a_split_bundle_given_no_file_name_is_refused_before_the_work(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Volumes are named after the file given (`out-vol1.pdf`): "." used to fail as
+    "Internal error (ValueError)"."""
+    from clinic_app.domain.bundle import BundleSettings, BundleSpec, DocumentPart, Section, Tab
+    from clinic_app.pdf.demo_pages import fictional_pdf
+    from clinic_app.pdf.engine import build_bundle
+
+    source = fictional_pdf("Report", ["fictional"], pages=3)
+    spec = BundleSpec("Split", sections=[Section("A", [Tab(f"T{n}", parts=[DocumentPart("d")]) for n in range(4)])],
+                      settings=BundleSettings(max_pages=6))
+    asked: list[str] = []
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputNotWritten, match="names a folder, not a file"):
+        build_bundle(spec, lambda d: asked.append(d) or source, Path("."))
+    assert asked == [] and list(tmp_path.iterdir()) == []  # refused before any source was read
+    result = build_bundle(spec, lambda d: source, tmp_path / "split.pdf")
+    assert len(result.volumes) > 1 and all(v.path.parent == tmp_path for v in result.volumes)
