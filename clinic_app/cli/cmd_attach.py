@@ -8,11 +8,10 @@ Haven writes for a person to finish and sign. The same service calls as the wind
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from clinic_app.cli.cmd_packages import _day
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json
+from clinic_app.cli.output import emit_json, file_to_write
 from clinic_app.domain.document import DocumentCategory
 from clinic_app.domain.packages import DRAFT_LABELS, DRAFTS, PackageType
 from clinic_app.errors import ExitCode, UsageError
@@ -51,7 +50,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("matter", help=_("the matter's ref or id"))
     p.add_argument("kind", metavar="KIND", choices=DRAFT_KINDS,
                    help=_("one of: {kinds}").format(kinds=", ".join(DRAFT_KINDS)))
-    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help=_("the PDF to write"))
+    p.add_argument("--out", metavar="FILE.pdf", type=file_to_write, required=True, help=_("the PDF to write"))
     p.add_argument("--package", choices=[t.value for t in PackageType],
                    help=_("the package whose tabs the draft cites (default: the first that fits the matter)"))
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("date the draft as if today were this date"))

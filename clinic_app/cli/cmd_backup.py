@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json
+from clinic_app.cli.output import emit_json, file_to_write
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import ExitCode, HavenError, UsageError, VaultDamaged, VaultNotFound
 from clinic_app.i18n import _, ngettext
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help=_("export one matter to a case file protected by its own passphrase "
                               "(stdin: your passphrase, then the file's)"))
     p.add_argument("matter")
-    p.add_argument("--out", type=Path, required=True, help=_("the case file to create"))
+    p.add_argument("--out", type=file_to_write, required=True, help=_("the case file to create"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import-matter", parents=[common],

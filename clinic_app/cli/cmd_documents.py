@@ -7,11 +7,10 @@ item's status, or "Automatic" again) do, through the same service calls.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from clinic_app.cli.cmd_attach import resolve_package
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json
+from clinic_app.cli.output import emit_json, file_to_write
 from clinic_app.domain.packages import ItemStatus, PackageType
 from clinic_app.errors import ExitCode, UsageError
 from clinic_app.i18n import _, current_language
@@ -21,7 +20,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("export-document", parents=[common],
                        help=_("write a copy of a document's original file outside the vault (audited)"))
     p.add_argument("document", metavar="DOC", help=_("a document ref"))
-    p.add_argument("--out", metavar="FILE", type=Path, required=True, help=_("the file to write"))
+    p.add_argument("--out", metavar="FILE", type=file_to_write, required=True, help=_("the file to write"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_export_document)
 

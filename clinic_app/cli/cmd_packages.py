@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json, emit_table
+from clinic_app.cli.output import emit_json, emit_table, file_to_write
 from clinic_app.domain.deadlines import GROUP_LABELS, describe_days
 from clinic_app.domain.deadlines.marks import STATE_LABELS
 from clinic_app.domain.packages import PackageNotReady, PackageProblem, PackageType
@@ -35,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help=_("deadlines of one matter, or the agenda of every open matter"))
     p.add_argument("matter", nargs="?", help=_("a matter ref or id (default: every open matter)"))
     p.add_argument("--json", action="store_true", help=_("print as JSON"))
-    p.add_argument("--ics", metavar="FILE", type=Path, help=_("also write the deadlines to an iCalendar (.ics) file"))
+    p.add_argument("--ics", metavar="FILE", type=file_to_write, help=_("also write the deadlines to an iCalendar (.ics) file"))
     p.add_argument("--ics-with-refs", action="store_true",
                    help=_("put matter refs in calendar event titles (an export: needs the export permission)"))
     p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
@@ -62,7 +61,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--package", choices=[t.value for t in PackageType], help=_("the package type to build"))
     what.add_argument("--bundle", metavar="REF", help=_("a saved bundle project to build"))
-    p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help=_("the PDF to write"))
+    p.add_argument("--out", metavar="FILE.pdf", type=file_to_write, required=True, help=_("the PDF to write"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.add_argument("--force", action="store_true", help=_("build even when pre-flight finds problems"))
     p.add_argument("--themes", metavar="LIST",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clinic_app.cli.cmd_bundle_settings import add_setting_options, given_settings
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json
+from clinic_app.cli.output import emit_json, file_to_write
 from clinic_app.errors import ExitCode, UsageError
 from clinic_app.i18n import _, ngettext
 from clinic_app.services import bundles
@@ -27,11 +27,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help=_("build a bundle, record its service (its pages are then frozen) and write a "
                               "statement of service"))
     p.add_argument("bundle", help=_("the bundle's ref"))
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("the served PDF"))
+    p.add_argument("--out", required=True, type=file_to_write, metavar="FILE.pdf", help=_("the served PDF"))
     p.add_argument("--to", required=True, help=_("on whom it was served"))
     p.add_argument("--method", required=True, help=_("how (My Case, email, fax, hand delivery…)"))
     p.add_argument("--date", default=None, help=_("when (YYYY-MM-DD, default today)"))
-    p.add_argument("--statement", type=Path, metavar="FILE.pdf", help=_("also write a statement of service"))
+    p.add_argument("--statement", type=file_to_write, metavar="FILE.pdf", help=_("also write a statement of service"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_serve)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from clinic_app.cli.context import CliContext
-from clinic_app.cli.output import emit_json, emit_table
+from clinic_app.cli.output import emit_json, emit_table, file_to_write
 from clinic_app.errors import ExitCode, UsageError
 from clinic_app.i18n import _, ngettext
 from clinic_app.services.sync import conflicts as sync_conflicts
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     i = ssub.add_parser("invite", parents=[common],
                         help=_("enrol an existing user's new laptop: writes an invitation and prints its one-time code"))
     i.add_argument("invitee", metavar="USER", help=_("the vault user who gets the new laptop"))
-    i.add_argument("--out", required=True, type=Path, help=_("the invitation file to write"))
+    i.add_argument("--out", required=True, type=file_to_write, help=_("the invitation file to write"))
     i.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     i.set_defaults(func=cmd_invite)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from clinic_app.domain.display import json_display
+from clinic_app.domain.display import display_name, json_display
+from clinic_app.i18n import _
 
 
 def emit_json(data: Any) -> None:
@@ -26,3 +30,12 @@ def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: 
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
     for row in text_rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def file_to_write(text: str) -> Path:
+    """argparse type of --out and the like: a path ending in a slash names a folder, which
+    `Path` would silently turn into a file of the folder's name."""
+    if not text.strip() or text.endswith(("/", os.sep)) or (os.altsep and text.endswith(os.altsep)):
+        raise argparse.ArgumentTypeError(
+            _("{path} names a folder, not a file: add the file's name.").format(path=display_name(text) or '""'))
+    return Path(text)

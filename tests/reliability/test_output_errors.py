@@ -236,3 +236,16 @@ def test_a_split_bundle_given_no_file_name_is_refused_before_the_work(tmp_path: 
     assert asked == [] and list(tmp_path.iterdir()) == []  # refused before any source was read
     result = build_bundle(spec, lambda d: source, tmp_path / "split.pdf")
     assert len(result.volumes) > 1 and all(v.path.parent == tmp_path for v in result.volumes)
+
+
+def test_a_path_ending_in_a_slash_is_refused_before_the_vault_is_opened(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--out exports/` used to write a file named "exports" (Path drops the slash)."""
+    folder, docs = seeded()
+    doc = sorted(docs)[0]
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    run = haven(*vault_args(folder), "export-document", doc, "--out", f"{outputs}/exports/",
+                stdin=ADMIN_PASS + "\n")
+    assert run.returncode == 2, run.stderr
+    assert "argument --out" in run.stderr and "names a folder, not a file" in run.stderr
+    assert list(outputs.iterdir()) == []
