@@ -27,7 +27,7 @@ from clinic_app.domain.bundle import (
     VolumePlan,
 )
 from clinic_app.domain.draft_notice import DraftNotice
-from clinic_app.pdf import navigation, normalize, sources
+from clinic_app.pdf import navigation, normalize, optional_content, sources
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.errors import SourceChanged, SourceUnreadable
 from clinic_app.pdf.exhibit_stamps import Blocks, exhibit_blocks
@@ -222,7 +222,12 @@ def _copy_part(
         if len(src_pages) != counts[part.document_id]:  # the plan was made for other pages
             raise SourceChanged(label)
         wanted = [src_pages[(slot.source_page or 1) - 1] for slot in run]
+        hiding = optional_content.hider(src)  # None for nearly every source: no layer is off
+        if hiding is not None:
+            hiding.drop_annotations(wanted)
         sources.flatten_if_annotated(src, wanted)
+        if hiding is not None:
+            hiding.clean_pages(wanted)
         first = sources.marker(dest)
         added = []
         for page in wanted:
