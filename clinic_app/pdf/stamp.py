@@ -66,7 +66,9 @@ class TextKit:
                 mine[key] = (names[subset], code)
         self._cache: dict[tuple[object, ...], bytes] = {}
         self._anchors: dict[tuple[object, ...], str] = {}
-        self._installed: set[tuple[int, int]] = set()  # shared /Resources or /Font objects done already
+        # shared /Resources or /Font objects done already -> the source fonts renamed there
+        self._installed: dict[tuple[int, int], dict[str, str]] = {}
+        self._dest = dest
 
     def _resource(self, dest: pikepdf.Pdf, font: pikepdf.Object) -> str:
         """The resource name of `font` (one name per font, whatever style uses it)."""
@@ -203,22 +205,67 @@ class TextKit:
         return ops
 
     def install(self, page: pikepdf.Dictionary) -> None:
-        """Add the fonts to the page's /Resources /Font (our reserved names win)."""
+        """Add the fonts to the page's /Resources /Font under our names. A page that already
+        uses one of those names for another font (a bundle Haven built, filed again as
+        evidence) first has its own font renamed, in its resources and in its content, so its
+        text keeps its glyphs. Call after `place` has set the page's content."""
         resources = page.get("/Resources")
         if not isinstance(resources, pikepdf.Dictionary):
             page[_RESOURCES] = Dictionary()
             resources = page[_RESOURCES]
         elif resources.is_indirect:  # the pages of a document usually share one
-            if resources.objgen in self._installed:
+            done = self._installed.get(resources.objgen)
+            if done is not None:
+                if done:
+                    self._rename_in_content(page, done)
                 return
-            self._installed.add(resources.objgen)
         font_dict = resources.get("/Font")
         if not isinstance(font_dict, pikepdf.Dictionary):
             resources[_FONT] = Dictionary()
             font_dict = resources[_FONT]
         elif font_dict.is_indirect:  # or share only their /Font (reportlab writes that)
-            if font_dict.objgen in self._installed:
+            done = self._installed.get(font_dict.objgen)
+            if done is not None:
+                if done:
+                    self._rename_in_content(page, done)
                 return
-            self._installed.add(font_dict.objgen)
+        renamed = self._make_room(font_dict)
+        for shared in (resources, font_dict):
+            if shared.is_indirect:
+                self._installed[shared.objgen] = renamed
         for name, font in self.resources.items():
             font_dict[name] = font
+        if renamed:
+            self._rename_in_content(page, renamed)
+
+    def _make_room(self, font_dict: pikepdf.Dictionary) -> dict[str, str]:
+        """Move the page's own fonts off our names; returns {our name: its new name}."""
+        renamed: dict[str, str] = {}
+        for name, ours in self.resources.items():
+            if name not in font_dict:
+                continue
+            theirs = font_dict[name]
+            if theirs.is_indirect and theirs.objgen == ours.objgen:
+                continue
+            n = 0
+            while f"/HvnSource{n}" in font_dict:
+                n += 1
+            font_dict[Name(f"/HvnSource{n}")] = theirs
+            renamed[name] = f"/HvnSource{n}"
+        return renamed
+
+    def _rename_in_content(self, page: pikepdf.Dictionary, renamed: dict[str, str]) -> None:
+        """Point the page's own content (between `place`'s prefix and stamp) at the new names."""
+        contents = page.get("/Contents")
+        if not isinstance(contents, pikepdf.Array) or len(contents) < 3:
+            return
+        own = self._dest.make_stream(b"\n".join(contents[i].read_bytes() for i in range(1, len(contents) - 1)))
+        instructions = []
+        for ins in pikepdf.parse_content_stream(own):
+            operands = getattr(ins, "operands", None)
+            if str(ins.operator) == "Tf" and operands and str(operands[0]) in renamed:
+                ins = pikepdf.ContentStreamInstruction(
+                    [Name(renamed[str(operands[0])]), *list(operands)[1:]], ins.operator)
+            instructions.append(ins)
+        own.write(pikepdf.unparse_content_stream(instructions))
+        page[Name.Contents] = pikepdf.Array([contents[0], own, contents[len(contents) - 1]])
