@@ -144,14 +144,24 @@ def _user_insets(rot: int, inset: float, top: float) -> tuple[float, float, floa
     return left, bottom, right, upper
 
 
+# Spare saved states inside the clip: content that restores more states than it saved
+# (stray `Q`s) pops these and stays moved and clipped, for up to GUARD of them. Kept
+# small: Acrobat has long documented 28 nested saved states as its limit, and the old
+# content's own nesting comes on top. `CLOSE` restores them all, and the first `q`.
+GUARD = 4
+CLOSE = b"\n" + b"Q " * GUARD + b"Q\n"
+
+
 def prefix_ops(placement: tuple[float, ...]) -> bytes:
-    """`q`, then the transform and clip for the old content (nothing more if it is identity)."""
+    """`q`, the transform and clip for the old content (no transform if identity), then
+    GUARD spare `q`s; `CLOSE` ends what this begins."""
     scale, tx, ty, x0, y0, w, h = placement
+    spares = " q" * GUARD
     if abs(scale - 1) < 1e-9 and abs(tx) < 1e-6 and abs(ty) < 1e-6:
-        return f"q {num(x0)} {num(y0)} {num(w)} {num(h)} re W n\n".encode()
+        return f"q {num(x0)} {num(y0)} {num(w)} {num(h)} re W n{spares}\n".encode()
     return (
         f"q {num(scale)} 0 0 {num(scale)} {num(tx)} {num(ty)} cm "
-        f"{num(x0)} {num(y0)} {num(w)} {num(h)} re W n\n"
+        f"{num(x0)} {num(y0)} {num(w)} {num(h)} re W n{spares}\n"
     ).encode()
 
 

@@ -255,11 +255,12 @@ class TextKit:
         return renamed
 
     def _rename_in_content(self, page: pikepdf.Dictionary, renamed: dict[str, str]) -> None:
-        """Point the page's own content (between `place`'s prefix and stamp) at the new names."""
+        """Point the page's own content at the new names: what `place` put between its
+        stamps and prefix, first, and the closing `Q`, last."""
         contents = page.get("/Contents")
-        if not isinstance(contents, pikepdf.Array) or len(contents) < 3:
+        if not isinstance(contents, pikepdf.Array) or len(contents) < 4:
             return
-        own = self._dest.make_stream(b"\n".join(contents[i].read_bytes() for i in range(1, len(contents) - 1)))
+        own = self._dest.make_stream(b"\n".join(contents[i].read_bytes() for i in range(2, len(contents) - 1)))
         instructions = []
         for ins in pikepdf.parse_content_stream(own):
             operands = getattr(ins, "operands", None)
@@ -268,4 +269,4 @@ class TextKit:
                     [Name(renamed[str(operands[0])]), *list(operands)[1:]], ins.operator)
             instructions.append(ins)
         own.write(pikepdf.unparse_content_stream(instructions))
-        page[Name.Contents] = pikepdf.Array([contents[0], own, contents[len(contents) - 1]])
+        page[Name.Contents] = pikepdf.Array([contents[0], contents[1], own, contents[len(contents) - 1]])
