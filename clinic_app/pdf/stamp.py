@@ -2,9 +2,10 @@
 
 Measured by the product owner: merging an overlay page per page is about 4x slower
 than appending a few bytes of content that draw the stamp with a font added to the
-page's resources, so that is what this does. The original content is wrapped in q/Q
-(see `normalize.prefix_ops`) so whatever graphics state it leaves behind cannot move,
-scale or recolour the stamp.
+page's resources, so that is what this does. The stamps are drawn before the original
+content, which is wrapped in q/Q with spare saved states (see `assemble._Writer` and
+`normalize.prefix_ops`), so whatever graphics state it leaves behind cannot move, scale,
+recolour or stop the stamp.
 
 Fonts are the subsets reportlab embedded for the cover and index (`render`), which
 told us the byte code of every character and shaped glyph the stamps need, so stamps
