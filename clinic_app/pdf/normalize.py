@@ -174,20 +174,30 @@ def apply_frame(page: pikepdf.Dictionary, frame: Frame, placement: tuple[float, 
         keys = page.keys()
     for key in _BOX_KEYS.intersection(keys):
         del page[key]
-    scale, tx, ty = placement[:3]
     annots = page.get("/Annots") if "/Annots" in keys else None
     if isinstance(annots, pikepdf.Array):
-        for annot in annots:
-            rect = _box(annot.get("/Rect")) if isinstance(annot, pikepdf.Dictionary) else None
-            if rect:
-                annot[_RECT] = Array(
-                    [
-                        _round(scale * rect[0] + tx),
-                        _round(scale * rect[1] + ty),
-                        _round(scale * rect[2] + tx),
-                        _round(scale * rect[3] + ty),
-                    ]
-                )
+        _move_annotations(page, annots, placement)
+
+
+def _move_annotations(page: pikepdf.Dictionary, annots: pikepdf.Array, placement: tuple[float, ...]) -> None:
+    """Move each annotation with the content, its area cut to what is seen of the old page:
+    a link drawn larger than its page would otherwise cover the margin, page number and
+    all, and one wholly off the page (nothing of it seen) is dropped."""
+    scale, tx, ty, x0, y0, w, h = placement
+    kept, dropped = [], False
+    for annot in annots:
+        rect = _box(annot.get("/Rect")) if isinstance(annot, pikepdf.Dictionary) else None
+        if rect:
+            left, bottom = max(rect[0], x0), max(rect[1], y0)
+            right, top = min(rect[2], x0 + w), min(rect[3], y0 + h)
+            if right <= left or top <= bottom:
+                dropped = True
+                continue
+            annot[_RECT] = Array([_round(scale * left + tx), _round(scale * bottom + ty),
+                                  _round(scale * right + tx), _round(scale * top + ty)])
+        kept.append(annot)
+    if dropped:
+        page[Name.Annots] = Array(kept)
 
 
 def _round(value: float) -> float | int:
