@@ -214,22 +214,14 @@ class TextKit:
         if not isinstance(resources, pikepdf.Dictionary):
             page[_RESOURCES] = Dictionary()
             resources = page[_RESOURCES]
-        elif resources.is_indirect:  # the pages of a document usually share one
-            done = self._installed.get(resources.objgen)
-            if done is not None:
-                if done:
-                    self._rename_in_content(page, done)
-                return
+        elif self._done_with(resources, page):  # the pages of a document usually share one
+            return
         font_dict = resources.get("/Font")
         if not isinstance(font_dict, pikepdf.Dictionary):
             resources[_FONT] = Dictionary()
             font_dict = resources[_FONT]
-        elif font_dict.is_indirect:  # or share only their /Font (reportlab writes that)
-            done = self._installed.get(font_dict.objgen)
-            if done is not None:
-                if done:
-                    self._rename_in_content(page, done)
-                return
+        elif self._done_with(font_dict, page):  # or share only their /Font (reportlab writes that)
+            return
         renamed = self._make_room(font_dict)
         for shared in (resources, font_dict):
             if shared.is_indirect:
@@ -238,6 +230,14 @@ class TextKit:
             font_dict[name] = font
         if renamed:
             self._rename_in_content(page, renamed)
+
+    def _done_with(self, shared: pikepdf.Dictionary, page: pikepdf.Dictionary) -> bool:
+        """Whether a shared /Resources or /Font was installed into already; if so, `page`'s own
+        content is pointed at the fonts renamed there."""
+        done = self._installed.get(shared.objgen) if shared.is_indirect else None
+        if done:
+            self._rename_in_content(page, done)
+        return done is not None
 
     def _make_room(self, font_dict: pikepdf.Dictionary) -> dict[str, str]:
         """Move the page's own fonts off our names; returns {our name: its new name}."""
