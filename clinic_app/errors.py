@@ -95,6 +95,16 @@ class VaultExists(BadInput):
         )
 
 
+class VaultPlaceNotFolder(BadInput):
+    """A new vault was asked for where a file (not a folder) already is."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(
+            _("{folder} is a file, not a folder. A vault is a folder: give a new folder's name, or an "
+              "empty folder.").format(folder=folder)
+        )
+
+
 class VaultDamaged(HavenError):
     exit_code = ExitCode.DAMAGED
 

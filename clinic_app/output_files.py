@@ -14,6 +14,8 @@ device for a regular file, since the atomic rename replaces whatever has the nam
 Nothing is ever written into a vault's folder: `--out VAULT/vault.db` used to replace the
 encrypted database with the bundle, losing every record, and an export there would put
 plaintext beside the vault. Backups already refused that folder (`services.backup`).
+Nor into Haven's own state and settings folders, where a bundle named like a history mark
+would have replaced the record that detects an older copy of a vault.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from clinic_app import paths
 from clinic_app.domain.display import display_name
 from clinic_app.errors import DiskFull, HavenError, OutputNotWritten
 from clinic_app.fsutil import TEMP_PREFIX, atomic_writer
@@ -68,6 +71,27 @@ def check_target(target: Path) -> None:
         raise OutputNotWritten(_("{path} names a folder, not a file. Nothing was written; add a file "
                                  "name.").format(path=display_name(str(target))))
     refuse_vault_folder(target)
+    refuse_haven_folders(target)
+
+
+def refuse_haven_folders(target: Path) -> None:
+    """Raise OutputNotWritten when `target` lies inside Haven's state or settings folder."""
+    folder = Path(target).parent
+    for own in (paths.state_dir(), paths.config_dir()):
+        if _inside(folder, own):
+            raise OutputNotWritten(_(
+                "{folder} is one of Haven's own folders, where it keeps its settings and what it "
+                "remembers of each vault. Nothing was written; choose another folder.").format(
+                    folder=display_name(str(folder))))
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    """Whether `folder` is `root` or below it, after links are followed."""
+    try:
+        folder.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def refuse_vault_folder(target: Path) -> None:

@@ -34,7 +34,11 @@ def emit_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: 
 
 def file_to_write(text: str) -> Path:
     """argparse type of --out and the like: a path ending in a slash names a folder, which
-    `Path` would silently turn into a file of the folder's name."""
+    `Path` would silently turn into a file of the folder's name; "-" is standard output to
+    most tools, and would have become a file named "-" in the current folder."""
+    if text == "-":
+        raise argparse.ArgumentTypeError(
+            _('Haven writes to a file, not to standard output ("-"): give the file\'s name.'))
     if not text.strip() or text.endswith(("/", os.sep)) or (os.altsep and text.endswith(os.altsep)):
         raise argparse.ArgumentTypeError(
             _("{path} names a folder, not a file: add the file's name.").format(path=display_name(text) or '""'))

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from clinic_app.domain.roles import Role
-from clinic_app.errors import VaultExists
+from clinic_app.errors import VaultExists, VaultPlaceNotFolder
 from clinic_app.paths import demo_vault_dir
 from clinic_app.pdf.demo_pages import fictional_pdf
 from clinic_app.domain.bundle import BundleSpec, Section, Tab
@@ -83,6 +83,8 @@ def clear_demo_folder(folder: Path) -> bool:
     """
     if not folder.exists():
         return False
+    if not folder.is_dir() and not folder.is_symlink():
+        raise VaultPlaceNotFolder(str(folder))
     if not folder.is_dir() or folder.is_symlink():
         raise VaultExists(str(folder))
     if not any(folder.iterdir()):

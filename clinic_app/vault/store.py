@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from clinic_app.domain.roles import Role
-from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound
+from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound, VaultPlaceNotFolder
 from clinic_app.i18n import _
 from clinic_app.vault import audit, connection, keyslot_auth, keyslots, migrations, pages, recovery_key, users
 from clinic_app.vault import backup as backup_file
@@ -59,7 +59,9 @@ class Vault:
         """Create a vault with one user (an admin, unless a laptop joining a clinic says otherwise);
         returns it open, with the recovery key to print once."""
         folder = Path(folder)
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        if folder.exists() and not folder.is_dir():
+            raise VaultPlaceNotFolder(str(folder))
+        if folder.exists() and any(folder.iterdir()):
             raise VaultExists(str(folder))
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = folder.parent / f".haven-new-{secrets.token_hex(6)}"

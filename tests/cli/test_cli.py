@@ -55,6 +55,25 @@ def test_init_prints_the_recovery_key_once_and_makes_a_working_vault(tmp_path: P
     assert json.loads(listed.stdout) == [{"name": ADMIN, "role": "admin", "created_at": json.loads(listed.stdout)[0]["created_at"]}]
 
 
+def test_init_says_what_is_in_the_way(tmp_path: Path) -> None:
+    """A file given as the vault's folder was reported as "already holds a Haven vault or other
+    files", sending the person to look for a vault that is not there."""
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine")
+    crowded = tmp_path / "crowded"
+    crowded.mkdir()
+    (crowded / "x").write_text("mine")
+    said = {}
+    for place in (afile, crowded):
+        done = run_cli("--vault", str(place), "init", "--user", ADMIN, "--passphrase-stdin", "--kdf-profile", "fast",
+                       stdin=ADMIN_PASS + "\n")
+        assert done.returncode == 4 and "Traceback" not in done.stderr, done.stderr
+        said[place] = done.stderr
+    assert "is a file, not a folder" in said[afile] and "already holds" not in said[afile]
+    assert "already holds a Haven vault or other files" in said[crowded]
+    assert afile.read_text() == "mine" and [p.name for p in crowded.iterdir()] == ["x"]
+
+
 def test_exit_codes(vault_folder: Path, tmp_path: Path) -> None:
     v = ("--vault", str(vault_folder), "--passphrase-stdin")
     assert run_cli("no-such-command").returncode == 2

@@ -19,7 +19,21 @@ from support import ADMIN, ADMIN_PASS
 HERE = Path(__file__).resolve().parent
 SHIM = HERE / "haven_cli.py"
 BASE_ENV = {"HAVEN_GUI": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-STRACE = shutil.which("strace")
+
+
+def _working_strace() -> str | None:
+    """strace's path when it can trace a child here (a container may forbid ptrace)."""
+    found = shutil.which("strace")
+    if found is None:
+        return None
+    try:
+        probe = subprocess.run([found, "-f", "-o", os.devnull, "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if probe.returncode == 0 else None
+
+
+STRACE = _working_strace()
 
 
 def haven_cmd(*args: str) -> list[str]:

@@ -22,7 +22,7 @@ from rel_support import (STRACE, count_syscalls, haven, haven_cmd, manifest, run
                          strace_prefix, text_files, vault_args)
 from support import ADMIN, ADMIN_PASS
 
-needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
+needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is missing or may not trace here (apt-get install strace)")
 UNCLEAR = ("Internal error", "Traceback")
 
 

@@ -11,6 +11,7 @@ and an I/O error from the drive (strace fault injection; skipped when strace is 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import stat
@@ -25,7 +26,7 @@ from clinic_app.fsutil import TEMP_PREFIX
 from clinic_app.output_files import VAULT_FILES, output_write_bytes, output_writer
 from clinic_app.vault.store import DB_NAME, SLOTS_NAME
 
-from rel_support import STRACE, haven, sha256_file, soundness, strace_prefix, vault_args
+from rel_support import BASE_ENV, STRACE, haven, haven_cmd, sha256_file, soundness, strace_prefix, vault_args
 from support import ADMIN_PASS
 
 DATA = b"%PDF-1.7 a bundle's bytes\n" * 1000
@@ -160,7 +161,7 @@ def test_a_file_over_the_size_limit(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
+@pytest.mark.skipif(STRACE is None, reason="strace is missing or may not trace here (apt-get install strace)")
 def test_a_drive_that_fails_while_the_file_is_made_durable(tmp_path: Path) -> None:
     """The first fsync of this process is the output's: the drive fails it with EIO."""
     target = tmp_path / "bundle.pdf"
@@ -218,6 +219,24 @@ def test_nothing_is_written_into_a_vaults_folder(seeded, tmp_path: Path) -> None
     assert not (other / "bundle.pdf").exists()
 
 
+def test_nothing_is_written_into_havens_own_folders(seeded) -> None:  # type: ignore[no-untyped-def]
+    """A copy saved over the vault's history mark (in Haven's state folder) used to replace the
+    record that notices an older copy of the vault; its settings folder was as open."""
+    from clinic_app import paths
+
+    folder, docs = seeded()
+    marks = sorted((paths.state_dir() / "history").glob("*.json"))
+    assert marks, "opening the vault leaves a history mark"
+    paths.config_dir().mkdir(parents=True, exist_ok=True)
+    for target in (marks[0], paths.config_dir() / "copy.pdf"):
+        run = haven(*vault_args(folder), "export-document", sorted(docs)[0], "--out", str(target),
+                    stdin=ADMIN_PASS + "\n")
+        assert run.returncode == 1 and "one of Haven's own folders" in run.stderr, run.stderr
+    assert "seq" in json.loads(marks[0].read_text())  # still the mark (each unlock moves it on)
+    assert not (paths.config_dir() / "copy.pdf").exists()
+    assert haven(*vault_args(folder), "check", stdin=ADMIN_PASS + "\n").returncode == 0
+
+
 def test_a_split_bundle_given_no_file_name_is_refused_before_the_work(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Volumes are named after the file given (`out-vol1.pdf`): "." used to fail as
@@ -249,3 +268,16 @@ def test_a_path_ending_in_a_slash_is_refused_before_the_vault_is_opened(seeded, 
     assert run.returncode == 2, run.stderr
     assert "argument --out" in run.stderr and "names a folder, not a file" in run.stderr
     assert list(outputs.iterdir()) == []
+
+
+def test_a_dash_is_refused_rather_than_written_as_a_file_named_dash(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Most tools read `--out -` as standard output; Haven wrote a file named "-" instead."""
+    folder, docs = seeded()
+    work = tmp_path / "work"
+    work.mkdir()
+    run = subprocess.run(haven_cmd(*vault_args(folder), "export-document", sorted(docs)[0], "--out", "-"),
+                         input=ADMIN_PASS + "\n", capture_output=True, text=True, cwd=work,
+                         env={**os.environ, **BASE_ENV})
+    assert run.returncode == 2, run.stderr
+    assert "argument --out" in run.stderr and "standard output" in run.stderr
+    assert run.stdout == "" and list(work.iterdir()) == []

@@ -98,7 +98,7 @@ def test_a_named_temp_file_left_by_a_kill_is_removed_at_the_next_start(tmp_path:
 
 
 @linux_only
-@pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
+@pytest.mark.skipif(STRACE is None, reason="strace is missing or may not trace here (apt-get install strace)")
 def test_a_kill_between_link_and_rename_leaves_the_finished_file_until_the_next_start(tmp_path: Path) -> None:
     """Over an existing file the unnamed file is linked to a temp name and renamed at once;
     a kill exactly at the rename leaves the whole new file there, recorded, until the next start."""
