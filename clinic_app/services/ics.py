@@ -40,9 +40,15 @@ class IcsEntry:
     description: str | None = None
 
 
+# Line breaks other than CR/LF (Word pastes a manual break as a vertical tab) become an
+# escaped newline; other control characters, which RFC 5545 TEXT does not allow, go.
+_BREAKS = str.maketrans({c: "\n" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+
+
 def escape_text(value: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines (any line break)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_BREAKS).translate(_CONTROLS)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

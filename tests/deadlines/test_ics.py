@@ -74,6 +74,19 @@ def test_escape_and_fold_exactly() -> None:
     assert fold_line("B" * 75) == "B" * 75
 
 
+def test_pasted_line_breaks_and_control_characters_cannot_break_the_calendar() -> None:
+    """A title pasted from Word carries its line breaks as vertical tabs, which RFC 5545 does not
+    allow in text; a reader that splits lines on U+2028 or NEL would have read a second event."""
+    summary = "Hearing\x0bRoom 3\u2028BEGIN:VEVENT\x85END\x00\x07\x1b[31m\x7f\tdone"
+    raw = deadlines_to_ics([IcsEntry(dl(), summary=summary)], now=NOW).encode("utf-8")
+    text = raw.decode("utf-8")
+    assert not any(ord(c) < 0x20 and c not in "\r\n " or c in "\x7f\x85\u2028\u2029" for c in text if c != "\t")
+    assert text.splitlines() == text.split("\r\n")[:-1]  # no line break but CRLF, for any reader
+    (ev,) = events(raw)
+    assert ev["SUMMARY"] == "Hearing\nRoom 3\nBEGIN:VEVENT\nEND[31m\tdone"
+    assert text.count("BEGIN:VEVENT") == 1 + text.count("\\nBEGIN:VEVENT")
+
+
 def test_fold_never_splits_a_multibyte_character() -> None:
     line = "SUMMARY:" + "é" * 100  # 2 bytes each
     for part in fold_line(line).split("\r\n"):
