@@ -19,6 +19,7 @@ from clinic_app.i18n import _
 Connection = Any  # sqlcipher3.dbapi2.Connection (no public type stubs)
 DatabaseError = sqlcipher.DatabaseError
 IntegrityError = sqlcipher.IntegrityError
+InterfaceError = sqlcipher.InterfaceError
 OperationalError = sqlcipher.OperationalError
 Binary = sqlcipher.Binary
 

@@ -60,6 +60,50 @@ LOCAL_TABLES = {"meta", "users", "audit", "blobs", "blob_chunks"}
 LOCAL_PREFIXES = ("search_index", "sync_", "sqlite_")
 
 
+class BadRecord(ValueError):
+    """A received record names a column or child table this schema does not have, or holds a
+    value no column can take. Field names reach SQL as identifiers, so only names read from
+    the schema itself are ever written (a name carrying SQL was run on every laptop)."""
+
+
+_SCALARS = (str, int, float, type(None))
+
+
+def check_fields(conn: Connection, kind: str, fields: dict[str, Any]) -> None:
+    """Raise BadRecord unless every field of a received `kind` record is one this schema can
+    write: `col.<column>` with a plain value, `data.<key>`, `<child table>:<key>` holding a
+    row of that table's columns, or (documents and bundles) `chunks.<scope>.<sha>`."""
+    table = TABLE_OF[kind]
+    columns = set(_columns(conn, table)) - SKIPPED_COLUMNS - {"data"}
+    for name, value in fields.items():
+        if not isinstance(name, str):
+            raise BadRecord("field name")
+        if name.startswith("col."):
+            if name[4:] not in columns or not isinstance(value, _SCALARS):
+                raise BadRecord("column")
+        elif name.startswith("data."):
+            if not name[5:]:
+                raise BadRecord("data key")
+        elif name.startswith("chunks."):
+            if kind not in ("document", "bundle") or not (value is None or isinstance(value, dict)):
+                raise BadRecord("chunks")
+        else:
+            _check_child(conn, table, name, value)
+
+
+def _check_child(conn: Connection, table: str, name: str, value: Any) -> None:
+    child_table = name.split(":", 1)[0]
+    child = CHILDREN.get(child_table)
+    if child is None or ":" not in name or _owner_table(conn, child_table, child) != table:
+        raise BadRecord("child table")
+    if value is None:
+        return
+    allowed = set(_columns(conn, child_table)) - {"id", child.owner, "updated_at"}
+    if not isinstance(value, dict) or not set(value) <= allowed \
+            or not all(isinstance(v, _SCALARS) for v in value.values()):
+        raise BadRecord("child row")
+
+
 class MissingReference(Exception):
     """A field names a record (or stored bytes) this laptop does not hold yet."""
 
@@ -191,6 +235,7 @@ def write_record(conn: Connection, kind: str, ref: str, fields: dict[str, Any], 
     """
     table = TABLE_OF[kind]
     fields = {k: v for k, v in fields.items() if v is not None}
+    check_fields(conn, kind, fields)
     data = {k[5:]: v for k, v in fields.items() if k.startswith("data.")}
     cols = {k[4:]: v for k, v in fields.items() if k.startswith("col.")}
     values = _inward(conn, table, cols)

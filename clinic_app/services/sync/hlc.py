@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 _STAMP = re.compile(r"^(\d{13})-(\d{6})-([0-9a-f]{1,64})$")
 ZERO = "0000000000000-000000-0"
+MAX_COUNTER = 999_999  # a seventh digit would make a stamp no laptop can parse
 
 
 def parse(stamp: str) -> tuple[int, int, str]:
@@ -50,8 +51,10 @@ class Clock:
         wall = self._now() if physical_ms is None else min(physical_ms, self._now())
         if wall > self._ms:
             self._ms, self._counter = wall, 0
-        else:
+        elif self._counter < MAX_COUNTER:
             self._counter += 1
+        else:  # six digits are full: tick the clock itself, still later than every stamp seen
+            self._ms, self._counter = self._ms + 1, 0
         return self.last
 
     def observe(self, stamp: str) -> None:

@@ -2,8 +2,11 @@
 
 Every row is checked before anything in it is used: it must open with a scope key this
 laptop was granted, carry a valid signature of a member who has not been removed, name
-the record its id says, and be of a kind the author's role may write in that scope.
-Anything else is counted as rejected and never applied. Rows are applied in the order
+the record its id says, be of a kind the author's role may write in that scope, name only
+fields this schema has (field names reach SQL), and carry clock stamps. A volunteer's row
+must also stay within the letters (`_within_letters`). A signed row the tables still cannot
+take is rolled back alone. Anything else is counted as rejected and never applied, and
+the rows after it still come in. Rows are applied in the order
 the server committed them; a record naming one not here yet (a letter before its matter)
 waits in `sync_pending` and is applied as soon as it can be. The cursor advances in the
 same vault transaction as the rows it covers, so a crash re-pulls, never skips.
@@ -21,12 +24,13 @@ from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter, MatterType
 from clinic_app.services import indexing
-from clinic_app.services.sync import envelope, membership, merge, scopes, server
+from clinic_app.services.sync import envelope, hlc, membership, merge, scopes, server
 from clinic_app.services.sync.envelope import EnvelopeError, ScopeKey
 from clinic_app.services.sync.hlc import Clock
 from clinic_app.services.sync.outgoing import in_letters
 from clinic_app.vault import audit, blobs, records, search, sync_rows, sync_state
-from clinic_app.vault.connection import Connection
+from clinic_app.errors import ValidationError
+from clinic_app.vault.connection import Connection, IntegrityError, InterfaceError
 
 if TYPE_CHECKING:
     import psycopg
@@ -98,6 +102,8 @@ def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record,
         author, content, signature = envelope.open_row(ctx.clinic_id, key, row.record_id, row.body)
         kind, ref, record = str(content["kind"]), str(content["ref"]), content["record"]
         _check_record(record)
+        if kind in sync_rows.TABLE_OF:
+            sync_rows.check_fields(ctx.conn, kind, merge.values(record))
     except (EnvelopeError, KeyError, TypeError, ValueError):
         return None
     member = ctx.state.member(author)
@@ -113,14 +119,46 @@ def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record,
 
 
 def _check_record(record: Any) -> None:
+    """The record's shape, and every clock stamp in it: a stamp that is not one used to stop
+    every later sync on every laptop (the clock could not move past it)."""
     if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
         raise ValueError("record")
     for value in record["fields"].values():
-        if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], str):
+        if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], str) \
+                or not isinstance(value[2], str):
             raise ValueError("field")
+        hlc.parse(value[1])
     deleted = record.get("deleted")
-    if deleted is not None and (not isinstance(deleted, list) or len(deleted) != 2):
+    if deleted is not None and (not isinstance(deleted, list) or len(deleted) != 2
+                                or not isinstance(deleted[0], str) or not isinstance(deleted[1], str)):
         raise ValueError("deleted")
+    if deleted is not None:
+        hlc.parse(deleted[0])
+
+
+def _within_letters(conn: Connection, kind: str, ref: str, remote: merge.Record) -> bool:
+    """Whether a volunteer's row stays inside the letters scope as this laptop holds it.
+
+    The scope rule alone let a volunteer write any `document` ref (refs are guessable): a
+    tombstone for `d-1` deleted confidential evidence on every staff laptop, and a letter
+    pointed at `d-1` made the staff laptops publish it to the letters scope. So a volunteer
+    may write a document only when it is new here or already travels with letters (and delete
+    only one held here), and may point a letter only at such a document."""
+    if kind == "document":
+        if remote["deleted"] and sync_rows.root_id(conn, "document", ref) is None:
+            return False  # a tombstone laid in advance would delete a document made later
+        return _letters_document(conn, ref)
+    if kind == "letter":
+        named = remote["fields"].get("col.document_id")
+        return named is None or named[0] is None or _letters_document(conn, str(named[0]))
+    return True
+
+
+def _letters_document(conn: Connection, ref: str) -> bool:
+    if sync_rows.root_id(conn, "document", ref) is None:
+        return True  # new here: it can only have come through the letters scope
+    _base, versions = sync_state.base(conn, "document", ref)
+    return scopes.LETTERS in versions or in_letters(conn, "document", ref)
 
 
 def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
@@ -131,7 +169,10 @@ def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
     if opened is None:
         report.rejected += 1
         return
-    kind, ref, remote, _member = opened
+    kind, ref, remote, member = opened
+    if member.role == "volunteer" and not _within_letters(ctx.conn, kind, ref, remote):
+        report.rejected += 1
+        return
     for value in remote["fields"].values():
         ctx.clock.observe(value[1])
     if remote["deleted"]:
@@ -161,6 +202,12 @@ def _merge_and_apply(ctx: _Context, kind: str, ref: str, remote: merge.Record, v
             conn.execute("RELEASE apply_record")
             sync_state.put_pending(conn, kind, ref, {"record": remote, "versions": versions, "scope": from_scope})
             return
+        except _UNAPPLICABLE:
+            conn.execute("ROLLBACK TO apply_record")
+            conn.execute("RELEASE apply_record")
+            sync_state.drop_pending(conn, kind, ref)
+            report.rejected += 1  # refused like a row that does not verify; the next rows still come in
+            return
         conn.execute("RELEASE apply_record")
     sync_state.drop_pending(conn, kind, ref)
     sync_state.put_base(conn, kind, ref, merged.base, {**old_versions, **versions})
@@ -181,6 +228,14 @@ def _merge_and_apply(ctx: _Context, kind: str, ref: str, remote: merge.Record, v
         report.deleted_clients = report.deleted_clients or kind == "client"
     else:
         report.applied += 1
+
+
+# A signed row the tables cannot take: a required field missing (IntegrityError), a value of
+# the wrong type, a record the domain refuses. One such row, from any member, used to stop
+# every later sync of every other laptop ("Internal error"), for good. Storage failures
+# (disk full, I/O) are not among these: they still stop the round, losing nothing.
+_UNAPPLICABLE = (sync_rows.BadRecord, IntegrityError, InterfaceError, ValidationError, ValueError, TypeError,
+                 KeyError, AttributeError)
 
 
 def _retry_pending(ctx: _Context, report: PullReport) -> None:
