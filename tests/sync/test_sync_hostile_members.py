@@ -163,3 +163,29 @@ def test_a_volunteer_reaches_no_document_beyond_the_letters(tmp_path: Path, serv
     vic.sync()
     with vic.session() as s:
         assert records.all_refs(s.vault.conn, "documents") == ["d-scan"]
+
+
+def test_a_row_from_a_member_who_joined_during_the_pull_is_received(tmp_path: Path, server_url: str,
+                                                                   monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Lena's round read the membership log; before her pull reached the server Zed joined and
+    pushed a client. The row was refused as from a stranger and the cursor moved past it, so
+    Lena never received that client, not at the next sync either."""
+    admin = admin_laptop(tmp_path, server_url, users_to_add={"lena": Role.LAWYER, "zed": Role.STAFF})
+    lena = join_laptop(admin, tmp_path, "lena", Role.LAWYER)
+    real_pull, joined = server.pull, []
+
+    def pull_while_zed_joins(pg, after, limit=500):  # type: ignore[no-untyped-def]
+        if not joined:  # another laptop, meanwhile: the real join and push, between two of Lena's reads
+            joined.append(True)  # first: Zed's own syncs read through here too
+            zed = join_laptop(admin, tmp_path, "zed", Role.STAFF)
+            with zed.session() as s:
+                case_record.save_client(s, Client(ref="c-zed", legal_name="Entered by Zed"))
+            zed.sync()
+        return real_pull(pg, after, limit)
+
+    monkeypatch.setattr(server, "pull", pull_while_zed_joins)
+    report = lena.sync()
+    monkeypatch.setattr(server, "pull", real_pull)
+    assert joined and report.rejected == 0
+    with lena.session() as s:
+        assert "c-zed" in records.all_refs(s.vault.conn, "clients")

@@ -122,7 +122,7 @@ def sync_now(session: Session, *, progress: Progress = no_progress, cancel: Canc
             for round_no in range(MAX_ROUNDS):
                 progress(1, 4, _("Receiving changes"))
                 pulled = incoming.pull(conn, pg, settings.clinic_id, settings.role, state, keys, clock,
-                                       local.cursor(conn))
+                                       local.cursor(conn), reload=lambda: refresh(conn, pg, settings))
                 _add_pull(report, pulled)
                 if pulled.deleted:  # deleted elsewhere for good: their bytes and free pages go here too
                     with session.transaction():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 
@@ -54,12 +55,27 @@ class _Context:
     def __init__(self, conn: Connection, pg: psycopg.Connection[Any], clinic_id: str, role: str,
                  state: membership.State, keys: dict[tuple[str, int], ScopeKey], clock: Clock) -> None:
         self.conn, self.pg, self.clinic_id, self.role = conn, pg, clinic_id, role
-        self.state, self.keys, self.clock = state, keys, clock
+        self.clock = clock
+        self.renew(state, keys)
+
+    def renew(self, state: membership.State, keys: dict[tuple[str, int], ScopeKey]) -> None:
+        self.state, self.keys = state, keys
         self.keys_by_scope = {scope: key for (scope, _e), key in sorted(keys.items(), key=lambda kv: kv[0][1])}
+
+    def unknown(self, row: server.PulledRow) -> bool:
+        """Whether `row` names an author or a key epoch this laptop has not read of yet."""
+        return (row.scope, row.epoch) not in self.keys or self.state.member(row.author) is None
+
+
+Reload = Callable[[], tuple[membership.State, dict[tuple[str, int], ScopeKey]]]
 
 
 def pull(conn: Connection, pg: psycopg.Connection[Any], clinic_id: str, role: str, state: membership.State,
-         keys: dict[tuple[str, int], ScopeKey], clock: Clock, cursor: int) -> PullReport:
+         keys: dict[tuple[str, int], ScopeKey], clock: Clock, cursor: int, reload: Reload | None = None) -> PullReport:
+    """Apply every row after `cursor`. A row from a member who joined (or under keys granted)
+    after this round read the membership log stops the batch before it; the log and grants
+    are read again (`reload`, once a pull) and the row is handled then. It used to be refused
+    and the cursor moved past it, so that laptop never received the record."""
     report = PullReport()
     ctx = _Context(conn, pg, clinic_id, role, state, keys, clock)
     while True:
@@ -67,9 +83,13 @@ def pull(conn: Connection, pg: psycopg.Connection[Any], clinic_id: str, role: st
         if not rows:
             break
         conn.execute("BEGIN IMMEDIATE")
+        stalled = False
         try:
             before = sync_state.last_dirty_id(conn)
             for row in rows:
+                if reload is not None and ctx.unknown(row):
+                    stalled = True
+                    break
                 _handle(ctx, row, report)
                 cursor = row.seq
             _retry_pending(ctx, report)
@@ -81,6 +101,10 @@ def pull(conn: Connection, pg: psycopg.Connection[Any], clinic_id: str, role: st
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if stalled:
+            assert reload is not None
+            ctx.renew(*reload())
+            reload = None  # rows still unknown after that are refused
     report.waiting = len(sync_state.pending(conn))
     return report
 
