@@ -61,6 +61,8 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
         pushed=report.pushed, chunks=report.chunks_uploaded, present=report.chunks_already_there))
     for kind, old, new in report.renamed:
         print(_("{old} was also created on another laptop: yours is now {new}.").format(old=old, new=new))
+    for _kind, old, new in report.renamed_after_deletion:
+        print(_("{old} belonged to a record deleted for good: yours is now {new}.").format(old=old, new=new))
     if report.waiting:
         print(ngettext("{count} received record waits for records it names.",
                        "{count} received records wait for records they name.", report.waiting).format(

@@ -50,6 +50,8 @@ def summary(report: Any) -> str:
         received=report.pulled, sent=report.pushed)
     for _kind, old, new in report.renamed:
         text += " " + _("{old} was also created on another laptop: yours is now {new}.").format(old=old, new=new)
+    for _kind, old, new in report.renamed_after_deletion:
+        text += " " + _("{old} belonged to a record deleted for good: yours is now {new}.").format(old=old, new=new)
     if report.open_conflicts:
         text += " " + ngettext("{count} conflict needs a person: Vault → Sync conflicts.",
                                "{count} conflicts need a person: Vault → Sync conflicts.",

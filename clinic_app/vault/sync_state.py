@@ -204,8 +204,11 @@ def conflicts(conn: Connection, *, open_only: bool = True) -> list[ConflictRow]:
 
 
 def resolve_conflict(conn: Connection, conflict_id: int, at: str) -> bool:
-    return conn.execute("UPDATE sync_conflicts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
-                        (at, conflict_id)).rowcount > 0
+    """Close a conflict and forget both values: they were kept only for a person to choose
+    (a narrative edited on a laptop while its client was deleted elsewhere stayed in the
+    vault for good after the deletion, resolved or not)."""
+    return conn.execute("UPDATE sync_conflicts SET resolved_at = ?, kept_value = 'null', other_value = 'null' "
+                        "WHERE id = ? AND resolved_at IS NULL", (at, conflict_id)).rowcount > 0
 
 
 # --- audit witnesses ---------------------------------------------------------------------------

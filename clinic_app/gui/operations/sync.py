@@ -99,7 +99,7 @@ def sync_now(runner: TaskRunner) -> Op:
 
         session = job.session
         report = run_round(session, progress=job.progress, cancel=job.cancel)
-        changed = report.applied or report.deleted or report.renamed
+        changed = report.applied or report.deleted or report.renamed or report.renamed_after_deletion
         return Synced(report, _status(session), status.every_record(session) if changed else NO_CHANGES)
 
     return Op(runner, work, writes=True)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic_app.domain.roles import Permission
-from clinic_app.errors import NotFound
+from clinic_app.errors import BadInput, NotFound
 from clinic_app.i18n import _
 from clinic_app.services.session import Session
-from clinic_app.vault import audit, sync_rows, sync_state
+from clinic_app.vault import audit, purge, sync_rows, sync_state
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,19 @@ def resolve(session: Session, conflict_id: int, *, keep: str) -> None:
     found = next((c for c in sync_state.conflicts(conn) if c.id == conflict_id), None)
     if found is None:
         raise NotFound(_("There is no open conflict {id}.").format(id=conflict_id))
+    gone = found.kind in sync_rows.TABLE_OF and sync_rows.read_record(conn, found.kind, found.ref) is None
+    if keep == "other" and found.field != "ref" and (gone or found.field == "*"):
+        raise BadInput(_("{ref} was deleted for good, so its other value cannot be written back. Copy what "
+                         "you need from this conflict into another record, then keep the deletion.").format(
+                             ref=found.ref))  # it used to say "settled" and keep nothing
     with session.transaction():
-        if keep == "other" and found.field not in ("*", "ref") and found.kind in sync_rows.TABLE_OF:
+        if keep == "other" and found.field != "ref" and found.kind in sync_rows.TABLE_OF:
             fields = sync_rows.read_record(conn, found.kind, found.ref)
-            if fields is not None:
-                fields[found.field] = found.other_value
-                sync_rows.write_record(conn, found.kind, found.ref, fields, audit.now_utc())
+            assert fields is not None
+            fields[found.field] = found.other_value
+            sync_rows.write_record(conn, found.kind, found.ref, fields, audit.now_utc())
         sync_state.resolve_conflict(conn, conflict_id, audit.now_utc())
         session.audit("sync_conflict_settled", target=f"{found.kind} {found.ref}",
                       detail={"field": found.field, "kept": keep})
+    if gone:  # what the deleted record said leaves the file's free pages too, as the deletion did
+        purge.scrub(conn)

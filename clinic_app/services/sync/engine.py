@@ -50,7 +50,8 @@ class SyncReport:
     chunks_already_there: int = 0
     conflicts_found: int = 0
     open_conflicts: int = 0
-    renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, old, new): created twice offline
+    renamed_after_deletion: list[tuple[str, str, str]] = field(default_factory=list)  # the ref was a deleted record's
 
 
 def verified_membership(pg: psycopg.Connection[Any], settings: local.Settings,
@@ -117,6 +118,7 @@ def sync_now(session: Session, *, progress: Progress = no_progress, cancel: Canc
             state, keys = refresh(conn, pg, settings)
             clock = local.clock(conn, me.device_id)
             with session.transaction():
+                report.renamed_after_deletion += incoming.rename_over_deletions(conn, clock, settings.role)
                 outgoing.capture(conn, clock, settings.role)
                 local.save_clock(conn, clock)
             for round_no in range(MAX_ROUNDS):

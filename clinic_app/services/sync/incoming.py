@@ -277,12 +277,10 @@ def _rename_created_twice(ctx: _Context, kind: str, ref: str, outbox: merge.Reco
     is on the server already, so ours takes a new ref, and the person is told."""
     conn = ctx.conn
     new = sync_rows.free_ref(conn, kind, ref)
-    touched = sync_rows.rename_record(conn, kind, ref, new)
+    touched = _rename(conn, kind, ref, new)
     sync_state.put_outbox(conn, kind, ref, None)
     stamp = ctx.clock.stamp()
     for t_kind, t_ref in touched:
-        if t_kind in search.KIND_CODES and (row_id := sync_rows.root_id(conn, t_kind, t_ref)) is not None:
-            _reindex(conn, t_kind, row_id)  # search lists it by its new ref (and names it in its title)
         base_rec, _v = sync_state.base(conn, t_kind, t_ref)
         out = sync_state.outbox(conn, t_kind, t_ref) or merge.empty()
         current = sync_rows.read_record(conn, t_kind, t_ref)
@@ -291,6 +289,43 @@ def _rename_created_twice(ctx: _Context, kind: str, ref: str, outbox: merge.Reco
     sync_state.add_conflict(conn, kind, new, "ref", [new, stamp, ctx.clock.device],
                             [ref, stamp, ctx.clock.device], audit.now_utc())
     report.renamed.append((kind, ref, new))
+
+
+def _rename(conn: Connection, kind: str, old: str, new: str) -> list[tuple[str, str]]:
+    """`sync_rows.rename_record`, and search lists each record it touched by its new ref."""
+    touched = sync_rows.rename_record(conn, kind, old, new)
+    for t_kind, t_ref in touched:
+        if t_kind in search.KIND_CODES and (row_id := sync_rows.root_id(conn, t_kind, t_ref)) is not None:
+            _reindex(conn, t_kind, row_id)  # search lists it by its new ref (and names it in its title)
+    return touched
+
+
+def rename_over_deletions(conn: Connection, clock: Clock, role: str) -> list[tuple[str, str, str]]:
+    """Give a new ref to every record created here under the ref of a record deleted for good.
+
+    A deletion is final on every laptop (its tombstone wins over any later edit), so a client
+    made as `c-1` after `c-1` was deleted went out as that deletion again: it never reached
+    another laptop, and nothing said so. Call before `outgoing.capture` (the renamed rows are
+    then sent). Returns (kind, old ref, new ref); each also goes to the conflicts list."""
+    _top, touched = sync_state.dirty(conn)
+    renamed: list[tuple[str, str, str]] = []
+    for kind, ref in sorted(touched):
+        if kind not in sync_rows.TABLE_OF or (role == "volunteer" and kind not in scopes.LETTER_KINDS):
+            continue
+        base_rec, _versions = sync_state.base(conn, kind, ref)
+        if base_rec is None or base_rec["deleted"] is None or sync_rows.root_id(conn, kind, ref) is None:
+            continue
+        n = 2  # a ref neither held here nor once shared (and maybe deleted) under that name
+        while sync_rows.root_id(conn, kind, f"{ref}-{n}") is not None or \
+                sync_state.base(conn, kind, f"{ref}-{n}")[0] is not None:
+            n += 1
+        new = f"{ref}-{n}"
+        _rename(conn, kind, ref, new)  # the triggers mark its rows, and those naming it, to be sent
+        stamp = clock.stamp()
+        sync_state.add_conflict(conn, kind, new, "ref", [new, stamp, clock.device], [ref, stamp, clock.device],
+                                audit.now_utc())
+        renamed.append((kind, ref, new))
+    return renamed
 
 
 # --- writing into the tables ------------------------------------------------------------------
