@@ -46,10 +46,19 @@ _BAD_KEYS = frozenset(
 
 
 def flatten_if_annotated(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
-    """Draw annotation appearances (form values, stamps, highlights) into the page content."""
+    """Draw annotation appearances (form values, stamps, highlights) into the page content.
+
+    A form whose /NeedAppearances is set (LibreOffice, browsers and many fillers set it)
+    says its appearances may be stale; qpdf then flattens none of its fields, only warns,
+    and the fields were dropped with the rest of /Annots: the filled values vanished from
+    the bundle. So their appearances are generated from the values first, as a viewer does."""
     if not any("/Annots" in page.obj for page in pages):
         return
-    with contextlib.suppress(Exception):  # a broken form must not stop the bundle
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and form.get("/NeedAppearances"):
+        with contextlib.suppress(Exception):  # a broken form must not stop the bundle
+            pdf.generate_appearance_streams()
+    with contextlib.suppress(Exception):
         pdf.flatten_annotations("all")
 
 
