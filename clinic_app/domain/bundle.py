@@ -20,6 +20,7 @@ from clinic_app.errors import BadInput, ValidationError
 from clinic_app.i18n import _, ngettext
 
 SCHEMA_VERSION = 1
+MAX_FIRST_NUMBER = 999_999  # first page or tab number; more overflowed the page labels (Internal error)
 PAPER_SIZES: dict[str, tuple[float, float]] = {
     "letter": (612.0, 792.0),
     "a4": (595.2756, 841.8898),
@@ -369,7 +370,11 @@ def validate_spec(spec: BundleSpec) -> None:
         ),
         (st.max_mb is None or st.max_mb > 0, _("The size limit must be above zero."), "max_mb"),
         (st.first_page_number >= 1, _("Page numbers start at 1."), "first_page_number"),
+        (st.first_page_number <= MAX_FIRST_NUMBER,  # a PDF page label's start is a 32-bit integer in readers
+         _("The first page number must be at most {limit}.").format(limit=MAX_FIRST_NUMBER), "first_page_number"),
         (st.first_tab_number >= 1, _("Tab numbers start at 1."), "first_tab_number"),
+        (st.first_tab_number <= MAX_FIRST_NUMBER,
+         _("The first tab number must be at most {limit}.").format(limit=MAX_FIRST_NUMBER), "first_tab_number"),
         (st.exhibit_marks in MARK_STYLES, _("Exhibit marks must be letters or numbers."), "exhibit_marks"),
         (st.index_heading in INDEX_HEADINGS, _("The index heading must be index or contents."), "index_heading"),
     ]

@@ -82,9 +82,27 @@ def validate_ref(value: str, field: str = "ref") -> str:
     return ref
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _whole_unicode(value: str, field: str) -> str:
+    """`value` with UTF-16 surrogate halves joined into the characters they encode.
+
+    JSON writes an emoji as two escaped halves (`"\\ud83d\\udcf7"`), which YAML and
+    `json.loads` read as two lone surrogates; they cannot be stored as UTF-8, and used to
+    stop an import with "Internal error". A pair is joined; a lone half is refused."""
+    if not _SURROGATE.search(value):
+        return value
+    joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if joined.count("\ufffd") > value.count("\ufffd"):
+        raise ValidationError(_("contains half of a character (a lone UTF-16 surrogate), so the text was "
+                                "damaged where it was written"), field=field)
+    return joined
+
+
 def clean_line(value: str, field: str, *, required: bool = False, max_len: int = MAX_LINE) -> str:
     """A one-line text: NFC, trimmed, inner runs of spaces collapsed, no line breaks."""
-    text = unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", _whole_unicode(value, field)).strip()
     if _LINE_CONTROL.search(text):
         raise ValidationError(_("must be a single line of text without control characters"), field=field)
     text = re.sub(r"\s{2,}", " ", text)
@@ -100,7 +118,7 @@ def clean_line(value: str, field: str, *, required: bool = False, max_len: int =
 
 def clean_text(value: str, field: str, *, max_len: int) -> str:
     """A multi-line text (narrative, notes): NFC, line breaks kept, trimmed."""
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = unicodedata.normalize("NFC", _whole_unicode(value, field)).replace("\r\n", "\n").replace("\r", "\n").strip()
     if _CONTROL.search(text):
         raise ValidationError(_("contains control characters"), field=field)
     if len(text) > max_len:

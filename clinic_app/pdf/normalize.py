@@ -90,7 +90,7 @@ def _box(value: pikepdf.Object | None) -> tuple[float, float, float, float] | No
     x0, y0, x1, y1 = rect.llx, rect.lly, rect.urx, rect.ury
     x0, x1 = sorted((x0, x1))
     y0, y1 = sorted((y0, y1))
-    return (x0, y0, x1, y1) if x1 - x0 > 1 and y1 - y0 > 1 else None
+    return (x0, y0, x1, y1) if x1 - x0 >= 1 and y1 - y0 >= 1 else None  # as intake (pdf_pages.page_box)
 
 
 def visible_box(page: pikepdf.Dictionary, keys: set[str] | None = None) -> tuple[float, float, float, float]:

@@ -212,7 +212,11 @@ def resolve_file(reader: ItemReader, key: str, base_dir: Path) -> Path:
             key, _("must be a path relative to the manifest's folder: {value}").format(value=shown(text))
         )
     base = base_dir.resolve()
-    target = (base / text).resolve()
+    try:
+        target = (base / text).resolve()
+    except (UnicodeError, ValueError):  # half a character (a lone surrogate) names no file on disk
+        raise reader.error(key, _("is not a file name this computer can use: {value}").format(
+            value=shown(text))) from None
     if not target.is_relative_to(base):
         raise reader.error(key, _("leads outside the manifest's folder: {value}").format(value=shown(text)))
     try:

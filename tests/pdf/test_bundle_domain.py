@@ -178,6 +178,8 @@ def test_damaged_saved_spec_is_refused(damage) -> None:  # type: ignore[no-untyp
         (lambda s: setattr(s.sections[0].tabs[1].parts[1], "pages", "3-2"), "Tab 2, part 2"),
         (lambda s: setattr(s.sections[0].tabs[0].parts[0], "role", "copy"), "Unknown part role"),
         (lambda s: setattr(s, "sections", []), "no tabs"),
+        (lambda s: setattr(s.settings, "first_page_number", 10**23), "first page number must be at most 999999"),
+        (lambda s: setattr(s.settings, "first_tab_number", 10**7), "first tab number must be at most 999999"),
     ],
 )
 def test_validation_names_the_problem(change, message: str) -> None:  # type: ignore[no-untyped-def]

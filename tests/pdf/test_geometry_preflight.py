@@ -67,12 +67,16 @@ def test_inherited_attributes_are_found_through_parents() -> None:
         ([0, 0, 841.89, 595.28], 270, (612, 792)),
         ([-100, 50, 512, 842], 180, (612, 792)),  # offset origin
         ([0, 0, 4, 4], 0, (612, 792)),  # tiny square: scaled up, letter portrait
+        ([0, 0, 1, 1], 0, (612, 792)),  # the smallest page intake accepts (was taken for Letter: a speck)
+        ([0, 0, 1, 300], 0, (612, 792)),
     ],
 )
 def test_fit_fills_the_paper_and_keeps_aspect(
     box: list[float], rot: int, seen: tuple[int, int]
 ) -> None:
     frame, (scale, tx, ty, x0, y0, w, h) = normalize.fit(page(box, rot), LETTER)
+    assert (x0, y0, w, h) == pytest.approx((min(box[0], box[2]), min(box[1], box[3]), abs(box[2] - box[0]),
+                                            abs(box[3] - box[1])))  # the page's own box, not a stand-in
     assert frame.rotate == rot
     assert tuple(round(v) for v in frame.visible) == seen
     # The scaled box lies inside the new MediaBox, touching two opposite edges, centred.
