@@ -2,7 +2,9 @@
 
 - key grants: a grant the operator writes (sealed to a member's public key, which the
   membership log publishes) is never taken, whatever its epoch, so no laptop encrypts
-  under a key the operator knows and no record-id key is replaced.
+  under a key the operator knows and no record-id key is replaced;
+- membership rollback: a log shorter than, or branching from, the one a laptop already
+  verified stops the sync with nothing applied, and no admin appends to it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import pytest
 
 from clinic_app.domain.client import Client
 from clinic_app.domain.roles import Role
-from clinic_app.services import case_record
+from clinic_app.services import case_record, users
 from clinic_app.services.sync import enrol, envelope, grants, local, membership
+from clinic_app.services.sync.engine import SyncFailed
 from clinic_app.vault import records
 
 from laptops import Laptop, admin_laptop, join_laptop
@@ -142,3 +145,63 @@ def test_a_signed_grant_counts_only_from_an_admin_for_an_epoch_the_log_names(tmp
         assert ("all", 1) not in keys and ("letters", 1) in keys
     finally:
         joined.session.lock()
+
+
+def _removed_bob(tmp_path: Path, server_url: str, extra: dict[str, Role] | None = None
+                 ) -> tuple[Laptop, Laptop, dict[str, Laptop]]:
+    """Admin, lena and (given) others joined; bob joined, then removed; lena has verified the removal."""
+    admin = admin_laptop(tmp_path, server_url, users_to_add={"bob": Role.STAFF, "lena": Role.LAWYER, **(extra or {})})
+    join_laptop(admin, tmp_path, "bob", Role.STAFF)
+    others = {name: join_laptop(admin, tmp_path, name, role) for name, role in (extra or {}).items()}
+    lena = join_laptop(admin, tmp_path, "lena", Role.LAWYER)
+    with admin.session() as s:
+        users.remove_user(s, "bob")
+    lena.sync()
+    return admin, lena, others
+
+
+def _bob_removed(lap: Laptop) -> int:
+    with lap.session() as s:
+        known = local.known_membership(s.vault.conn, local.settings(s.vault.conn))
+    assert known is not None
+    bob = next(m for m in known.members.values() if m.user == "bob")
+    assert bob.removed_at is not None
+    return known.seq
+
+
+def test_a_membership_log_cut_short_is_refused(tmp_path: Path, server_url: str) -> None:
+    admin, lena, _ = _removed_bob(tmp_path, server_url)
+    seq = _bob_removed(lena)
+    with psycopg.connect(server_url) as pg:  # the operator drops bob's removal
+        pg.execute("DELETE FROM haven.membership WHERE seq = (SELECT max(seq) FROM haven.membership)")
+        pg.commit()
+    cut = _log(server_url)
+    with pytest.raises(SyncFailed, match="older than, or different from"):
+        lena.sync()
+    assert _bob_removed(lena) == seq  # nothing applied
+    with pytest.raises(SyncFailed, match="older than, or different from"):
+        admin.sync()
+    with admin.session() as s:
+        users.add_user(s, "zed", Role.STAFF, "a long passphrase for zed")
+        with pytest.raises(SyncFailed, match="older than, or different from"):
+            enrol.invite(s, "zed", tmp_path / "zed.haveninvite")
+    assert _log(server_url) == cut  # no admin appended where the removal was
+    assert _bob_removed(admin) == seq
+
+
+def test_a_membership_log_that_branches_is_refused(tmp_path: Path, server_url: str) -> None:
+    """The operator drops bob's removal, then a second admin who had not seen it yet signs a
+    genuine entry at its place: the log is as long as before, but not the one lena verified."""
+    _admin, lena, others = _removed_bob(tmp_path, server_url, {"ada": Role.ADMIN})
+    ada = others["ada"]
+    seq = _bob_removed(lena)
+    with psycopg.connect(server_url) as pg:
+        pg.execute("DELETE FROM haven.membership WHERE seq = %s", (seq,))
+        pg.commit()
+    with ada.session() as s:
+        users.add_user(s, "zed", Role.STAFF, "a long passphrase for zed")
+        enrol.invite(s, "zed", tmp_path / "zed.haveninvite")
+    assert len(_log(server_url)) == seq
+    with pytest.raises(SyncFailed, match="older than, or different from"):
+        lena.sync()
+    assert _bob_removed(lena) == seq

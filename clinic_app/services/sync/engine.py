@@ -55,18 +55,24 @@ class SyncReport:
 
 def verified_membership(pg: psycopg.Connection[Any], settings: local.Settings,
                         known: membership.State | None = None) -> membership.State:
-    """The server's membership log, verified: from the state this laptop verified last time when
-    the log still holds it unchanged (only newer entries are checked), else from the first entry."""
+    """The server's membership log, verified. Once this laptop has verified a log (`known`), the
+    server's must extend it from its head: a shorter log (a removal dropped) or one that differs
+    at that head (a branch) is refused, never replayed, else the server could bring a removed
+    member back and an admin's next entry would bury the removal for good."""
     raw = server.entries(pg)
     pg.commit()
     try:
         entries = [membership.Entry.from_bytes(r) for r in raw]
-        if known is not None and 0 < known.seq <= len(entries) and entries[known.seq - 1].digest == known.head:
-            state = known
-            for entry in entries[known.seq:]:
-                state = membership.apply(state, entry)
-            return state
-        return membership.replay(settings.clinic_id, settings.root_sign_pub, entries)
+        if known is None:
+            return membership.replay(settings.clinic_id, settings.root_sign_pub, entries)
+        if len(entries) < known.seq or entries[known.seq - 1].digest != known.head:
+            raise SyncFailed(_("the server's membership log is older than, or different from, the one this laptop "
+                               "already verified (entry {seq}): the server may have been tampered with or restored "
+                               "from an old backup; nothing was applied").format(seq=known.seq))
+        state = known
+        for entry in entries[known.seq:]:
+            state = membership.apply(state, entry)
+        return state
     except (membership.MembershipError, ValueError, KeyError) as exc:
         raise SyncFailed(_("the server's membership log does not verify ({detail}); nothing was applied").format(
             detail=str(exc))) from exc
