@@ -20,7 +20,7 @@ from clinic_app.domain.roles import Permission
 from clinic_app.errors import HavenError
 from clinic_app.i18n import _
 from clinic_app.services.session import Session
-from clinic_app.services.sync import audit_share, envelope, incoming, local, membership, outgoing, server
+from clinic_app.services.sync import audit_share, grants, incoming, local, membership, outgoing, server
 from clinic_app.services.sync.envelope import ScopeKey
 from clinic_app.vault import audit, blobs, purge, sync_rows, sync_state
 
@@ -56,18 +56,24 @@ class SyncReport:
 
 def verified_membership(pg: psycopg.Connection[Any], settings: local.Settings,
                         known: membership.State | None = None) -> membership.State:
-    """The server's membership log, verified: from the state this laptop verified last time when
-    the log still holds it unchanged (only newer entries are checked), else from the first entry."""
+    """The server's membership log, verified. Once this laptop has verified a log (`known`), the
+    server's must extend it from its head: a shorter log (a removal dropped) or one that differs
+    at that head (a branch) is refused, never replayed, else the server could bring a removed
+    member back and an admin's next entry would bury the removal for good."""
     raw = server.entries(pg)
     pg.commit()
     try:
         entries = [membership.Entry.from_bytes(r) for r in raw]
-        if known is not None and 0 < known.seq <= len(entries) and entries[known.seq - 1].digest == known.head:
-            state = known
-            for entry in entries[known.seq:]:
-                state = membership.apply(state, entry)
-            return state
-        return membership.replay(settings.clinic_id, settings.root_sign_pub, entries)
+        if known is None:
+            return membership.replay(settings.clinic_id, settings.root_sign_pub, entries)
+        if len(entries) < known.seq or entries[known.seq - 1].digest != known.head:
+            raise SyncFailed(_("the server's membership log is older than, or different from, the one this laptop "
+                               "already verified (entry {seq}): the server may have been tampered with or restored "
+                               "from an old backup; nothing was applied").format(seq=known.seq))
+        state = known
+        for entry in entries[known.seq:]:
+            state = membership.apply(state, entry)
+        return state
     except (membership.MembershipError, ValueError, KeyError) as exc:
         raise SyncFailed(_("the server's membership log does not verify ({detail}); nothing was applied").format(
             detail=str(exc))) from exc
@@ -75,27 +81,29 @@ def verified_membership(pg: psycopg.Connection[Any], settings: local.Settings,
 
 def refresh(conn: Any, pg: psycopg.Connection[Any], settings: local.Settings) -> tuple[membership.State,
                                                                                         dict[tuple[str, int], ScopeKey]]:
-    """The verified membership, saved locally, and every scope key granted to this laptop."""
+    """The verified membership, saved locally, and every scope key granted to this laptop: only
+    grants an admin of that log signed (`grants.accept`); the server may write others."""
     known = local.known_membership(conn, settings)
     state = verified_membership(pg, settings, known)
     me = local.identity(conn)
     mine = state.member(me.device_id)
     if mine is None or mine.removed_at is not None:
         raise SyncFailed(_("this laptop is no longer a member of the clinic"))
-    held = set(local.scope_keys(conn))
-    grants = [g for g in server.my_grants(pg, me.device_id) if (g[0], g[1]) not in held]
+    held = local.scope_keys(conn)
+    id_keys = {k.scope: k.id_key for k in held.values()}
+    rows = [g for g in server.my_grants(pg, me.device_id) if (g[0], g[1]) not in held]
     pg.commit()
-    if grants or known is None or known.head != state.head:
+    if rows or known is None or known.head != state.head:
         conn.execute("BEGIN IMMEDIATE")
         try:
             local.save_members(conn, state)
-            for scope, epoch, sealed in grants:
-                try:
-                    secret = envelope.unseal_from(me, sealed, envelope.grant_label(settings.clinic_id, me.device_id,
-                                                                                   scope, epoch))
-                except envelope.EnvelopeError:
-                    continue  # not openable by us: ignore, never use
-                local.save_scope_key(conn, ScopeKey(scope, epoch, secret[:32], secret[32:]))
+            for scope, epoch, raw in rows:
+                key = grants.accept(raw, clinic_id=settings.clinic_id, me=me, state=state, scope=scope, epoch=epoch,
+                                    held_id_key=id_keys.get(scope))
+                if key is None:
+                    continue  # not signed by an admin of the verified log, or not ours: never used
+                local.save_scope_key(conn, key)
+                id_keys[scope] = key.id_key
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

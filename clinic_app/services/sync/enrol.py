@@ -38,7 +38,7 @@ from clinic_app.i18n import _
 from clinic_app.output_files import output_write_bytes
 from clinic_app.services import session as sessions
 from clinic_app.services.session import Session
-from clinic_app.services.sync import envelope, local, membership, scopes, server
+from clinic_app.services.sync import envelope, grants, local, membership, scopes, server
 from clinic_app.services.sync.envelope import Identity, ScopeKey, raw_private
 from clinic_app.vault import audit, recovery_key, sync_rows, sync_state
 from clinic_app.vault import users as user_rows
@@ -52,10 +52,9 @@ class WrongInviteCode(AuthError):
         super().__init__(_("That code does not open this invitation, or the file was changed. Nothing was created."))
 
 
-def _grant(pg: Any, clinic_id: str, member: membership.Member, key: ScopeKey) -> None:
-    sealed = envelope.seal_to(member.kx_pub, key.key + key.id_key,
-                              envelope.grant_label(clinic_id, member.device_id, key.scope, key.epoch))
-    server.put_grant(pg, member.device_id, key.scope, key.epoch, sealed)
+def _grant(pg: Any, clinic_id: str, signer: Identity, at_seq: int, member: membership.Member, key: ScopeKey) -> None:
+    """Seal `key` to `member`, signed as an admin at membership entry `at_seq` (laptops take no other)."""
+    server.put_grant(pg, member.device_id, key.scope, key.epoch, grants.make(signer, clinic_id, at_seq, member, key))
 
 
 def _mark_everything(conn: Any) -> None:
@@ -95,7 +94,7 @@ def setup(session: Session, url: str, *, reseed: bool = False) -> local.Settings
                                       member=myself, at=audit.now_utc())
         server.append_entry(pg, first.seq, first.to_bytes())
         for key in keys:
-            _grant(pg, clinic_id, myself, key)
+            _grant(pg, clinic_id, me, first.seq, myself, key)
         pg.commit()
     settings = local.Settings(clinic_id, device_id, session.user.name, "admin",
                               server.device_url(url, device_id, password), me.sign_pub)
@@ -147,7 +146,7 @@ def invite(session: Session, user: str, out: Path) -> Invitation:
         server.append_entry(pg, entry.seq, entry.to_bytes())
         for (scope, _epoch), key in sorted(keys.items()):
             if scope in scopes.scopes_for_role(role):
-                _grant(pg, settings.clinic_id, member, key)
+                _grant(pg, settings.clinic_id, me, entry.seq, member, key)
         pg.commit()
     payload = {"format": INVITE_FORMAT, "version": INVITE_VERSION, "clinic_id": settings.clinic_id,
                "root_sign_pub": settings.root_sign_pub.hex(), "url": server.device_url(settings.url, device_id, password),
@@ -268,7 +267,7 @@ def remove_member(session: Session, user: str) -> int:
             for member in state.active():
                 for key in fresh:
                     if key.scope in scopes.scopes_for_role(member.role):
-                        _grant(pg, settings.clinic_id, member, key)
+                        _grant(pg, settings.clinic_id, me, state.seq, member, key)
         pg.commit()
     if removed:
         with session.transaction():

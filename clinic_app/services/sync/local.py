@@ -95,8 +95,11 @@ def scope_keys(conn: Connection) -> dict[tuple[str, int], ScopeKey]:
 
 
 def save_scope_key(conn: Connection, key: ScopeKey) -> None:
+    """The epoch key, and the scope's record-id key only when none is held yet: that one lasts
+    the scope's whole life, and replacing it would move every record to other row ids."""
     sync_state.put_key(conn, key.scope, key.epoch, key.key)
-    sync_state.put_key(conn, f"id:{key.scope}", 0, key.id_key)
+    if (f"id:{key.scope}", 0) not in sync_state.keys(conn):
+        sync_state.put_key(conn, f"id:{key.scope}", 0, key.id_key)
 
 
 def current_key(keys: dict[tuple[str, int], ScopeKey], scope: str) -> ScopeKey | None:

@@ -80,6 +80,11 @@ class State:
         seq = self.seq if at_seq is None else at_seq
         return m is not None and m.role == "admin" and m.active_at(seq)
 
+    def epoch_at(self, seq: int) -> int:
+        """The epoch as of entry `seq`: every removal raises it by exactly one (`apply`), so it is
+        today's less the removals since. Lets a laptop check a key grant made at that entry."""
+        return self.epoch - sum(1 for m in self.members.values() if m.removed_at is not None and m.removed_at > seq)
+
 
 def sign_entry(signer: Identity, content: dict[str, Any]) -> Entry:
     return Entry(content, signer.sign.sign(canonical(content)))
