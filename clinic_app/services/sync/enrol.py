@@ -6,8 +6,10 @@
 - **invite**: a new laptop for an existing user. Its keys are made here, its login created,
   its membership entry signed and its scope keys granted; all it needs goes into a file
   sealed with a one-time code (160 random bits) that is printed, never stored (HKDF, AES-GCM).
-- **join**: on the new laptop, the code opens the file, a vault is created for that user,
-  and the first sync pulls what the user's role may see.
+- **join**: on the new laptop, the code opens the file, the laptop claims its login on the
+  server (once: a second join with the same invitation is refused) and gives it a password
+  only it knows, a vault is created for that user, and the first sync pulls what the user's
+  role may see.
 - **remove**: every laptop of a person is removed from the log, their logins cut at once,
   and each scope moves to a new epoch whose keys they never receive; the next round
   re-seals every record under the new keys.
@@ -19,6 +21,7 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +53,12 @@ INVITE_VERSION = 1
 class WrongInviteCode(AuthError):
     def __init__(self) -> None:
         super().__init__(_("That code does not open this invitation, or the file was changed. Nothing was created."))
+
+
+class InvitationUsed(AuthError):
+    def __init__(self) -> None:
+        super().__init__(_("This invitation was already used on another laptop (or withdrawn): it opens one laptop "
+                           "only. Ask an admin for a new invitation. Nothing was created."))
 
 
 def _grant(pg: Any, clinic_id: str, member: membership.Member, key: ScopeKey) -> None:
@@ -210,23 +219,7 @@ def join(folder: Path, invitation: Path, code: str, passphrase: str, *, kdf_prof
     sync that does not finish (the server away) keeps the vault, connected, and says so: the
     recovery key must still reach the person, and the next round catches up."""
     payload = _open_invitation(invitation, code)
-    role = Role(str(payload["role"]))
-    session, recovery = sessions.create_vault(Path(folder), admin=str(payload["user"]), passphrase=passphrase,
-                                              kdf_profile=kdf_profile, role=role)
-    try:
-        conn = session.vault.conn
-        me = Identity(str(payload["device_id"]), Ed25519PrivateKey.from_private_bytes(bytes.fromhex(payload["sign_key"])),
-                      X25519PrivateKey.from_private_bytes(bytes.fromhex(payload["kx_key"])))
-        settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
-                                  str(payload["url"]), bytes.fromhex(payload["root_sign_pub"]))
-        with session.transaction():
-            local.save_settings(conn, settings)
-            local.save_identity(conn, me)
-            sync_rows.install_triggers(conn)
-            session.audit("sync_join", detail={"device": me.device_id})
-    except BaseException:
-        session.lock()
-        raise
+    session, recovery = _claim_and_create(Path(folder), payload, passphrase, kdf_profile)
     from clinic_app.services.sync.engine import SyncFailed, sync_now
 
     try:
@@ -234,6 +227,53 @@ def join(folder: Path, invitation: Path, code: str, passphrase: str, *, kdf_prof
     except SyncFailed as exc:
         return Joined(session, recovery, str(exc))
     return Joined(session, recovery)
+
+
+def _claim_and_create(folder: Path, payload: dict[str, Any], passphrase: str,
+                      kdf_profile: str) -> tuple[Session, str]:
+    """The invitation works once: its login is claimed on the server (`server.claim_login`) in a
+    transaction held open while the vault is made and committed only once the vault holds the
+    login's new password. A second join, even one racing this one, is refused, and a failure
+    on either side leaves no vault and an unused invitation."""
+    from clinic_app.services.sync.connection import ServerUnreachable
+
+    role = Role(str(payload["role"]))
+    me = Identity(str(payload["device_id"]), Ed25519PrivateKey.from_private_bytes(bytes.fromhex(payload["sign_key"])),
+                  X25519PrivateKey.from_private_bytes(bytes.fromhex(payload["kx_key"])))
+    was_there = folder.is_dir()
+    made: list[Session] = []
+    try:
+        with server.connect(str(payload["url"])) as pg:
+            password = server.claim_login(pg, me.device_id)
+            session, recovery = sessions.create_vault(folder, admin=str(payload["user"]), passphrase=passphrase,
+                                                      kdf_profile=kdf_profile, role=role)
+            made.append(session)
+            settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
+                                      server.device_url(str(payload["url"]), me.device_id, password),
+                                      bytes.fromhex(payload["root_sign_pub"]))
+            with session.transaction():
+                local.save_settings(session.vault.conn, settings)
+                local.save_identity(session.vault.conn, me)
+                sync_rows.install_triggers(session.vault.conn)
+                session.audit("sync_join", detail={"device": me.device_id})
+            pg.commit()
+    except BaseException as exc:
+        for new in made:  # the claim did not commit: the new, empty vault goes too
+            new.lock()
+            _remove_new_vault(folder, was_there)
+        if isinstance(exc, (server.AlreadyClaimed, server.LoginRefused)):
+            raise InvitationUsed() from exc
+        if isinstance(exc, server.ServerError):
+            raise ServerUnreachable(str(exc)) from exc
+        raise
+    return session, recovery
+
+
+def _remove_new_vault(folder: Path, was_there: bool) -> None:
+    """The vault `join` made a moment ago (Vault.create takes only an absent or empty folder)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if was_there:
+        folder.mkdir(exist_ok=True)
 
 
 # --- removing a person -------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Invitations and joining, where they can go wrong: an invitation used twice (one after the other,
+or two joins racing), a join that fails half-way.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from clinic_app.domain.roles import Role
+from clinic_app.errors import HavenError
+from clinic_app.services import session as sessions
+from clinic_app.services.sync import enrol, local
+
+from laptops import admin_laptop
+from support import PASSES, run_cli
+
+
+def _invite(tmp_path: Path, server_url: str):  # type: ignore[no-untyped-def]
+    admin = admin_laptop(tmp_path, server_url, users_to_add={"lena": Role.LAWYER})
+    with admin.session() as s:
+        made = enrol.invite(s, "lena", tmp_path / "lena.haveninvite")
+    return admin, made
+
+
+def test_an_invitation_opens_one_laptop_only(tmp_path: Path, server_url: str) -> None:
+    _admin, made = _invite(tmp_path, server_url)
+    invited_url = enrol._open_invitation(made.path, made.code)["url"]
+    joined = enrol.join(tmp_path / "first", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert not joined.first_sync_error, joined.first_sync_error
+    device_url = local.settings(joined.session.vault.conn).url
+    joined.session.lock()
+
+    with pytest.raises(enrol.InvitationUsed) as refused:
+        enrol.join(tmp_path / "second", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert "already used" in str(refused.value) and "new invitation" in str(refused.value)
+    assert not (tmp_path / "second").exists()
+    # the login written in the file no longer opens anything: the first laptop changed its password
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(invited_url, connect_timeout=5).close()
+    psycopg.connect(device_url, connect_timeout=5).close()
+
+    again = run_cli("--vault", str(tmp_path / "third"), "--passphrase-stdin", "sync", "join", str(made.path),
+                    "--kdf-profile", "fast", stdin=f"{made.code}\n{PASSES['lawyer']}\n", env={"HAVEN_GUI": "0"})
+    assert again.returncode == 3, again.stdout + again.stderr
+    assert "already used" in again.stderr and "Internal error" not in again.stderr
+    assert not (tmp_path / "third").exists()
+
+
+def test_a_join_that_fails_before_its_vault_exists_leaves_the_invitation_unused(tmp_path: Path,
+                                                                                   server_url: str) -> None:
+    _admin, made = _invite(tmp_path, server_url)
+    with pytest.raises(HavenError):
+        enrol.join(tmp_path / "lena", made.path, made.code, "short", kdf_profile="fast")  # too weak a passphrase
+    assert not (tmp_path / "lena").exists()
+    joined = enrol.join(tmp_path / "lena", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert not joined.first_sync_error, joined.first_sync_error
+    joined.session.lock()
+
+
+def test_two_joins_racing_with_one_invitation_one_wins(tmp_path: Path, server_url: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first join holds its claim open (its vault being made) while the second reaches the
+    server with the same login: the second waits for the first and is then refused."""
+    _admin, made = _invite(tmp_path, server_url)
+    claimed, go = threading.Event(), threading.Event()
+    real_create = sessions.create_vault
+
+    def slow_create(*args, **kwargs):  # type: ignore[no-untyped-def]
+        claimed.set()
+        assert go.wait(60)
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "create_vault", slow_create)
+    outcome: dict[str, object] = {}
+
+    def join(name: str) -> None:
+        try:
+            joined = enrol.join(tmp_path / name, made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+            joined.session.lock()
+            outcome[name] = "joined"
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            outcome[name] = exc
+
+    first = threading.Thread(target=join, args=("first",))
+    first.start()
+    assert claimed.wait(60)
+    second = threading.Thread(target=join, args=("second",))
+    second.start()
+    time.sleep(1.5)  # the second join now waits on the first one's claim
+    assert "second" not in outcome
+    go.set()
+    first.join(120)
+    second.join(120)
+    assert outcome["first"] == "joined"
+    assert isinstance(outcome["second"], enrol.InvitationUsed), outcome["second"]
+    assert not (tmp_path / "second").exists()
