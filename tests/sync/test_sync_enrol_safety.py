@@ -1,9 +1,11 @@
 """Invitations and joining, where they can go wrong: an invitation used twice (one after the other,
-or two joins racing), a join that fails half-way.
+or two joins racing), a file that is not an invitation or is not there, a server address that is
+not one.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -17,7 +19,7 @@ from clinic_app.services import session as sessions
 from clinic_app.services.sync import enrol, local
 
 from laptops import admin_laptop
-from support import PASSES, run_cli
+from support import ADMIN, ADMIN_PASS, PASSES, run_cli
 
 
 def _invite(tmp_path: Path, server_url: str):  # type: ignore[no-untyped-def]
@@ -99,3 +101,45 @@ def test_two_joins_racing_with_one_invitation_one_wins(tmp_path: Path, server_ur
     assert outcome["first"] == "joined"
     assert isinstance(outcome["second"], enrol.InvitationUsed), outcome["second"]
     assert not (tmp_path / "second").exists()
+
+
+def _join_cli(tmp_path: Path, invitation: Path) -> tuple[int, str]:
+    done = run_cli("--vault", str(tmp_path / "lena"), "--passphrase-stdin", "sync", "join", str(invitation),
+                   "--kdf-profile", "fast", stdin=f"AAAA-BBBB\n{PASSES['lawyer']}\n{PASSES['lawyer']}\n",
+                   env={"HAVEN_GUI": "0"})
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("text", ['{"header": 1, "body": ""}', '[1, 2]', '{}', '"haven-invitation"',
+                                  '{"header": {"format": "haven-invitation", "version": 1}, "body": 7}',
+                                  '{"header": {"format": "haven-invitation", "version": 1, "salt": [], '
+                                  '"nonce": "", "body": ""}}'])
+def test_a_file_that_is_not_an_invitation_is_named(tmp_path: Path, text: str) -> None:
+    bad = tmp_path / "bad.haveninvite"
+    bad.write_text(text)
+    code, out = _join_cli(tmp_path, bad)
+    assert code == 4 and "bad.haveninvite is not a Haven invitation" in out, out
+    assert not (tmp_path / "lena").exists()
+
+
+def test_a_missing_invitation_file_is_named_as_missing(tmp_path: Path) -> None:
+    code, out = _join_cli(tmp_path, tmp_path / "nowhere.haveninvite")
+    assert code == 4 and "does not exist" in out and "not a Haven invitation" not in out, out
+    assert str(tmp_path / "nowhere.haveninvite") in out
+
+
+@pytest.mark.parametrize("address", ["db.clinic.example", "host=db.clinic.example dbname=haven",
+                                     "https://db.clinic.example/haven", "postgresql://db.clinic.example:port/x"])
+def test_a_server_address_that_is_not_one_is_refused_before_connecting(tmp_path: Path, address: str) -> None:
+    vault = tmp_path / "v"
+    made = run_cli("--vault", str(vault), "--user", ADMIN, "--passphrase-stdin", "init", "--kdf-profile", "fast",
+                   stdin=ADMIN_PASS + "\n")
+    assert made.returncode == 0, made.stderr
+    done = run_cli("--vault", str(vault), "--user", ADMIN, "--passphrase-stdin", "sync", "setup", "--server", address,
+                   stdin=ADMIN_PASS + "\n", env={"HAVEN_GUI": "0"})
+    out = done.stdout + done.stderr
+    assert done.returncode == 4, out
+    assert "not a valid server address" in out and "postgresql://" in out and "did not answer" not in out, out
+    status = run_cli("--vault", str(vault), "--user", ADMIN, "--passphrase-stdin", "sync", "status", "--json",
+                     stdin=ADMIN_PASS + "\n", env={"HAVEN_GUI": "0"})
+    assert json.loads(status.stdout)["connected"] is False

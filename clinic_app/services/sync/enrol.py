@@ -85,6 +85,10 @@ def setup(session: Session, url: str, *, reseed: bool = False) -> local.Settings
     empty server from everything it holds; the other laptops are invited again (their own
     unsent edits reach it as case files, or after they join and re-import)."""
     session.require(Permission.MANAGE_USERS)
+    if not server.is_address(url):
+        raise BadInput(_("This is not a valid server address. Write it as a PostgreSQL connection URI, such as "
+                         "postgresql://owner@db.clinic.example:5432/haven?sslmode=verify-full (the login, the "
+                         "server's name, its port if not 5432, the database)."))
     conn = session.vault.conn
     if local.is_connected(conn) and not reseed:
         raise BadInput(_("This vault is already connected to a clinic server. If that server is lost, "
@@ -185,23 +189,39 @@ def _seal_invitation(payload: dict[str, Any], code: str) -> bytes:
     return envelope.canonical({"header": header, "body": base64.b64encode(body).decode()})
 
 
+_PAYLOAD_FIELDS = ("clinic_id", "root_sign_pub", "url", "device_id", "user", "role", "sign_key", "kx_key")
+
+
 def _open_invitation(path: Path, code: str) -> dict[str, Any]:
+    """The invitation's contents. Anything but an intact invitation file is named as such (a
+    missing file as missing), never left to fail later as an internal error."""
+    not_one = BadInput(_("{name} is not a Haven invitation.").format(name=Path(path).name))
     try:
         with open_input(Path(path)) as fh:
             raw = fh.read(1 << 20)
+    except FileNotFoundError as exc:
+        raise NotFound(_("The invitation file {path} does not exist.").format(path=path)) from exc
+    except OSError as exc:
+        raise not_one from exc
+    try:
         doc = json.loads(raw)
         header = doc["header"]
         if header.get("format") != INVITE_FORMAT or header.get("version") != INVITE_VERSION:
             raise ValueError("format")
         salt, nonce = base64.b64decode(header["salt"]), base64.b64decode(header["nonce"])
         body = base64.b64decode(doc["body"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BadInput(_("{name} is not a Haven invitation.").format(name=Path(path).name)) from exc
+        if len(nonce) != 12:
+            raise ValueError("nonce")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: a header that is no object
+        raise not_one from exc
     try:
         key = _code_key(code, salt)
-        return dict(json.loads(AESGCM(key).decrypt(nonce, body, envelope.canonical(header))))
+        payload = json.loads(AESGCM(key).decrypt(nonce, body, envelope.canonical(header)))
     except (InvalidTag, AuthError) as exc:
         raise WrongInviteCode() from exc
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in _PAYLOAD_FIELDS):
+        raise not_one
+    return payload
 
 
 # --- joining -----------------------------------------------------------------------------------

@@ -85,6 +85,22 @@ def describe(url: str) -> str:
     return f"{params.get('host', 'localhost')}/{params.get('dbname', '')}"
 
 
+def is_address(url: str) -> bool:
+    """Whether `url` is a PostgreSQL connection URI libpq can read, checked before connecting so
+    that a host name alone is not reported as a server that refused the connection."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        return False
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.Error:
+        return False
+    ports = str(params.get("port") or "5432").split(",")
+    return all(p.isdigit() and 0 < int(p) < 65536 for p in ports)
+
+
 @contextmanager
 def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     import psycopg
