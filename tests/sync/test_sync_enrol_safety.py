@@ -16,9 +16,11 @@ import pytest
 from clinic_app.domain.roles import Role
 from clinic_app.errors import HavenError
 from clinic_app.services import session as sessions
-from clinic_app.services.sync import enrol, local
+from clinic_app.services.sync import enrol, local, server
+from clinic_app.services.sync.engine import SyncFailed
+from clinic_app.vault import sync_state
 
-from laptops import admin_laptop
+from laptops import Laptop, admin_laptop
 from support import ADMIN, ADMIN_PASS, PASSES, run_cli
 
 
@@ -62,6 +64,58 @@ def test_a_join_that_fails_before_its_vault_exists_leaves_the_invitation_unused(
     joined = enrol.join(tmp_path / "lena", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
     assert not joined.first_sync_error, joined.first_sync_error
     joined.session.lock()
+
+
+def _server_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    def away(url: str):  # type: ignore[no-untyped-def]
+        raise server.ServerError("connection refused")
+
+    monkeypatch.setattr(server, "connect", away)
+
+
+def test_a_laptop_that_joined_offline_claims_its_invitation_at_its_first_sync(tmp_path: Path, server_url: str,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    admin, made = _invite(tmp_path, server_url)
+    invited_url = enrol._open_invitation(made.path, made.code)["url"]
+    with monkeypatch.context() as m:
+        _server_away(m)
+        offline = enrol.join(tmp_path / "offline", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert offline.first_sync_error
+    offline.session.lock()
+    lena = Laptop(tmp_path / "offline", "lena", PASSES["lawyer"])
+    lena.sync()  # claims the login, changes its password, then syncs as usual
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(invited_url, connect_timeout=5).close()
+    with pytest.raises(enrol.InvitationUsed):
+        enrol.join(tmp_path / "second", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+
+    # the other order: joined offline, then the same invitation used online elsewhere first
+    with admin.session() as s:
+        again = enrol.invite(s, "lena", tmp_path / "again.haveninvite")
+    with monkeypatch.context() as m:
+        _server_away(m)
+        late = enrol.join(tmp_path / "late", again.path, again.code, PASSES["lawyer"], kdf_profile="fast")
+    late.session.lock()
+    enrol.join(tmp_path / "early", again.path, again.code, PASSES["lawyer"], kdf_profile="fast").session.lock()
+    with pytest.raises(SyncFailed, match="already used"):
+        Laptop(tmp_path / "late", "lena", PASSES["lawyer"]).sync()
+
+
+def test_a_claim_whose_local_save_failed_is_finished_by_the_next_sync(tmp_path: Path, server_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server committed the claim (new password) but the laptop stopped before saving it:
+    the pending password, kept in the vault before the claim, opens the login at the next sync."""
+    _admin, made = _invite(tmp_path, server_url)
+    invited_url = enrol._open_invitation(made.path, made.code)["url"]
+    with monkeypatch.context() as m:
+        m.setattr(enrol, "_claimed", lambda *a: (_ for _ in ()).throw(OSError("disk gone")))
+        with pytest.raises(OSError):
+            enrol.join(tmp_path / "lena", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    lena = Laptop(tmp_path / "lena", "lena", PASSES["lawyer"])
+    lena.sync()
+    with lena.session() as s:
+        assert local.settings(s.vault.conn).url != invited_url
+        assert not sync_state.get(s.vault.conn, enrol.CLAIM_PENDING)
 
 
 def test_two_joins_racing_with_one_invitation_one_wins(tmp_path: Path, server_url: str,

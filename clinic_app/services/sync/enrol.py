@@ -23,7 +23,7 @@ import os
 import secrets
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -249,44 +249,94 @@ def join(folder: Path, invitation: Path, code: str, passphrase: str, *, kdf_prof
     return Joined(session, recovery)
 
 
+CLAIM_PENDING = "claim_password"  # sync_state: the login's next password while its claim is unfinished
+
+
 def _claim_and_create(folder: Path, payload: dict[str, Any], passphrase: str,
                       kdf_profile: str) -> tuple[Session, str]:
     """The invitation works once: its login is claimed on the server (`server.claim_login`) in a
-    transaction held open while the vault is made and committed only once the vault holds the
-    login's new password. A second join, even one racing this one, is refused, and a failure
-    on either side leaves no vault and an unused invitation."""
-    from clinic_app.services.sync.connection import ServerUnreachable
-
+    transaction held open while the vault is made, so a second join, even one racing this one,
+    is refused and leaves nothing behind. The vault first keeps the invitation's login and the
+    new password as pending, and takes the new one once the claim has committed: a crash in
+    between, or a server that does not answer (the vault is then made all the same, offline),
+    leaves a claim that the next sync finishes (`finish_claim`)."""
     role = Role(str(payload["role"]))
     me = Identity(str(payload["device_id"]), Ed25519PrivateKey.from_private_bytes(bytes.fromhex(payload["sign_key"])),
                   X25519PrivateKey.from_private_bytes(bytes.fromhex(payload["kx_key"])))
+    settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
+                              str(payload["url"]), bytes.fromhex(payload["root_sign_pub"]))
+    password = secrets.token_urlsafe(32)
     was_there = folder.is_dir()
-    made: list[Session] = []
+    made: list[tuple[Session, str]] = []
+
+    def new_vault() -> None:
+        session, recovery = sessions.create_vault(folder, admin=settings.user, passphrase=passphrase,
+                                                  kdf_profile=kdf_profile, role=role)
+        made.append((session, recovery))
+        with session.transaction():
+            local.save_settings(session.vault.conn, settings)
+            local.save_identity(session.vault.conn, me)
+            sync_state.put(session.vault.conn, CLAIM_PENDING, password)
+            sync_rows.install_triggers(session.vault.conn)
+            session.audit("sync_join", detail={"device": me.device_id})
+
     try:
-        with server.connect(str(payload["url"])) as pg:
-            password = server.claim_login(pg, me.device_id)
-            session, recovery = sessions.create_vault(folder, admin=str(payload["user"]), passphrase=passphrase,
-                                                      kdf_profile=kdf_profile, role=role)
-            made.append(session)
-            settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
-                                      server.device_url(str(payload["url"]), me.device_id, password),
-                                      bytes.fromhex(payload["root_sign_pub"]))
-            with session.transaction():
-                local.save_settings(session.vault.conn, settings)
-                local.save_identity(session.vault.conn, me)
-                sync_rows.install_triggers(session.vault.conn)
-                session.audit("sync_join", detail={"device": me.device_id})
-            pg.commit()
+        try:
+            with server.connect(settings.url) as pg:
+                server.claim_login(pg, me.device_id, password)
+                new_vault()
+                pg.commit()
+        except server.LoginRefused as exc:
+            raise server.AlreadyClaimed(me.device_id) from exc
+        except server.ServerError:
+            if not made:  # the server is away: joined offline, claimed at the first sync
+                new_vault()
+            return made[0]
     except BaseException as exc:
-        for new in made:  # the claim did not commit: the new, empty vault goes too
-            new.lock()
+        for session, _recovery in made:  # the claim did not commit: the new, empty vault goes too
+            session.lock()
             _remove_new_vault(folder, was_there)
-        if isinstance(exc, (server.AlreadyClaimed, server.LoginRefused)):
+        if isinstance(exc, server.AlreadyClaimed):
             raise InvitationUsed() from exc
-        if isinstance(exc, server.ServerError):
-            raise ServerUnreachable(str(exc)) from exc
         raise
-    return session, recovery
+    try:
+        _claimed(made[0][0], settings, password)
+    except BaseException:
+        made[0][0].lock()  # the vault stays: its pending claim is finished by the next sync
+        raise
+    return made[0]
+
+
+def _claimed(session: Session, settings: local.Settings, password: str) -> None:
+    """The claim committed: this laptop's login now has the new password."""
+    with session.transaction():
+        local.save_settings(session.vault.conn, replace(settings, url=server.device_url(
+            settings.url, settings.device_id, password)))
+        sync_state.put(session.vault.conn, CLAIM_PENDING, "")
+
+
+def finish_claim(session: Session) -> None:
+    """Claim this laptop's login if its join could not (see `_claim_and_create`). A login that
+    refuses the invitation's password was claimed by this laptop before a crash (the pending
+    password opens it) or by another one (InvitationUsed)."""
+    conn = session.vault.conn
+    password = sync_state.get(conn, CLAIM_PENDING)
+    if not password:
+        return
+    settings = local.settings(conn)
+    try:
+        with server.connect(settings.url) as pg:
+            server.claim_login(pg, settings.device_id, password)
+            pg.commit()
+    except server.LoginRefused:
+        try:
+            with server.connect(server.device_url(settings.url, settings.device_id, password)):
+                pass
+        except server.LoginRefused as exc:
+            raise InvitationUsed() from exc
+    except server.AlreadyClaimed as exc:
+        raise InvitationUsed() from exc
+    _claimed(session, settings, password)
 
 
 def _remove_new_vault(folder: Path, was_there: bool) -> None:

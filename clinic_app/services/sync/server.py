@@ -244,9 +244,9 @@ def create_login(conn: psycopg.Connection[Any], clinic_id: str, device_id: str, 
     return password
 
 
-def claim_login(conn: psycopg.Connection[Any], device_id: str) -> str:
-    """Mark an invited laptop's login as used and give it a password only this laptop knows;
-    returns that password. Raises AlreadyClaimed when it was claimed before.
+def claim_login(conn: psycopg.Connection[Any], device_id: str, password: str) -> None:
+    """Mark an invited laptop's login as used and give it `password`, which only this laptop
+    knows. Raises AlreadyClaimed when it was claimed before.
 
     Called on that login, inside a transaction the caller commits once its vault exists: of
     two joins racing with one invitation, the second waits on the first one's row and is then
@@ -260,11 +260,9 @@ def claim_login(conn: psycopg.Connection[Any], device_id: str) -> str:
     except psycopg.errors.UniqueViolation as exc:
         conn.rollback()
         raise AlreadyClaimed(device_id) from exc
-    password = secrets.token_urlsafe(32)
     login = login_name(device_id)
     verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
     conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(verifier)))
-    return password
 
 
 def disable_login(conn: psycopg.Connection[Any], device_id: str) -> None:
