@@ -6,7 +6,8 @@ opening anything). After each round a laptop appends a witness row to its own ch
 naming the newest row it has seen from every other laptop. `verify` then fetches every
 chain and checks, per laptop, that it links from row 1, that each row's hash is the hash
 of its contents, and that every row a witness named is still there, unchanged: a server
-that truncates, drops or rewrites audit rows is named.
+that truncates, drops or rewrites audit rows is named. A row this laptop's scopes cover
+that no key opens counts as rewritten: this laptop holds every epoch's key of its scopes.
 """
 
 from __future__ import annotations
@@ -73,15 +74,19 @@ def share(session: Session, pg: psycopg.Connection[Any], settings: local.Setting
 
 
 def verify(session: Session) -> list[str]:
-    """Problems with the audit chains on the server, as text (empty when they are intact)."""
+    """Problems with the audit chains on the server, as text (empty when they are intact).
+
+    Every row the server shows this laptop is in one of its role's scopes, and every key of
+    that scope, of every epoch, is granted to each member entitled to it (`enrol.invite`
+    grants the old epochs, a removal seals the new one to everyone left): after fetching its
+    newest grants, a row no key opens, or whose contents do not give its hash, was changed."""
+    from clinic_app.services.sync.engine import refresh
+
     conn = session.vault.conn
     settings = local.settings(conn)
     problems: list[str] = []
     with server.connect(settings.url) as pg:
-        state = membership.replay(settings.clinic_id, settings.root_sign_pub,
-                                  [membership.Entry.from_bytes(r) for r in server.entries(pg)])
-        pg.commit()
-        keys = local.scope_keys(conn)
+        state, keys = refresh(conn, pg, settings)
         chains: dict[str, list[tuple[int, str, str, str, bytes]]] = {}
         for chain_id, seq, scope, prev, digest, body in server.audit_rows(pg):
             chains.setdefault(chain_id, []).append((seq, scope, prev, digest, body))
@@ -90,34 +95,49 @@ def verify(session: Session) -> list[str]:
         if rows.get(seq, (0, "", "", ""))[3] != digest:
             problems.append(_("laptop {device}: audit row {seq}, witnessed here, is missing or changed on the "
                               "server").format(device=device, seq=seq))
+    readable = scopes.scopes_for_role(settings.role)
     for device, rows in sorted(chains.items()):
-        problems += _check_chain(settings.clinic_id, device, rows, keys, state)
+        problems += _check_chain(settings.clinic_id, device, rows, keys, state, readable)
     return problems
 
 
 def _check_chain(clinic_id: str, chain_id: str, rows: list[tuple[int, str, str, str, bytes]],
-                 keys: dict[tuple[str, int], ScopeKey], state: membership.State) -> list[str]:
+                 keys: dict[tuple[str, int], ScopeKey], state: membership.State,
+                 readable: tuple[str, ...]) -> list[str]:
     problems: list[str] = []
     device = chain_id.split("/")[0]
     member = state.member(device)
+    if member is None:
+        return [_("laptop {device}: its audit rows on the server come from a laptop that is not a member of the "
+                  "clinic").format(device=device)]
     expected_seq, expected_prev = 1, None
     for seq, scope, prev, digest, body in sorted(rows):
         if seq != expected_seq or (expected_prev is not None and prev != expected_prev):
             problems.append(_("laptop {device}: audit row {seq} does not follow the row before it").format(
                 device=device, seq=seq))
         expected_seq, expected_prev = seq + 1, digest
-        row_id = f"{chain_id}:{seq}"
-        key = next((k for (s, _e), k in keys.items() if s == scope and _opens(clinic_id, k, row_id, body)), None)
-        if key is None or member is None:
-            continue  # a scope this laptop cannot read: the links above are all it can check
-        author, content, signature = envelope.open_row(clinic_id, key, row_id, body, what="audit")
-        recomputed = audit._row_hash(seq, content["at"], content["actor"], content["action"], content["target"],
-                                     content["detail"], prev)
-        if author != device or recomputed != digest or not envelope.verify_row(
-                key, row_id, content, signature, member.sign_pub, what="audit"):
+        if scope not in readable:
+            continue  # shown to this laptop against its row-level security: it holds no key to check it
+        if not _row_intact(clinic_id, f"{chain_id}:{seq}", seq, prev, digest, body, keys, scope, device, member):
             problems.append(_("laptop {device}: audit row {seq} was changed on the server").format(
                 device=device, seq=seq))
     return problems
+
+
+def _row_intact(clinic_id: str, row_id: str, seq: int, prev: str, digest: str, body: bytes,
+                keys: dict[tuple[str, int], ScopeKey], scope: str, device: str, member: membership.Member) -> bool:
+    """Whether a key of the row's scope opens it, its author signed it, and it gives its hash."""
+    key = next((k for (s, _e), k in keys.items() if s == scope and _opens(clinic_id, k, row_id, body)), None)
+    if key is None:
+        return False
+    author, content, signature = envelope.open_row(clinic_id, key, row_id, body, what="audit")
+    try:
+        recomputed = audit._row_hash(seq, content["at"], content["actor"], content["action"], content["target"],
+                                     content["detail"], prev)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return author == device and recomputed == digest and envelope.verify_row(
+        key, row_id, content, signature, member.sign_pub, what="audit")
 
 
 def _opens(clinic_id: str, key: ScopeKey, row_id: str, body: bytes) -> bool:

@@ -116,6 +116,7 @@ def sync_now(session: Session, *, progress: Progress = no_progress, cancel: Canc
     """One full round (see the module docstring)."""
     session.require(Permission.MANAGE_LETTERS)  # every role that may open a vault may share what it holds
     conn = session.vault.conn
+    _finish_claim(session)
     settings = local.settings(conn)
     me = local.identity(conn)
     sync_rows.install_triggers(conn)
@@ -160,6 +161,19 @@ def sync_now(session: Session, *, progress: Progress = no_progress, cancel: Canc
                                       "conflicts": report.conflicts_found, "rejected": report.rejected})
     progress(4, 4, _("Done"))
     return report
+
+
+def _finish_claim(session: Session) -> None:
+    """A laptop that joined while the server was away claims its invitation's login first."""
+    from clinic_app.services.sync.enrol import InvitationUsed, finish_claim
+
+    try:
+        finish_claim(session)
+    except server.ServerError as exc:
+        raise SyncFailed(str(exc)) from exc
+    except InvitationUsed as exc:
+        raise SyncFailed(_("the invitation this laptop joined with was already used on another laptop; ask an "
+                           "admin for a new invitation")) from exc
 
 
 def _add_pull(report: SyncReport, pulled: incoming.PullReport) -> None:

@@ -6,8 +6,10 @@
 - **invite**: a new laptop for an existing user. Its keys are made here, its login created,
   its membership entry signed and its scope keys granted; all it needs goes into a file
   sealed with a one-time code (160 random bits) that is printed, never stored (HKDF, AES-GCM).
-- **join**: on the new laptop, the code opens the file, a vault is created for that user,
-  and the first sync pulls what the user's role may see.
+- **join**: on the new laptop, the code opens the file, the laptop claims its login on the
+  server (once: a second join with the same invitation is refused) and gives it a password
+  only it knows, a vault is created for that user, and the first sync pulls what the user's
+  role may see.
 - **remove**: every laptop of a person is removed from the log, their logins cut at once,
   and each scope moves to a new epoch whose keys they never receive; the next round
   re-seals every record under the new keys.
@@ -19,8 +21,9 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,12 @@ class WrongInviteCode(AuthError):
         super().__init__(_("That code does not open this invitation, or the file was changed. Nothing was created."))
 
 
+class InvitationUsed(AuthError):
+    def __init__(self) -> None:
+        super().__init__(_("This invitation was already used on another laptop (or withdrawn): it opens one laptop "
+                           "only. Ask an admin for a new invitation. Nothing was created."))
+
+
 def _grant(pg: Any, clinic_id: str, signer: Identity, at_seq: int, member: membership.Member, key: ScopeKey) -> None:
     """Seal `key` to `member`, signed as an admin at membership entry `at_seq` (laptops take no other)."""
     server.put_grant(pg, member.device_id, key.scope, key.epoch, grants.make(signer, clinic_id, at_seq, member, key))
@@ -75,6 +84,10 @@ def setup(session: Session, url: str, *, reseed: bool = False) -> local.Settings
     empty server from everything it holds; the other laptops are invited again (their own
     unsent edits reach it as case files, or after they join and re-import)."""
     session.require(Permission.MANAGE_USERS)
+    if not server.is_address(url):
+        raise BadInput(_("This is not a valid server address. Write it as a PostgreSQL connection URI, such as "
+                         "postgresql://owner@db.clinic.example:5432/haven?sslmode=verify-full (the login, the "
+                         "server's name, its port if not 5432, the database)."))
     conn = session.vault.conn
     if local.is_connected(conn) and not reseed:
         raise BadInput(_("This vault is already connected to a clinic server. If that server is lost, "
@@ -175,23 +188,39 @@ def _seal_invitation(payload: dict[str, Any], code: str) -> bytes:
     return envelope.canonical({"header": header, "body": base64.b64encode(body).decode()})
 
 
+_PAYLOAD_FIELDS = ("clinic_id", "root_sign_pub", "url", "device_id", "user", "role", "sign_key", "kx_key")
+
+
 def _open_invitation(path: Path, code: str) -> dict[str, Any]:
+    """The invitation's contents. Anything but an intact invitation file is named as such (a
+    missing file as missing), never left to fail later as an internal error."""
+    not_one = BadInput(_("{name} is not a Haven invitation.").format(name=Path(path).name))
     try:
         with open_input(Path(path)) as fh:
             raw = fh.read(1 << 20)
+    except FileNotFoundError as exc:
+        raise NotFound(_("The invitation file {path} does not exist.").format(path=path)) from exc
+    except OSError as exc:
+        raise not_one from exc
+    try:
         doc = json.loads(raw)
         header = doc["header"]
         if header.get("format") != INVITE_FORMAT or header.get("version") != INVITE_VERSION:
             raise ValueError("format")
         salt, nonce = base64.b64decode(header["salt"]), base64.b64decode(header["nonce"])
         body = base64.b64decode(doc["body"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BadInput(_("{name} is not a Haven invitation.").format(name=Path(path).name)) from exc
+        if len(nonce) != 12:
+            raise ValueError("nonce")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: a header that is no object
+        raise not_one from exc
     try:
         key = _code_key(code, salt)
-        return dict(json.loads(AESGCM(key).decrypt(nonce, body, envelope.canonical(header))))
+        payload = json.loads(AESGCM(key).decrypt(nonce, body, envelope.canonical(header)))
     except (InvalidTag, AuthError) as exc:
         raise WrongInviteCode() from exc
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in _PAYLOAD_FIELDS):
+        raise not_one
+    return payload
 
 
 # --- joining -----------------------------------------------------------------------------------
@@ -209,23 +238,7 @@ def join(folder: Path, invitation: Path, code: str, passphrase: str, *, kdf_prof
     sync that does not finish (the server away) keeps the vault, connected, and says so: the
     recovery key must still reach the person, and the next round catches up."""
     payload = _open_invitation(invitation, code)
-    role = Role(str(payload["role"]))
-    session, recovery = sessions.create_vault(Path(folder), admin=str(payload["user"]), passphrase=passphrase,
-                                              kdf_profile=kdf_profile, role=role)
-    try:
-        conn = session.vault.conn
-        me = Identity(str(payload["device_id"]), Ed25519PrivateKey.from_private_bytes(bytes.fromhex(payload["sign_key"])),
-                      X25519PrivateKey.from_private_bytes(bytes.fromhex(payload["kx_key"])))
-        settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
-                                  str(payload["url"]), bytes.fromhex(payload["root_sign_pub"]))
-        with session.transaction():
-            local.save_settings(conn, settings)
-            local.save_identity(conn, me)
-            sync_rows.install_triggers(conn)
-            session.audit("sync_join", detail={"device": me.device_id})
-    except BaseException:
-        session.lock()
-        raise
+    session, recovery = _claim_and_create(Path(folder), payload, passphrase, kdf_profile)
     from clinic_app.services.sync.engine import SyncFailed, sync_now
 
     try:
@@ -233,6 +246,103 @@ def join(folder: Path, invitation: Path, code: str, passphrase: str, *, kdf_prof
     except SyncFailed as exc:
         return Joined(session, recovery, str(exc))
     return Joined(session, recovery)
+
+
+CLAIM_PENDING = "claim_password"  # sync_state: the login's next password while its claim is unfinished
+
+
+def _claim_and_create(folder: Path, payload: dict[str, Any], passphrase: str,
+                      kdf_profile: str) -> tuple[Session, str]:
+    """The invitation works once: its login is claimed on the server (`server.claim_login`) in a
+    transaction held open while the vault is made, so a second join, even one racing this one,
+    is refused and leaves nothing behind. The vault first keeps the invitation's login and the
+    new password as pending, and takes the new one once the claim has committed: a crash in
+    between, or a server that does not answer (the vault is then made all the same, offline),
+    leaves a claim that the next sync finishes (`finish_claim`)."""
+    role = Role(str(payload["role"]))
+    me = Identity(str(payload["device_id"]), Ed25519PrivateKey.from_private_bytes(bytes.fromhex(payload["sign_key"])),
+                  X25519PrivateKey.from_private_bytes(bytes.fromhex(payload["kx_key"])))
+    settings = local.Settings(str(payload["clinic_id"]), me.device_id, str(payload["user"]), role.value,
+                              str(payload["url"]), bytes.fromhex(payload["root_sign_pub"]))
+    password = secrets.token_urlsafe(32)
+    was_there = folder.is_dir()
+    made: list[tuple[Session, str]] = []
+
+    def new_vault() -> None:
+        session, recovery = sessions.create_vault(folder, admin=settings.user, passphrase=passphrase,
+                                                  kdf_profile=kdf_profile, role=role)
+        made.append((session, recovery))
+        with session.transaction():
+            local.save_settings(session.vault.conn, settings)
+            local.save_identity(session.vault.conn, me)
+            sync_state.put(session.vault.conn, CLAIM_PENDING, password)
+            sync_rows.install_triggers(session.vault.conn)
+            session.audit("sync_join", detail={"device": me.device_id})
+
+    try:
+        try:
+            with server.connect(settings.url) as pg:
+                server.claim_login(pg, me.device_id, password)
+                new_vault()
+                pg.commit()
+        except server.LoginRefused as exc:
+            raise server.AlreadyClaimed(me.device_id) from exc
+        except server.ServerError:
+            if not made:  # the server is away: joined offline, claimed at the first sync
+                new_vault()
+            return made[0]
+    except BaseException as exc:
+        for session, _recovery in made:  # the claim did not commit: the new, empty vault goes too
+            session.lock()
+            _remove_new_vault(folder, was_there)
+        if isinstance(exc, server.AlreadyClaimed):
+            raise InvitationUsed() from exc
+        raise
+    try:
+        _claimed(made[0][0], settings, password)
+    except BaseException:
+        made[0][0].lock()  # the vault stays: its pending claim is finished by the next sync
+        raise
+    return made[0]
+
+
+def _claimed(session: Session, settings: local.Settings, password: str) -> None:
+    """The claim committed: this laptop's login now has the new password."""
+    with session.transaction():
+        local.save_settings(session.vault.conn, replace(settings, url=server.device_url(
+            settings.url, settings.device_id, password)))
+        sync_state.put(session.vault.conn, CLAIM_PENDING, "")
+
+
+def finish_claim(session: Session) -> None:
+    """Claim this laptop's login if its join could not (see `_claim_and_create`). A login that
+    refuses the invitation's password was claimed by this laptop before a crash (the pending
+    password opens it) or by another one (InvitationUsed)."""
+    conn = session.vault.conn
+    password = sync_state.get(conn, CLAIM_PENDING)
+    if not password:
+        return
+    settings = local.settings(conn)
+    try:
+        with server.connect(settings.url) as pg:
+            server.claim_login(pg, settings.device_id, password)
+            pg.commit()
+    except server.LoginRefused:
+        try:
+            with server.connect(server.device_url(settings.url, settings.device_id, password)):
+                pass
+        except server.LoginRefused as exc:
+            raise InvitationUsed() from exc
+    except server.AlreadyClaimed as exc:
+        raise InvitationUsed() from exc
+    _claimed(session, settings, password)
+
+
+def _remove_new_vault(folder: Path, was_there: bool) -> None:
+    """The vault `join` made a moment ago (Vault.create takes only an absent or empty folder)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if was_there:
+        folder.mkdir(exist_ok=True)
 
 
 # --- removing a person -------------------------------------------------------------------------

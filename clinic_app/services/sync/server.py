@@ -5,7 +5,8 @@ Everything stored is ciphertext (records, chunks, audit rows, key grants) or sig
 says so. One database login per laptop; row-level security limits each login to its
 scopes, lets it insert and read audit rows but never change them, and lets only admin
 laptops write membership, grants and logins. Passwords travel as SCRAM verifiers
-computed on the laptop, never in clear.
+computed on the laptop, never in clear. A joining laptop claims its login once (a row
+keyed by its laptop id) and changes its password, so an invitation cannot be used twice.
 
 Pushes are serialised by a transaction-scoped advisory lock taken before the sequence
 number is drawn, so sequence numbers become visible in commit order and a pull of
@@ -32,6 +33,15 @@ CONNECT_TIMEOUT = 10
 
 class ServerError(Exception):
     """The server refused, was unreachable, or went away (the message says which)."""
+
+
+class LoginRefused(ServerError):
+    """The server answered and was given the password, then refused the login (a wrong or changed
+    password, a login cut off): told apart from a server that cannot be reached."""
+
+
+class AlreadyClaimed(Exception):
+    """This laptop's login was claimed already: its invitation was used."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,22 @@ def describe(url: str) -> str:
     return f"{params.get('host', 'localhost')}/{params.get('dbname', '')}"
 
 
+def is_address(url: str) -> bool:
+    """Whether `url` is a PostgreSQL connection URI libpq can read, checked before connecting so
+    that a host name alone is not reported as a server that refused the connection."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        return False
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.Error:
+        return False
+    ports = str(params.get("port") or "5432").split(",")
+    return all(p.isdigit() and 0 < int(p) < 65536 for p in ports)
+
+
 @contextmanager
 def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     import psycopg
@@ -82,6 +108,9 @@ def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     try:
         conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=False)
     except psycopg.Error as exc:
+        failed = getattr(exc, "pgconn", None)
+        if failed is not None and failed.used_password:
+            raise LoginRefused(_short(exc)) from exc
         raise ServerError(_short(exc)) from exc
     try:
         yield conn
@@ -119,6 +148,7 @@ CREATE TABLE haven.chunks (
 CREATE TABLE haven.audit (
     device_id text NOT NULL, chain int NOT NULL, seq bigint NOT NULL, scope text NOT NULL,
     prev_hash text NOT NULL, hash text NOT NULL, body bytea NOT NULL, PRIMARY KEY (device_id, chain, seq));
+CREATE TABLE haven.claims (device_id text PRIMARY KEY, claimed_at timestamptz NOT NULL DEFAULT now());
 
 CREATE FUNCTION haven.my_device() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = haven
     AS $$ SELECT device_id FROM haven.logins WHERE login = session_user AND active $$;
@@ -134,6 +164,7 @@ ALTER TABLE haven.grants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE haven.records ENABLE ROW LEVEL SECURITY;
 ALTER TABLE haven.chunks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE haven.audit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE haven.claims ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY clinic_read ON haven.clinic FOR SELECT USING (haven.my_device() IS NOT NULL);
 CREATE POLICY logins_read ON haven.logins FOR SELECT USING (login = session_user OR haven.am_admin());
@@ -153,6 +184,8 @@ CREATE POLICY chunks_add ON haven.chunks FOR INSERT WITH CHECK (scope = ANY (hav
 CREATE POLICY chunks_remove ON haven.chunks FOR DELETE USING (scope = ANY (haven.my_scopes()) AND 'all' = ANY (haven.my_scopes()));
 CREATE POLICY audit_read ON haven.audit FOR SELECT USING (scope = ANY (haven.my_scopes()));
 CREATE POLICY audit_add ON haven.audit FOR INSERT WITH CHECK (scope = ANY (haven.my_scopes()) AND device_id = haven.my_device());
+CREATE POLICY claims_read ON haven.claims FOR SELECT USING (device_id = haven.my_device() OR haven.am_admin());
+CREATE POLICY claims_add ON haven.claims FOR INSERT WITH CHECK (device_id = haven.my_device());
 """
 
 _GRANTS = """
@@ -160,7 +193,7 @@ REVOKE ALL ON SCHEMA haven FROM PUBLIC;
 GRANT USAGE ON SCHEMA haven TO {members};
 GRANT SELECT ON haven.clinic TO {members};
 GRANT SELECT, INSERT, UPDATE ON haven.logins TO {members};
-GRANT SELECT, INSERT ON haven.membership, haven.grants, haven.audit TO {members};
+GRANT SELECT, INSERT ON haven.membership, haven.grants, haven.audit, haven.claims TO {members};
 GRANT SELECT, INSERT, UPDATE ON haven.records TO {members};
 GRANT SELECT, INSERT, DELETE ON haven.chunks TO {members};
 GRANT USAGE ON SEQUENCE haven.record_seq TO {members};
@@ -209,6 +242,27 @@ def create_login(conn: psycopg.Connection[Any], clinic_id: str, device_id: str, 
     conn.execute("INSERT INTO haven.logins (login, device_id, scopes, is_admin) VALUES (%s, %s, %s, %s)",
                  (login, device_id, scopes, admin))
     return password
+
+
+def claim_login(conn: psycopg.Connection[Any], device_id: str, password: str) -> None:
+    """Mark an invited laptop's login as used and give it `password`, which only this laptop
+    knows. Raises AlreadyClaimed when it was claimed before.
+
+    Called on that login, inside a transaction the caller commits once its vault exists: of
+    two joins racing with one invitation, the second waits on the first one's row and is then
+    refused, and after the commit the password in the invitation file opens nothing. The
+    server learns only that this laptop joined, and when."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        conn.execute("INSERT INTO haven.claims (device_id) VALUES (%s)", (device_id,))
+    except psycopg.errors.UniqueViolation as exc:
+        conn.rollback()
+        raise AlreadyClaimed(device_id) from exc
+    login = login_name(device_id)
+    verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
+    conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(verifier)))
 
 
 def disable_login(conn: psycopg.Connection[Any], device_id: str) -> None:
