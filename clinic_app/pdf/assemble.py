@@ -29,6 +29,7 @@ from clinic_app.domain.bundle import (
 from clinic_app.domain.draft_notice import DraftNotice
 from clinic_app.pdf import navigation, normalize, optional_content, sources
 from clinic_app.pdf import vocab as v
+from clinic_app.i18n import ngettext
 from clinic_app.pdf.errors import SourceChanged, SourceUnreadable
 from clinic_app.pdf.exhibit_stamps import Blocks, exhibit_blocks
 from clinic_app.pdf.pool import SourcePool
@@ -63,6 +64,7 @@ class _Writer:
     def __init__(self, dest: pikepdf.Pdf, kit: TextKit, paper: tuple[float, float]) -> None:
         self.dest, self.kit, self.paper = dest, kit, paper
         self.pages: list[pikepdf.Dictionary] = []
+        self.unseen: list[tuple[str, int, int]] = []  # (where, source page, annotations with nothing to draw)
         self._prefixes: dict[tuple[float, ...], pikepdf.Object] = {}
         self._closer: pikepdf.Object | None = None  # `normalize.CLOSE`, after the old content
 
@@ -118,14 +120,14 @@ def write_volume(
     tick: Tick,
     identity: str | None = None,
     draft: DraftNotice | None = None,
-) -> None:
+) -> list[str]:
     """Build the volume described by `volume` and save it to `out` (with /ID `identity`,
-    or one hashed from the file's bytes when None)."""
+    or one hashed from the file's bytes when None); returns warnings for the person."""
     paper = PAPER_SIZES[spec.settings.paper]
     dest = pikepdf.new()
     try:
         with pikepdf.open(io.BytesIO(rendered.pdf)) as generated:
-            pages = _fill(
+            pages, unseen = _fill(
                 dest, generated, spec, plan, volume, rendered, pool, counts, where, tick, paper,
                 _stamp_area(spec, plan, draft.mark if draft else ""),
                 draft.mark if draft else "",
@@ -139,6 +141,18 @@ def write_volume(
         save_with_content_id(dest, out, identity)
     finally:
         dest.close()
+    return [unseen_warning(where, page, count) for where, page, count in unseen]
+
+
+def unseen_warning(where: str, page: int, count: int) -> str:
+    """What the person is told of annotations a source page shows but the bundle cannot."""
+    return ngettext(
+        "{where}, page {page}: {count} note or highlight has no drawn appearance in the document, so it is "
+        "not in the bundle. To keep it, open the document in a PDF editor, save it (which draws it), and "
+        "import it again.",
+        "{where}, page {page}: {count} notes or highlights have no drawn appearance in the document, so they "
+        "are not in the bundle. To keep them, open the document in a PDF editor, save it (which draws them), "
+        "and import it again.", count).format(where=where, page=page, count=count)
 
 
 def _stamp_area(spec: BundleSpec, plan: BundlePlan, mark: str = "") -> StampArea:
@@ -166,8 +180,9 @@ def _fill(
     paper: tuple[float, float],
     area: StampArea,
     mark: str = "",
-) -> list[pikepdf.Dictionary]:
-    """Every page of the volume, in plan order, placed and stamped; returns the pages."""
+) -> tuple[list[pikepdf.Dictionary], list[tuple[str, int, int]]]:
+    """Every page of the volume, in plan order, placed and stamped; returns the pages, and the
+    source pages whose annotations had nothing to draw."""
     kit = TextKit(dest, generated, rendered.carrier_page, area, rendered.codes)
     writer = _Writer(dest, kit, paper)
     blocks = exhibit_blocks(spec, plan)
@@ -189,7 +204,7 @@ def _fill(
         writer.place(page, slot.stamp, "")
         tick()
         i += 1
-    return writer.pages
+    return writer.pages, writer.unseen
 
 
 def _run(slots: tuple[PageSlot, ...], start: int) -> list[PageSlot]:
@@ -238,6 +253,9 @@ def _copy_part(
         hiding = optional_content.hider(src)  # None for nearly every source: no layer is off
         if hiding is not None:
             hiding.drop_annotations(wanted)
+        for slot, page in zip(run, wanted):
+            if missing := sources.undrawable_annotations(page.obj):
+                writer.unseen.append((label, slot.source_page or 1, missing))
         sources.flatten_if_annotated(src, wanted)
         if hiding is not None:
             hiding.clean_pages(wanted)

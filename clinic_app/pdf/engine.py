@@ -300,7 +300,7 @@ def _write_all(
         for vol, path in zip(plan.volumes, paths):
             fh = stack.enter_context(output_writer(path))
             rendered = render_volume(spec, plan, vol, layout, paper, stamp_texts, draft)
-            write_volume(
+            warnings += write_volume(
                 fh,
                 spec,
                 plan,

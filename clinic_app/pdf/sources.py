@@ -62,6 +62,32 @@ def flatten_if_annotated(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
         pdf.flatten_annotations("all")
 
 
+_NOT_DRAWN_HERE = (Name.Link, Name.Widget, Name.Popup)  # links are kept; fields have their own path
+
+
+def undrawable_annotations(page: pikepdf.Dictionary) -> int:
+    """How many shown annotations of `page` (highlights, notes, stamps) have no appearance stream.
+
+    Flattening draws an annotation's appearance into the page; one without (some tools
+    write highlights and free-text notes bare, for the viewer to draw) has nothing to draw
+    and goes with the rest of the annotations, so the person is told rather than left to
+    find it missing from the filed bundle."""
+    annots = page.get("/Annots") if "/Annots" in page else None
+    if not isinstance(annots, pikepdf.Array):
+        return 0
+    count = 0
+    for annot in annots:
+        if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") in _NOT_DRAWN_HERE:
+            continue
+        flags = annot.get("/F")
+        if isinstance(flags, int) and flags & 0b10:  # hidden: no viewer draws it either
+            continue
+        appearance = annot.get("/AP")
+        if not isinstance(appearance, pikepdf.Dictionary) or "/N" not in appearance:
+            count += 1
+    return count
+
+
 def clean_page(page: pikepdf.Dictionary) -> None:
     """Pin inherited attributes, keep only http(s)/mailto links, drop page actions."""
     keys = page.keys()  # one question to qpdf instead of one per key
