@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from clinic_app import temp_journal
 from clinic_app.domain.roles import Role
 from clinic_app.errors import KeySlotsChangedMeanwhile, VaultDamaged, VaultExists, VaultNotFound, VaultPlaceNotFolder
 from clinic_app.i18n import _
@@ -65,8 +66,7 @@ class Vault:
         if folder.exists() and any(folder.iterdir()):
             raise VaultExists(str(folder))
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = folder.parent / f".haven-new-{secrets.token_hex(6)}"
-        staging.mkdir(mode=0o700)
+        staging, entry = temp_journal.make_staging(folder.parent, temp_journal.NEW_VAULT_PREFIX)
         lock = VaultLock(staging)
         try:
             lock.acquire()
@@ -99,7 +99,10 @@ class Vault:
         except BaseException:
             lock.release()
             shutil.rmtree(staging, ignore_errors=True)
+            if not staging.exists():
+                temp_journal.forget(entry)
             raise
+        temp_journal.forget(entry)
         lock.folder, lock.path = folder, folder / LOCK_NAME
         conn = connection.connect(folder / DB_NAME, data_key)
         return cls(folder, conn, keyslots.read(folder / SLOTS_NAME), data_key, lock), recovery
