@@ -248,7 +248,7 @@ class Vault:
         except VaultDamaged:  # gone or unreadable: not the file this process knows
             raise KeySlotsChangedMeanwhile(str(self.folder)) from None
 
-    def _catch_up_slots(self) -> None:
+    def catch_up_slots(self) -> None:  # public: a service checks "already a user?" against it
         """Take over a newer slot file another Haven process wrote while this one held the vault
         open (a window left open while a command added a user), before changing a slot in it.
 
@@ -267,7 +267,7 @@ class Vault:
         self.slots = self._on_disk = disk
 
     def add_user_slot(self, user: str, passphrase: str) -> None:
-        self._catch_up_slots()
+        self.catch_up_slots()
         slot = keyslots.new_slot(
             self.vault_id, USER, user, passphrase, for_sealing(self.slots.kdf_defaults), [bytes(self._data_key)]
         )
@@ -275,7 +275,7 @@ class Vault:
 
     def change_passphrase(self, user: str, old: str, new: str) -> None:
         """Rewrite one slot under a new passphrase (one atomic file replace)."""
-        self._catch_up_slots()
+        self.catch_up_slots()
         slot = self.slots.user_slot(user)
         if slot is None:
             raise VaultDamaged("no key slot for this user")
@@ -285,7 +285,7 @@ class Vault:
 
     def remove_user_slot_and_rekey(self, user: str) -> None:
         """Drop `user`'s slot and move the database to a fresh data key."""
-        self._catch_up_slots()
+        self.catch_up_slots()
         self._rotate_key(self.slots.without_user(user))
 
     def _rotate_key(self, staged: SlotFile) -> None:

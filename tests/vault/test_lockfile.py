@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.domain.roles import Role
-from clinic_app.errors import KeySlotsChangedMeanwhile, LockFileUnusable, VaultInUse, VaultLockLost
+from clinic_app.errors import BadInput, KeySlotsChangedMeanwhile, LockFileUnusable, VaultInUse, VaultLockLost
 from clinic_app.services import users, vault_check
 from clinic_app.services.session import unlock
 from clinic_app.vault import keyslots, lockfile
@@ -132,6 +132,8 @@ def test_a_slot_written_by_another_process_is_kept(vault_folder: Path, no_folder
         (vault_folder / LOCK_NAME).unlink()
         with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as command:
             users.add_user(command, "bob", Role.LAWYER, PASSES["lawyer"])
+        with pytest.raises(BadInput):  # bob's slot, written elsewhere, counts here too
+            users.add_user(window, "bob", Role.STAFF, PASSES["staff"])
         users.change_passphrase(window, ADMIN_PASS, NEW_PASS)
     finally:
         window.lock()
