@@ -72,6 +72,35 @@ class VaultInUse(AuthError):
         )
 
 
+class LockFileUnusable(BadInput):
+    """`haven.lock` is a folder, a link or a pipe: Haven neither follows nor replaces it."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(_("The vault in {folder} cannot be opened: its lock file haven.lock is not an ordinary "
+                           "file (a folder, a link or a pipe has that name). Haven did not touch it; move that "
+                           "item out of the vault folder, then try again.").format(folder=folder))
+
+
+class VaultLockLost(AuthError):
+    """Someone removed `haven.lock` while this process held it, and another Haven took the new one."""
+
+    def __init__(self, folder: str) -> None:
+        text = _("Another Haven window or command opened the vault in {folder} after its lock file "
+                 "(haven.lock) was removed. So that neither undoes the other's users or passphrases, "
+                 "nothing was changed here. Close Haven everywhere, then open the vault again.")
+        super().__init__(text.format(folder=folder))
+
+
+class KeySlotsChangedMeanwhile(AuthError):
+    """keyslots.json changed under this process and cannot be taken over safely."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(_(
+            "The key-slot file (keyslots.json) of the vault in {folder} was changed by another Haven window or "
+            "command while this one had the vault open. So that no user or passphrase is lost, nothing was "
+            "changed here. Lock the vault, open it again and repeat the change.").format(folder=folder))
+
+
 class VaultLocked(AuthError):
     def __init__(self) -> None:
         super().__init__(_("The vault is locked. Unlock it to continue."))

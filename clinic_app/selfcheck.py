@@ -170,7 +170,8 @@ def check_integrity(ctx: Context) -> str:
 
     report = vault_check.check(ctx.session)
     if not report.ok:
-        problems = (report.database_problems + report.audit_problems + report.document_problems)
+        problems = (report.database_problems + report.audit_problems + report.document_problems
+                    + report.user_problems)
         raise RuntimeError("; ".join(problems) or f"damaged pages {report.damaged_pages}")
     ctx.session.lock()
     ctx.session = None

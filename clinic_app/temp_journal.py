@@ -9,9 +9,16 @@ holds the folder's path and nothing else, and is removed after the rename. Every
 process (command line, window, build child) calls `sweep()` at start: a record whose
 process is gone has its temp file, and an SQLite `-journal` beside it, deleted.
 
+The folders in which `init` builds a new vault and `restore` unpacks a backup
+(`.haven-new-<pid>-<random>`, `.haven-restore-<pid>-<random>`: a whole vault, which
+the passphrase opens) are recorded the same way before they exist, and a sweep removes
+those of dead processes too: a kill before the rename into place left them for good.
+
 A record only ever leads to a regular file named `.haven-tmp-<its pid>-<its random>`,
-so a planted record cannot delete anything else. This module stays light (no
-`clinic_app.errors`, no i18n): it runs on the window's start-up path.
+or a real folder (never a link) named with a staging prefix and that same token, so a
+planted record cannot delete anything else, and nothing of a live process is touched.
+This module stays light (no `clinic_app.errors`, no i18n): it runs on the window's
+start-up path.
 """
 
 from __future__ import annotations
@@ -19,12 +26,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
+import shutil
 import stat
 from pathlib import Path
 
 from clinic_app import paths
 
 TEMP_PREFIX = ".haven-tmp-"
+NEW_VAULT_PREFIX = ".haven-new-"  # `init` builds the vault here, then renames it into place
+RESTORE_PREFIX = ".haven-restore-"  # `restore` unpacks and checks the backup here
+STAGING_PREFIXES = (NEW_VAULT_PREFIX, RESTORE_PREFIX)
 FOLDER = "in-flight"
 MAX_RECORD = 8192
 _TOKEN = re.compile(r"(\d{1,10})-[0-9a-f]{16}")
@@ -83,8 +95,12 @@ def record(folder: Path, name: str) -> Path | None:
     None when the state folder cannot be written: the write goes on, and the sweep
     of `folder` at the next write there remains.
     """
+    return _record_token(folder, name[len(TEMP_PREFIX):])
+
+
+def _record_token(folder: Path, token: str) -> Path | None:
     journal = _journal()
-    entry = journal / name[len(TEMP_PREFIX):]
+    entry = journal / token
     try:
         journal.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         journal.mkdir(mode=0o700, exist_ok=True)
@@ -98,6 +114,23 @@ def record(folder: Path, name: str) -> Path | None:
     finally:
         os.close(fd)
     return entry
+
+
+def make_staging(parent: Path, prefix: str) -> tuple[Path, Path | None]:
+    """Create the owner-only folder `parent/<prefix><pid>-<random>`, recorded first, so a kill
+    before it is renamed into place leaves it only until the next start. Returns the folder and
+    its record; `forget` the record once the folder is renamed or removed."""
+    if prefix not in STAGING_PREFIXES:
+        raise ValueError(prefix)
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    entry = _record_token(parent, token)
+    staging = Path(parent) / f"{prefix}{token}"
+    try:
+        staging.mkdir(mode=0o700)
+    except BaseException:
+        forget(entry)
+        raise
+    return staging, entry
 
 
 def forget(entry: Path | None) -> None:
@@ -115,6 +148,25 @@ def _remove_temp(path: str) -> int:
                 os.unlink(candidate)
                 removed += 1
     return removed
+
+
+def _remove_staging(folder: str, token: str) -> tuple[int, bool]:
+    """Delete the staging folders named by `token` in `folder` (real folders only, never a link);
+    (how many were removed, whether one is still there)."""
+    removed, left = 0, False
+    for prefix in STAGING_PREFIXES:
+        path = os.path.join(folder, prefix + token)
+        try:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if os.path.lexists(path):
+            left = True
+        else:
+            removed += 1
+    return removed, left
 
 
 def _read_record(entry: str) -> str:
@@ -135,7 +187,8 @@ def _read_record(entry: str) -> str:
 
 
 def sweep() -> int:
-    """Delete the temp files of Haven processes that died mid-write; how many were removed.
+    """Delete the temp files and staging folders of Haven processes that died mid-write; how
+    many were removed.
 
     Cheap when there is nothing to do (one failed directory listing): it runs at
     every start.
@@ -148,10 +201,14 @@ def sweep() -> int:
                 continue
             entry = os.path.join(journal, token)
             folder = _read_record(entry)
+            left = False
             if folder:
                 removed += _remove_temp(os.path.join(folder, TEMP_PREFIX + token))
-            with contextlib.suppress(OSError):
-                os.unlink(entry)
+                gone, left = _remove_staging(folder, token)
+                removed += gone
+            if not left:  # a staging folder that would not go is tried again at the next start
+                with contextlib.suppress(OSError):
+                    os.unlink(entry)
     return removed
 
 

@@ -237,6 +237,7 @@ def _check_json(found: vault_check.FolderCheck) -> dict[str, object]:
         "database_problems": list(report.database_problems) if report else [],
         "audit_problems": list(report.audit_problems) if report else [],
         "document_problems": list(report.document_problems) if report else [],
+        "user_problems": list(report.user_problems) if report else [],
         "damaged_pages": list(found.damaged_pages),
         "location_problems": list(found.location_problems),
         "newest_good_backup": ({"path": str(found.backup.path), "created_at": found.backup.header.created_at}
@@ -263,7 +264,8 @@ def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
         if found.pages is not None and found.pages.header_damaged:
             print(_("The file's first page (its header) is damaged: no page can be verified."))
     else:
-        for problem in report.database_problems + report.audit_problems + report.document_problems:
+        for problem in (report.database_problems + report.audit_problems + report.document_problems
+                        + report.user_problems):
             print(problem)
     if found.damaged_pages and not (found.pages is not None and found.pages.header_damaged):
         print(_("Damaged pages: {pages}").format(pages=", ".join(str(p) for p in found.damaged_pages)))

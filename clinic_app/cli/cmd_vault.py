@@ -65,12 +65,14 @@ def cmd_check(ctx: CliContext) -> int:
     if ctx.args.json:
         emit_json({"ok": report.ok, "schema_version": report.schema_version,
                    "database_problems": list(report.database_problems),
-                   "audit_problems": list(report.audit_problems)})
+                   "audit_problems": list(report.audit_problems), "user_problems": list(report.user_problems)})
     else:
-        for problem in report.database_problems + report.audit_problems:
+        for problem in report.database_problems + report.audit_problems + report.user_problems:
             print(problem)
-        print(_("Vault is intact (schema {version}).").format(version=report.schema_version)
-              if report.ok else _("The vault is damaged. Restore it from a backup."))
+        if report.ok:
+            print(_("Vault is intact (schema {version}).").format(version=report.schema_version))
+        elif not report.only_user_problems:
+            print(_("The vault is damaged. Restore it from a backup."))
     return ExitCode.OK if report.ok else ExitCode.DAMAGED
 
 

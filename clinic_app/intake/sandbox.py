@@ -80,8 +80,8 @@ class Worker:
         if not self.running:
             self.kill()
             self.start()
-        message = json.dumps({**job, "payload": True} if payload is not None else job,
-                             ensure_ascii=False).encode("utf-8")
+        message = json.dumps({**job, "payload": True} if payload is not None else job,  # a non-UTF-8 name too
+                             ensure_ascii=False).encode("utf-8", "surrogatepass")
         try:
             self._send(message, payload)
         except OSError:  # the idle child died since the last job: one fresh start
@@ -104,7 +104,7 @@ class Worker:
         raw = self._receive_one(deadline, cancel, MAX_HEADER_MB * MB)
         pdf = self._receive_one(deadline, cancel, self._limits.max_result_mb * MB)
         try:
-            return json.loads(raw.decode("utf-8")), pdf
+            return json.loads(raw.decode("utf-8", "surrogatepass")), pdf
         except ValueError:
             self.kill()
             raise WorkerDied("crashed") from None

@@ -44,8 +44,9 @@ TEST_OPS = ("test_hang", "test_crash", "test_allocate")
 
 
 def send_answer(conn: Any, header: dict[str, Any], pdf: bytes = b"") -> None:
-    """Two messages, so that a large working copy is never copied into a bigger buffer."""
-    conn.send_bytes(json.dumps(header, ensure_ascii=False).encode("utf-8"))
+    """Two messages, so that a large working copy is never copied into a bigger buffer. A file
+    name that is not UTF-8 travels as Python holds it (surrogates), as in `sandbox.request`."""
+    conn.send_bytes(json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     conn.send_bytes(pdf)
 
 
@@ -77,7 +78,7 @@ def worker_main(conn: Any, limits_data: dict[str, Any], allow_test_ops: bool) ->
     send_answer(conn, {"ready": True})
     while True:
         try:
-            job = json.loads(conn.recv_bytes().decode("utf-8"))
+            job = json.loads(conn.recv_bytes().decode("utf-8", "surrogatepass"))
         except (EOFError, OSError, ValueError):
             return
         if not isinstance(job, dict) or job.get("op") == "stop":

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from clinic_app import temp_journal
 from clinic_app.domain.progress import Progress, no_progress
 from clinic_app.domain.roles import PERMISSION_LABELS, Permission, Role, allows
 from clinic_app.errors import PermissionDenied, VaultDamaged
@@ -106,8 +106,7 @@ def restore(backup: Path, folder: Path, *, user: str | None = None, passphrase: 
                                "with --replace (the current vault is kept, renamed).").format(folder=folder))
     warnings = guard_vault_folder(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".haven-restore-{secrets.token_hex(6)}"
-    staging.mkdir(mode=0o700)
+    staging, entry = temp_journal.make_staging(folder.parent, temp_journal.RESTORE_PREFIX)
     try:
         progress(0, 1, _("Unpacking the backup"))
         backup_file.extract(backup, header, staging, DB_NAME, SLOTS_NAME)
@@ -128,9 +127,12 @@ def restore(backup: Path, folder: Path, *, user: str | None = None, passphrase: 
         with contextlib.suppress(OSError):
             (staging / LOCK_NAME).unlink()
         aside = _swap_in(staging, folder, state)
+        temp_journal.forget(entry)  # renamed into place: nothing of it is left to sweep
         vault_history.save(header.vault_id, folder, mark)  # a deliberate restore resets the mark
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if not staging.exists():
+            temp_journal.forget(entry)
         mapped = storage_error(exc, str(folder.parent)) if isinstance(exc, OSError) else None
         if mapped is not None:
             raise mapped from exc

@@ -25,6 +25,7 @@ def add_user(session: Session, name: str, role: Role, passphrase: str) -> User:
     name = validate_user_name(name)
     vault = session.vault
     existing = user_rows.get(vault.conn, name)
+    vault.catch_up_slots()  # a slot another Haven added since this vault was opened counts too
     if existing is not None and vault.slots.user_slot(name) is not None:
         raise BadInput(_("There is already a user called {name}.").format(name=name))
     require_strong(passphrase, user_inputs=(name,))

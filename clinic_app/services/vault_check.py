@@ -23,6 +23,7 @@ from clinic_app.services import session as sessions
 from clinic_app.services.location_guard import assess_vault_folder
 from clinic_app.services.session import Session
 from clinic_app.vault import audit, blobs, connection, migrations, records
+from clinic_app.vault import users as user_rows
 from clinic_app.vault.errors import DatabaseBeforeKeyChange, KeySlotsAltered, KeySlotsOlder, VaultOlderCopy
 from clinic_app.vault.pages import PageReport
 from clinic_app.vault.store import Vault
@@ -37,11 +38,16 @@ class CheckReport:
     audit_problems: tuple[str, ...]
     damaged_pages: tuple[int, ...] = ()
     document_problems: tuple[str, ...] = ()
+    user_problems: tuple[str, ...] = ()  # users who cannot log in (a restore is not the cure)
 
     @property
     def ok(self) -> bool:
         return not (self.database_problems or self.audit_problems or self.damaged_pages
-                    or self.document_problems)
+                    or self.document_problems or self.user_problems)
+
+    @property
+    def only_user_problems(self) -> bool:
+        return bool(self.user_problems) and dataclasses.replace(self, user_problems=()).ok
 
 
 def _pages_named(problems: list[str]) -> set[int]:
@@ -56,6 +62,20 @@ def _safely(run: Callable[[], list[str]]) -> list[str]:
         return run()
     except connection.DatabaseError as exc:
         return [_("the check could not finish: {detail}").format(detail=str(exc))]
+
+
+def users_without_slot(session: Session) -> list[str]:
+    """Users the database knows who have no key slot, so cannot log in (a slot file written by
+    a process that had not seen them, or a crash between a user's row and their slot)."""
+    slots = session.vault.slots
+    return [u.name for u in user_rows.all_users(session.vault.conn) if slots.user_slot(u.name) is None]
+
+
+def _users_without_slot_safely(session: Session) -> list[str]:
+    try:
+        return users_without_slot(session)
+    except connection.DatabaseError:
+        return []  # the damaged page is already reported by the integrity checks
 
 
 def check(session: Session, *, documents: bool = True, record: bool = True) -> CheckReport:
@@ -84,6 +104,10 @@ def check(session: Session, *, documents: bool = True, record: bool = True) -> C
         audit_problems=tuple(_safely(lambda: audit.verify(conn, session.vault.vault_id))),
         damaged_pages=tuple(pages),
         document_problems=tuple(doc_problems),
+        user_problems=tuple(
+            _("{name} is a user of this vault but has no key slot in keyslots.json, so {name} cannot log "
+              "in. An admin can mend this by adding {name} again with a new passphrase.").format(name=name)
+            for name in _users_without_slot_safely(session)),
     )
     if not record:
         return report
@@ -164,7 +188,7 @@ def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Pa
         newest = backups.newest_good_backup(Path(backups_folder), vault_id)
     return FolderCheck(report, why, scan, location.refused + location.warnings, newest,
                        Path(backups_folder) if backups_folder else None, older[0] if older else None,
-                       restore_helps and not older)
+                       restore_helps and not older and not (report is not None and report.only_user_problems))
 
 
 def check_without_key(folder: Path, problem: Exception, *, backups_folder: Path | None = None,

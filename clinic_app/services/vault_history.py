@@ -39,9 +39,11 @@ class Mark:
 
 def _path(vault_id: str, folder: Path) -> Path:
     """One mark per vault *and folder*: a backup restored into a second folder to look at it
-    is another copy, not a rollback of the first. The name is a hash (no path in clear)."""
-    where = os.path.abspath(Path(folder).expanduser())
-    name = hashlib.sha256(f"{vault_id}\0{where}".encode()).hexdigest()[:32]
+    is another copy, not a rollback of the first. The name is a hash (no path in clear). The
+    path is hashed as the file system's bytes: a folder name that is not UTF-8 (Latin-1 on an
+    older USB drive) is a name like any other, and UTF-8 names keep their earlier hash."""
+    where = os.fsencode(os.path.abspath(Path(folder).expanduser()))
+    name = hashlib.sha256(vault_id.encode("utf-8") + b"\0" + where).hexdigest()[:32]
     return state_dir() / "history" / f"{name}.json"
 
 

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from clinic_app import temp_journal
 from clinic_app.domain.roles import Role
-from clinic_app.errors import VaultDamaged, VaultExists, VaultNotFound, VaultPlaceNotFolder
+from clinic_app.errors import KeySlotsChangedMeanwhile, VaultDamaged, VaultExists, VaultNotFound, VaultPlaceNotFolder
 from clinic_app.i18n import _
 from clinic_app.vault import audit, connection, keyslot_auth, keyslots, migrations, pages, recovery_key, users
 from clinic_app.vault import backup as backup_file
@@ -47,6 +48,7 @@ class Vault:
         self.folder = folder
         self.conn = conn
         self.slots = slots
+        self._on_disk = slots  # keyslots.json as this process last read or wrote it
         self._data_key = bytearray(data_key)
         self._lock = lock
         self._depth = 0
@@ -64,8 +66,7 @@ class Vault:
         if folder.exists() and any(folder.iterdir()):
             raise VaultExists(str(folder))
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = folder.parent / f".haven-new-{secrets.token_hex(6)}"
-        staging.mkdir(mode=0o700)
+        staging, entry = temp_journal.make_staging(folder.parent, temp_journal.NEW_VAULT_PREFIX)
         lock = VaultLock(staging)
         try:
             lock.acquire()
@@ -98,7 +99,10 @@ class Vault:
         except BaseException:
             lock.release()
             shutil.rmtree(staging, ignore_errors=True)
+            if not staging.exists():
+                temp_journal.forget(entry)
             raise
+        temp_journal.forget(entry)
         lock.folder, lock.path = folder, folder / LOCK_NAME
         conn = connection.connect(folder / DB_NAME, data_key)
         return cls(folder, conn, keyslots.read(folder / SLOTS_NAME), data_key, lock), recovery
@@ -222,16 +226,48 @@ class Vault:
 
     def _save_slots(self, slots: SlotFile, keys: list[bytes] | None = None) -> None:
         """Write the slot file signed under `keys` (the current data key by default), with a
-        higher generation that the database then remembers."""
+        higher generation that the database then remembers.
+
+        Only while this process still holds the lock, and only over the very file it last
+        read or wrote: a slot another process added since is never dropped.
+        """
+        self._lock.confirm()
+        if not _same_file(self._read_disk_slots(), self._on_disk):
+            raise KeySlotsChangedMeanwhile(str(self.folder))
         slots = replace(slots, generation=max(slots.generation, self.slots.generation) + 1,
-                        db_salt=pages.read_salt(self.db_path))
+                        db_salt=pages.read_salt(self.db_path), version=keyslots.VERSION)
         slots = keyslot_auth.sign(slots, keys or [bytes(self._data_key)])
         keyslots.write(self.slots_path, slots)
-        self.slots = slots
+        self.slots = self._on_disk = slots
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyslots_generation', ?)",
                           (str(slots.generation),))
 
+    def _read_disk_slots(self) -> SlotFile:
+        try:
+            return keyslots.read(self.slots_path)
+        except VaultDamaged:  # gone or unreadable: not the file this process knows
+            raise KeySlotsChangedMeanwhile(str(self.folder)) from None
+
+    def catch_up_slots(self) -> None:  # public: a service checks "already a user?" against it
+        """Take over a newer slot file another Haven process wrote while this one held the vault
+        open (a window left open while a command added a user), before changing a slot in it.
+
+        Only a file that verifies under this process's data key, with no rekey pending, newer
+        than what this process and the database have seen; anything else is refused.
+        """
+        self._lock.confirm()
+        disk = self._read_disk_slots()
+        if _same_file(disk, self._on_disk):
+            return
+        if (disk.version != keyslots.VERSION or disk.vault_id != self.vault_id or disk.pending_key_id
+                or self.slots.pending_key_id or disk.generation <= self.slots.generation
+                or not keyslot_auth.verify(disk, bytes(self._data_key))  # a rekey elsewhere: this key is old
+                or disk.generation < (_stored_generation(self.conn) or 0)):
+            raise KeySlotsChangedMeanwhile(str(self.folder))
+        self.slots = self._on_disk = disk
+
     def add_user_slot(self, user: str, passphrase: str) -> None:
+        self.catch_up_slots()
         slot = keyslots.new_slot(
             self.vault_id, USER, user, passphrase, for_sealing(self.slots.kdf_defaults), [bytes(self._data_key)]
         )
@@ -239,6 +275,7 @@ class Vault:
 
     def change_passphrase(self, user: str, old: str, new: str) -> None:
         """Rewrite one slot under a new passphrase (one atomic file replace)."""
+        self.catch_up_slots()
         slot = self.slots.user_slot(user)
         if slot is None:
             raise VaultDamaged("no key slot for this user")
@@ -248,6 +285,7 @@ class Vault:
 
     def remove_user_slot_and_rekey(self, user: str) -> None:
         """Drop `user`'s slot and move the database to a fresh data key."""
+        self.catch_up_slots()
         self._rotate_key(self.slots.without_user(user))
 
     def _rotate_key(self, staged: SlotFile) -> None:
@@ -438,6 +476,11 @@ def _recovery_keys(slots: SlotFile, key: str) -> dict[str, bytes]:
         slots.vault_id, slot, recovery_key.normalise(key), error=WrongRecoveryKey()
     )
     return keyslots.data_keys(slots.vault_id, slot, private)
+
+
+def _same_file(a: SlotFile, b: SlotFile) -> bool:
+    """The same slot file as written (a version-1 file read once is compared as its fields)."""
+    return keyslots.canonical(a) == keyslots.canonical(b) and a.macs == b.macs and a.version == b.version
 
 
 def _stored_generation(conn: Connection) -> int | None:
