@@ -48,7 +48,7 @@ class BackupInfo:
 
     @property
     def created(self) -> datetime:
-        return datetime.fromisoformat(self.header.created_at)
+        return self.header.created
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy(
         except HavenError:
             continue  # unreadable: never ours to delete
         if header.vault_id == vault_id:
-            mine.setdefault(datetime.fromisoformat(header.created_at), []).append(path)
+            mine.setdefault(header.created, []).append(path)
     keep = keep_set(mine, policy)
     removed = []
     for stamp, paths in mine.items():

@@ -16,15 +16,18 @@ key; the page HMACs find tampering once the file is opened with a key.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from clinic_app.errors import HavenError
+from clinic_app.i18n import _
 from clinic_app.fsutil import fsync_dir, named_temp, open_input, sweep_stale_temps
 from clinic_app.vault.errors import BackupInvalid, storage_error
 
@@ -35,6 +38,25 @@ EXTENSION = ".havenbak"
 FOOTER = struct.Struct(">32sQIHH8s")
 MAX_HEADER = 16 * 1024 * 1024
 COPY = 1024 * 1024
+
+
+class BadHeader(ValueError):
+    """A header field that cannot be trusted to mean anything; str() is the reason shown."""
+
+
+def parse_time(value: object) -> datetime:
+    """An ISO 8601 time with a time zone, or BadHeader.
+
+    The header is written by anyone who can write the backup folder: a date that does
+    not parse (or has no zone, so it cannot be compared) makes the file not a backup,
+    rather than an exception in rotation, `check` or restore.
+    """
+    if isinstance(value, str) and len(value) <= 64:
+        with contextlib.suppress(ValueError):
+            when = datetime.fromisoformat(value)
+            if when.tzinfo is not None and when.utcoffset() is not None:
+                return when
+    raise BadHeader(_("its date is not a time with a time zone"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,11 @@ class BackupHeader:
     automatic: bool = False
     audit_head: int = 0  # seq of the newest audit row inside the backup
 
+    @property
+    def created(self) -> datetime:
+        """`created_at` as a time (from_json has checked it parses, with a zone)."""
+        return parse_time(self.created_at)
+
     def to_json(self) -> bytes:
         doc = asdict(self)
         doc["keyslots"] = base64.b64encode(self.keyslots).decode("ascii")
@@ -60,8 +87,9 @@ class BackupHeader:
         doc = json.loads(raw.decode("utf-8"))
         if doc.get("format") != FORMAT or int(doc.get("version", 0)) != VERSION:
             raise ValueError("format")
+        parse_time(doc.get("created_at"))
         return cls(
-            vault_id=str(doc["vault_id"]), created_at=str(doc["created_at"]),
+            vault_id=str(doc["vault_id"]), created_at=doc["created_at"],
             schema_version=int(doc["schema_version"]), db_size=int(doc["db_size"]),
             db_sha256=str(doc["db_sha256"]), keyslots=base64.b64decode(doc["keyslots"], validate=True),
             app_version=str(doc.get("app_version", "")), automatic=bool(doc.get("automatic", False)),
@@ -130,6 +158,8 @@ def read_header(path: Path) -> BackupHeader:
         raise BackupInvalid(path.name, "header checksum")
     try:
         header = BackupHeader.from_json(raw)
+    except BadHeader as exc:
+        raise BackupInvalid(path.name, str(exc)) from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupInvalid(path.name, "header") from exc
     if header.db_size != db_len:
