@@ -55,6 +55,77 @@ def _junk(folder: Path, vault_id: str, when: datetime) -> Path:
     return path
 
 
+def test_planted_future_backups_never_rotate_real_ones_away(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    target = tmp_path / "backups"
+    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        real = [backups.auto_backup(s, target, now=base + timedelta(days=d)).path for d in range(3)]
+        vault_id = s.vault.vault_id
+        far = datetime(2099, 1, 1, tzinfo=timezone.utc)
+        junk = [_junk(target, vault_id, far + timedelta(days=i)) for i in range(7)]
+        junk += [_junk(target, vault_id, far + timedelta(weeks=w)) for w in range(1, 5)]
+        done = backups.auto_backup(s, target, now=base + timedelta(days=3))
+        assert done.path.is_file() and done.removed == ()
+        assert all(p.is_file() for p in real + junk)  # unverified files are never deleted either
+        good, _bad = backups.list_backups(target, vault_id, verify=s.vault.backup_verifier())
+        newest = backups.newest_good_backup(target, vault_id, verify=s.vault.backup_verifier())
+    assert [b.path for b in good if b.verified] == [done.path, *reversed(real)]
+    assert {b.path for b in good if not b.verified} == set(junk)
+    assert newest is not None and newest.path == done.path and newest.verified
+
+
+def test_verified_backups_dated_in_the_future_are_neither_trusted_nor_deleted(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    target = tmp_path / "backups"
+    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:  # a laptop whose clock once ran years ahead
+        ahead = [backups.auto_backup(s, target, now=base + timedelta(days=4000 + d)).path for d in range(12)]
+        ahead = [p for p in ahead if p.is_file()]  # rotated among themselves while that clock ran
+        assert len(ahead) == 8
+        real = [backups.auto_backup(s, target, now=base + timedelta(days=d)).path for d in range(12)]
+        rotated = backups.rotate(target, s.vault.vault_id, verify=s.vault.backup_verifier(),
+                                 now=base + timedelta(days=11), keep=(real[-1],))
+    assert all(p.is_file() for p in ahead)
+    assert rotated == []  # each automatic backup already thinned the real ones, as if the others were not there
+    stamps = [base + timedelta(days=d) for d in range(12)]
+    assert [p.is_file() for p in real] == [t in backups.keep_set(stamps) for t in stamps]
+
+
+def test_cli_rotate_and_check_ignore_planted_files(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    target = tmp_path / "backups"
+    v = vault_args(folder)
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:  # yesterday's: kept by any honest rotation
+        real = backups.auto_backup(s, target, now=datetime.now(timezone.utc) - timedelta(days=1)).path
+        vault_id = s.vault.vault_id
+    far = datetime(2099, 1, 1, tzinfo=timezone.utc)
+    for i in range(7):
+        _junk(target, vault_id, far + timedelta(days=i))
+    for w in range(1, 5):
+        _junk(target, vault_id, far + timedelta(weeks=w))
+    second = haven(*v, "backup", str(target), "--rotate", stdin=ADMIN_PASS + "\n")
+    assert second.returncode == 0, second.stderr
+    assert "Removed" not in second.stdout and real.is_file()
+    written = [p for p in target.iterdir() if "2099" not in p.name and p != real]
+    assert len(written) == 1
+    flip_byte(folder / "vault.db", 4096 * 3 + 100)
+    check = haven(*v, "check", "--backups", str(target), stdin=ADMIN_PASS + "\n")
+    assert check.returncode == 5, check.stderr
+    assert f"Newest good backup: {written[0]}" in check.stdout
+    assert "2099" not in check.stdout.split("Newest good backup")[1].splitlines()[0]
+    assert "could not be verified" in check.stdout
+
+
+def test_a_genuine_backup_restores_under_its_verified_date(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    when = datetime(2026, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        made = backups.auto_backup(s, tmp_path / "backups", now=when)
+    done = restore.restore(made.path, tmp_path / "restored", user=ADMIN, passphrase=ADMIN_PASS)
+    assert done.backup_created_at == when.isoformat() and done.warnings == ()
+
+
 @pytest.mark.parametrize("created_at", ["yesterday", "2026-01-01T00:00:00", 20260101, None])
 def test_a_header_date_that_is_not_a_time_with_a_zone_makes_the_file_not_a_backup(
         seeded, tmp_path: Path, created_at: object) -> None:
