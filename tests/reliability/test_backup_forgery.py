@@ -117,6 +117,32 @@ def test_cli_rotate_and_check_ignore_planted_files(seeded, tmp_path: Path) -> No
     assert "could not be verified" in check.stdout
 
 
+def test_relabelled_old_backup_is_not_recommended_and_restores_under_its_true_date(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    target = tmp_path / "backups"
+    target.mkdir()
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        old_date = s.vault.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0]
+        old = backups.make_backup(s, tmp_path / "old.havenbak").path  # its own audit row comes after
+        new = backups.make_backup(s, target / "new.havenbak").path
+        verify = s.vault.backup_verifier()
+    forged = target / "old-relabelled.havenbak"
+    _relabel(old, forged, created_at="2099-01-01T00:00:00+00:00", audit_head=999999)
+    found = backups.newest_good_backup(target, verify=verify)
+    assert found is not None and found.path == new
+    flip_byte(folder / "vault.db", 4096 * 3 + 100)
+    report = vault_check.check_folder(folder, user=ADMIN, passphrase=ADMIN_PASS, backups_folder=target)
+    assert report.backup is not None and report.backup.path == new
+    assert report.unverified_backups == (forged,)
+    done = restore.restore(forged, tmp_path / "restored", user=ADMIN, passphrase=ADMIN_PASS)
+    assert not done.backup_created_at.startswith("2099")
+    assert done.backup_created_at[:19] == old_date[:19]
+    assert any("could not be verified" in w for w in done.warnings)
+    cli = haven(*vault_args(tmp_path / "again"), "restore", str(forged), stdin=ADMIN_PASS + "\n")
+    assert cli.returncode == 0, cli.stderr
+    assert "2099" not in cli.stdout and "could not be verified" in cli.stderr
+
+
 def test_a_genuine_backup_restores_under_its_verified_date(seeded, tmp_path: Path) -> None:
     folder, _originals = seeded(size=1000)
     when = datetime(2026, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
@@ -124,6 +150,22 @@ def test_a_genuine_backup_restores_under_its_verified_date(seeded, tmp_path: Pat
         made = backups.auto_backup(s, tmp_path / "backups", now=when)
     done = restore.restore(made.path, tmp_path / "restored", user=ADMIN, passphrase=ADMIN_PASS)
     assert done.backup_created_at == when.isoformat() and done.warnings == ()
+
+
+def test_backup_from_before_header_macs_is_unverified_but_restores(seeded, tmp_path: Path) -> None:
+    folder, _originals = seeded(size=1000)
+    target = tmp_path / "backups"
+    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    with unlock(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        made = backups.auto_backup(s, target, now=base).path
+        _relabel(made, made, mac=None)  # what Haven wrote before header MACs existed
+        for d in range(1, 14):
+            backups.auto_backup(s, target, now=base + timedelta(days=d))
+        listed, _bad = backups.list_backups(target, verify=s.vault.backup_verifier())
+    assert made.is_file()  # never rotated away: it cannot be proved to be ours
+    assert [b.verified for b in listed if b.path == made] == [False]
+    done = restore.restore(made, tmp_path / "restored", user=ADMIN, passphrase=ADMIN_PASS)
+    assert done.documents_verified == 4 and any("could not be verified" in w for w in done.warnings)
 
 
 @pytest.mark.parametrize("created_at", ["yesterday", "2026-01-01T00:00:00", 20260101, None])
