@@ -220,8 +220,8 @@ class RestoreDialog(QDialog):
     def _list(self, entries: list[admin_ops.BackupEntry]) -> None:
         self.recent.clear()
         for entry in entries:
-            label = (_("{when} UTC: {name}") if entry.verified
-                     else _("{when} UTC (date not verified): {name}"))  # a header anyone could have written
+            label = (_("{when} UTC (date not verified): {name}") if entry.verified is False  # checked, failed
+                     else _("{when} UTC: {name}"))
             self.recent.addItem(label.format(when=when(entry.created_at), name=entry.path.name), str(entry.path))
         if entries and not self.path.text():
             self.set_file(entries[0].path)

@@ -36,7 +36,7 @@ class BackupEntry:
     path: Path
     created_at: str
     automatic: bool
-    verified: bool = False  # its header MAC verified under the open vault's key (else: the date it claims)
+    verified: bool | None = None  # its header MAC verified under the open vault's key; None: no key to check
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,8 @@ def list_backups(runner: TaskRunner, *, folder: Path) -> Op:
         except HavenError:
             verify = None  # locked (as for a restore): every date is only what its file claims
         good, _bad = backup.list_backups(Path(folder), verify=verify)
-        return [BackupEntry(b.path, b.header.created_at, b.header.automatic, b.verified) for b in good]
+        return [BackupEntry(b.path, b.header.created_at, b.header.automatic, b.verified if verify else None)
+                for b in good]
 
     return Op(runner, work, pool="render")
 
