@@ -240,8 +240,9 @@ def _check_json(found: vault_check.FolderCheck) -> dict[str, object]:
         "user_problems": list(report.user_problems) if report else [],
         "damaged_pages": list(found.damaged_pages),
         "location_problems": list(found.location_problems),
-        "newest_good_backup": ({"path": str(found.backup.path), "created_at": found.backup.header.created_at}
-                               if found.backup else None),
+        "newest_good_backup": ({"path": str(found.backup.path), "created_at": found.backup.header.created_at,
+                                "verified": found.backup.verified} if found.backup else None),
+        "unverified_backups": [str(p) for p in found.unverified_backups],
         "older_copy": _older_json(found.older_copy),
         "damaged": not found.ok and found.suggest_restore,
     }
@@ -254,6 +255,27 @@ def _older_json(older: VaultOlderCopy | None) -> dict[str, object] | None:
             "computer_saw_row": older.seen_seq, "that_row_made_at": older.seen_entry_at,
             "computer_saw_it_on": older.seen_on, "different_history": older.diverged,
             "message": str(older)}
+
+
+def _print_backups(found: vault_check.FolderCheck) -> None:
+    """The backup to restore, and which files' dates are only what the files claim."""
+    backup = found.backup
+    if backup is not None:
+        when = backup.header.created_at[:19].replace("T", " ")
+        if backup.verified:
+            print(_("Newest good backup: {path} (made {when} UTC).").format(path=backup.path, when=when))
+        else:
+            print(_("Newest good backup: {path} (it says it was made {when} UTC, but this date could not be "
+                    "verified: check it after restoring).").format(path=backup.path, when=when))
+    if found.unverified_backups:
+        shown = found.unverified_backups[:10]
+        print(ngettext("{count} backup file could not be verified with this vault's key (made by an older Haven, "
+                       "under an earlier key, or changed by someone): {names}",
+                       "{count} backup files could not be verified with this vault's key (made by an older "
+                       "Haven, under an earlier key, or changed by someone): {names}",
+                       len(found.unverified_backups)).format(
+            count=len(found.unverified_backups),
+            names=", ".join(p.name for p in shown) + (" …" if len(found.unverified_backups) > len(shown) else "")))
 
 
 def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
@@ -275,14 +297,11 @@ def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
         print(_("Vault is intact (schema {version}).").format(version=report.schema_version))
         return
     if not found.suggest_restore:
-        if found.backup is not None:
-            print(_("Newest good backup: {path} (made {when} UTC).").format(
-                path=found.backup.path, when=found.backup.header.created_at[:19].replace("T", " ")))
+        _print_backups(found)
         return
     print(_("The vault is damaged. Restore it from a backup."))
     if found.backup is not None:
-        print(_("Newest good backup: {path} (made {when} UTC).").format(
-            path=found.backup.path, when=found.backup.header.created_at[:19].replace("T", " ")))
+        _print_backups(found)
         print(_("Restore it with: clinic-app --vault {folder} restore {path} --replace").format(
             folder=folder, path=found.backup.path))
     elif found.backups_looked_in is not None:

@@ -6,7 +6,10 @@ the user chose, named `haven-<vault id prefix>-<UTC time>.havenbak`, and are
 thinned by `keep_set`: the newest backup of each of the last 7 days that have
 one, and of each of the last 4 ISO weeks that have one (the rule of restic's
 --keep-daily/--keep-weekly). Rotation only ever deletes auto-named backups of the
-same vault that it could read; anything else in the folder is left alone.
+same vault whose header MAC verifies under the vault's key and whose date is not in
+the future, and never the backup just written; anything else in the folder (files an
+older Haven wrote, files planted by whoever can write the folder) is left alone, and
+is listed after the verified backups as "could not be verified".
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from clinic_app import __version__
@@ -33,6 +36,8 @@ from clinic_app.vault.errors import NotRecorded, storage_error
 AUTO_NAME = re.compile(r"^haven-(?P<vault>[0-9a-f]{8})-(?P<stamp>\d{8}T\d{6}Z)(?:-\d+)?\.havenbak$")
 STALE_TMP = re.compile(r"^\.haven-tmp-[0-9a-f]{16}(-journal)?$")
 STALE_AFTER_S = 6 * 3600
+FUTURE_SKEW = timedelta(hours=1)  # a verified date further ahead than this is a wrong clock: not trusted
+Verifier = Callable[[BackupHeader], bool]  # Vault.backup_verifier()
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,15 @@ class RotationPolicy:
 class BackupInfo:
     path: Path
     header: BackupHeader
+    verified: bool = False  # the header's MAC verifies under the vault's key: its date is true
 
     @property
     def created(self) -> datetime:
-        return datetime.fromisoformat(self.header.created_at)
+        return self.header.created
+
+    def trusted(self, now: datetime) -> bool:
+        """Verified, and not dated in the future (a clock once set ahead must not outrank today)."""
+        return self.verified and self.created <= now + FUTURE_SKEW
 
 
 @dataclass(frozen=True)
@@ -126,12 +136,24 @@ def auto_backup(session: Session, folder: Path, *, policy: RotationPolicy = Rota
     target = auto_name(session.vault.vault_id, now, folder)
     result = make_backup(session, target, automatic=True, now=now)
     remove_stale_temp_files(folder)
-    removed = rotate(folder, session.vault.vault_id, policy)
+    removed = rotate(folder, session.vault.vault_id, policy, verify=session.vault.backup_verifier(),
+                     now=now, keep=(result.path,))
     return BackupResult(result.path, result.header, result.warnings, tuple(removed))
 
 
-def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy()) -> list[Path]:
-    """Delete the automatic backups of `vault_id` in `folder` that `keep_set` drops."""
+def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy(), *,
+           verify: Verifier | None = None, now: datetime | None = None,
+           keep: Iterable[Path] = ()) -> list[Path]:
+    """Delete the automatic backups of `vault_id` in `folder` that `keep_set` drops.
+
+    Only backups `verify` proves ours, dated no later than `now` (plus a small skew),
+    take part: a planted or relabelled file neither pushes real backups out nor is
+    deleted. Without `verify` nothing is deleted. Paths in `keep` are never deleted.
+    """
+    if verify is None:
+        return []
+    now = now or datetime.now(timezone.utc)
+    spared = {Path(p).resolve() for p in keep}
     mine: dict[datetime, list[Path]] = {}
     for path in sorted(Path(folder).iterdir()):
         match = AUTO_NAME.match(path.name)
@@ -141,13 +163,16 @@ def rotate(folder: Path, vault_id: str, policy: RotationPolicy = RotationPolicy(
             header = backup_file.read_header(path)
         except HavenError:
             continue  # unreadable: never ours to delete
-        if header.vault_id == vault_id:
-            mine.setdefault(datetime.fromisoformat(header.created_at), []).append(path)
-    keep = keep_set(mine, policy)
+        info = BackupInfo(path, header, verify(header))
+        if header.vault_id == vault_id and info.trusted(now):
+            mine.setdefault(header.created, []).append(path)
+    kept = keep_set(mine, policy)
     removed = []
     for stamp, paths in mine.items():
-        if stamp not in keep:
+        if stamp not in kept:
             for path in paths:
+                if path.resolve() in spared:
+                    continue
                 with contextlib.suppress(OSError):
                     path.unlink()
                     removed.append(path)
@@ -168,8 +193,15 @@ def remove_stale_temp_files(folder: Path) -> None:
                     path.unlink()
 
 
-def list_backups(folder: Path, vault_id: str | None = None) -> tuple[list[BackupInfo], list[Path]]:
-    """Readable backups in `folder` (newest first) and `.havenbak` files that are not whole backups."""
+def list_backups(folder: Path, vault_id: str | None = None, *, verify: Verifier | None = None,
+                 now: datetime | None = None) -> tuple[list[BackupInfo], list[Path]]:
+    """Whole backups in `folder` and `.havenbak` files that are not whole backups.
+
+    Verified backups come first, newest first; then those that could not be verified
+    (no `verify`, an older Haven's, another key's, or changed), by the date they claim,
+    those claiming a future date last.
+    """
+    now = now or datetime.now(timezone.utc)
     good, bad = [], []
     folder = Path(folder)
     if not folder.is_dir():
@@ -183,14 +215,19 @@ def list_backups(folder: Path, vault_id: str | None = None) -> tuple[list[Backup
             bad.append(path)
             continue
         if vault_id is None or header.vault_id == vault_id:
-            good.append(BackupInfo(path, header))
-    good.sort(key=lambda b: b.created, reverse=True)
+            good.append(BackupInfo(path, header, verify is not None and verify(header)))
+    good.sort(key=lambda b: (not b.trusted(now), b.created > now + FUTURE_SKEW, -b.created.timestamp(), b.path))
     return good, sorted(bad)
 
 
-def newest_good_backup(folder: Path, vault_id: str | None = None) -> BackupInfo | None:
-    """The newest backup whose bytes still match their checksum (no key needed)."""
-    for info in list_backups(folder, vault_id)[0]:
+def newest_good_backup(folder: Path, vault_id: str | None = None, *,
+                       verify: Verifier | None = None) -> BackupInfo | None:
+    """The first backup in list_backups' order whose bytes still match their checksum.
+
+    A verified one whenever there is one; otherwise an unverified one (its `verified`
+    is False, so the caller says its date is only what the file claims).
+    """
+    for info in list_backups(folder, vault_id, verify=verify)[0]:
         with contextlib.suppress(HavenError, OSError):
             if backup_file.verify_data(info.path, info.header):
                 return info

@@ -3,7 +3,10 @@
 The backup is unpacked into a staging folder beside the target, opened with the
 user's passphrase (or the recovery key) through the backup's own key slots, and
 checked: SQLite `integrity_check`, SQLCipher `cipher_integrity_check`, the audit
-chain, and the SHA-256 of every stored document. Only then is anything moved: an
+chain, and the SHA-256 of every stored document. The date reported is the header's
+only when its MAC verifies under the key that opened the backup; otherwise (an older
+Haven's backup, or a relabelled one) it is the newest audit entry inside the backup,
+which the page HMACs vouch for, and a warning says so. Only then is anything moved: an
 existing vault folder is renamed aside (`<name>.replaced-<UTC time>`), never
 deleted, and the staging folder is renamed into place.
 """
@@ -119,9 +122,14 @@ def restore(backup: Path, folder: Path, *, user: str | None = None, passphrase: 
                 role = record.role.value if record else Role.VOLUNTEER.value
                 raise PermissionDenied(role, _(PERMISSION_LABELS[Permission.BACKUP]))
             count = _verify(vault, backup.name, progress)
+            made, verified = _made_at(vault, header)
+            if not verified:
+                warnings.append(_("The backup's label could not be verified (it was made by an older Haven, or "
+                                  "changed since): the date shown is that of the newest entry in its audit log, "
+                                  "{when} UTC.").format(when=made[:19].replace("T", " ")))
             with vault.transaction():
                 audit.append(vault.conn, vault.vault_id, actor=actor, action="vault_restored",
-                             detail={"backup_created_at": header.created_at, "documents": count})
+                             detail={"backup_created_at": made, "header_verified": verified, "documents": count})
             vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             mark = vault_history.mark_of(vault.conn)
         with contextlib.suppress(OSError):
@@ -137,7 +145,19 @@ def restore(backup: Path, folder: Path, *, user: str | None = None, passphrase: 
         if mapped is not None:
             raise mapped from exc
         raise
-    return RestoreResult(folder, aside, count, header.created_at, tuple(warnings))
+    return RestoreResult(folder, aside, count, made, tuple(warnings))
+
+
+def _made_at(vault: Vault, header: backup_file.BackupHeader) -> tuple[str, bool]:
+    """When the backup was made, and whether its header said so under the backup's key.
+
+    Anyone can rewrite the header's date; the audit rows inside the database are
+    covered by its page HMACs (and the chain was just verified).
+    """
+    if vault.backup_verifier()(header):
+        return header.created_at, True
+    row = vault.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return (str(row[0]) if row else ""), False
 
 
 def _open_staged(staging: Path, name: str, user: str | None, passphrase: str | None,

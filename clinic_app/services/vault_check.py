@@ -131,6 +131,7 @@ class FolderCheck:
     backups_looked_in: Path | None
     older_copy: VaultOlderCopy | None = None  # the vault opened, but it is older than this computer saw
     suggest_restore: bool = True  # False when restoring would not help (an altered key-slot file, an older copy)
+    unverified_backups: tuple[Path, ...] = ()  # whole backup files whose header MAC did not verify
 
     @property
     def ok(self) -> bool:
@@ -161,15 +162,17 @@ def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Pa
     report, why, scan, vault_id = None, "", None, None
     older: list[VaultOlderCopy] = []
     restore_helps = True
+    verifiers: list[backups.Verifier] = []  # from the data key, once a page or the database proved it
     try:
         vault_id = Vault.peek_slots(folder).vault_id
         try:
             vault = sessions.open_vault(folder, user=user, passphrase=passphrase, older=older)
         except (VaultDamaged, connection.DatabaseError) as exc:
             if not isinstance(exc, NOT_DAMAGE):
-                scan = Vault.diagnose(folder, user=user, passphrase=passphrase)
+                scan = Vault.diagnose(folder, user=user, passphrase=passphrase, verifiers=verifiers)
             raise
         try:
+            verifiers.append(vault.backup_verifier())
             opened_scan = vault.page_report()
         except BaseException:
             vault.close()
@@ -183,19 +186,28 @@ def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Pa
         restore_helps = not isinstance(exc, NOT_DAMAGE)
         why = str(exc) if isinstance(exc, VaultDamaged) else _("the database cannot be read ({detail})").format(
             detail=str(exc))
-    newest = None
+    newest, unverified = None, ()
     if backups_folder is not None and (report is None or not report.ok):
-        newest = backups.newest_good_backup(Path(backups_folder), vault_id)
+        newest, unverified = _backups(Path(backups_folder), vault_id, verifiers[0] if verifiers else None)
     return FolderCheck(report, why, scan, location.refused + location.warnings, newest,
                        Path(backups_folder) if backups_folder else None, older[0] if older else None,
-                       restore_helps and not older and not (report is not None and report.only_user_problems))
+                       restore_helps and not older and not (report is not None and report.only_user_problems),
+                       unverified)
+
+
+def _backups(folder: Path, vault_id: str | None,
+             verify: backups.Verifier | None) -> tuple[backups.BackupInfo | None, tuple[Path, ...]]:
+    """The backup to recommend, and the files whose dates could not be verified (to say so)."""
+    listed, _bad = backups.list_backups(folder, vault_id, verify=verify)
+    return (backups.newest_good_backup(folder, vault_id, verify=verify),
+            tuple(sorted(b.path for b in listed if not b.verified)))
 
 
 def check_without_key(folder: Path, problem: Exception, *, backups_folder: Path | None = None,
                       mounts: str | None = None) -> FolderCheck:
     """The report when not even the key-slot file can be read: no key, so no page scan."""
     location = assess_vault_folder(Path(folder), mounts=mounts)
-    newest = backups.newest_good_backup(Path(backups_folder)) if backups_folder is not None else None
+    newest, unverified = _backups(Path(backups_folder), None, None) if backups_folder is not None else (None, ())
     return FolderCheck(None, str(problem), None, location.refused + location.warnings, newest,
                        Path(backups_folder) if backups_folder else None,
-                       suggest_restore=not isinstance(problem, NOT_DAMAGE))
+                       suggest_restore=not isinstance(problem, NOT_DAMAGE), unverified_backups=unverified)

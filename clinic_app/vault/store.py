@@ -412,7 +412,15 @@ class Vault:
             self.sqlcipher_export(tmp, key)
             return keyslots.dumps(keyslot_auth.sign(replace(slots, db_salt=pages.read_salt(tmp)), [key]))
 
-        return backup_file.write(Path(target), export, header)
+        return backup_file.write(Path(target), export, header, backup_file.mac_key(key, self.vault_id))
+
+    def backup_verifier(self) -> Callable[[BackupHeader], bool]:
+        """Checks that a backup header was written under this vault's data key (its MAC).
+
+        Headers are writable by anyone who can write the backup folder; only a verified
+        one may rank, keep or delete backups by its date. Holds a derived key, not the data key.
+        """
+        return _header_verifier(bytes(self._data_key), self.vault_id)
 
     def page_report(self) -> pages.PageReport:
         """Check every page's HMAC in the file itself (after moving the WAL into it)."""
@@ -429,12 +437,14 @@ class Vault:
 
     @classmethod
     def diagnose(cls, folder: Path, *, user: str | None = None, passphrase: str | None = None,
-                 recovery: str | None = None) -> pages.PageReport:
+                 recovery: str | None = None,
+                 verifiers: list[Callable[[BackupHeader], bool]] | None = None) -> pages.PageReport:
         """Page-by-page damage report for a vault that may not open at all.
 
         Unwraps the data key from the key slots (so a wrong passphrase still fails
         as usual) and checks every page without SQLite. With two keys during an
-        interrupted rekey, the key that fits more pages is the right one.
+        interrupted rekey, the key that fits more pages is the right one. When some page
+        proves that key (its HMAC verifies), its backup_verifier is added to `verifiers`.
         """
         folder = Path(folder)
         slots = cls.peek_slots(folder)
@@ -448,12 +458,20 @@ class Vault:
             db_path = folder / DB_NAME
             if not db_path.is_file():
                 raise VaultDamaged("database file missing")
-            reports = [pages.scan(db_path, key) for key in candidates.values()]
+            reports = [(pages.scan(db_path, key), key) for key in candidates.values()]
             if not reports:
                 raise VaultDamaged("key slot holds no data key")
         finally:
             lock.release()
-        return min(reports, key=lambda r: len(r.bad_pages) + len(r.bad_wal_pages))
+        best, key = min(reports, key=lambda rk: len(rk[0].bad_pages) + len(rk[0].bad_wal_pages))
+        if verifiers is not None and best.pages > len(best.bad_pages):
+            verifiers.append(_header_verifier(key, slots.vault_id))
+        return best
+
+
+def _header_verifier(data_key: bytes, vault_id: str) -> Callable[[BackupHeader], bool]:
+    key = backup_file.mac_key(data_key, vault_id)
+    return lambda header: header.vault_id == vault_id and backup_file.verify_header(header, key)
 
 
 def _user_keys(slots: SlotFile, user: str, passphrase: str) -> dict[str, bytes]:

@@ -245,3 +245,19 @@ def test_backup_folder_warnings_and_restore_into_a_new_folder(qtbot, make_window
     fresh.open_matter("m-001")
     wait_idle(qtbot, fresh)
     assert fresh.desk.current_workspace() is not None and fresh.desk.current_workspace().ref == "m-001"
+
+
+def test_restore_list_says_which_backup_dates_could_not_be_verified(qtbot, tmp_path: Path) -> None:
+    """A header that failed its MAC is labelled; with no key to check (locked), none is."""
+    from clinic_app.gui.dialogs.backup_dialog import RestoreDialog
+    from clinic_app.gui.operations import admin as admin_ops
+    from clinic_app.gui.tasks import TaskRunner
+
+    dialog = RestoreDialog(TaskRunner(), tmp_path / "vault", None)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "chosen.havenbak"))  # a file already chosen: the list inspects none
+    dialog._list([admin_ops.BackupEntry(tmp_path / "a.havenbak", "2026-03-02T00:00:00+00:00", True, True),
+                  admin_ops.BackupEntry(tmp_path / "b.havenbak", "2099-01-01T00:00:00+00:00", True, False),
+                  admin_ops.BackupEntry(tmp_path / "c.havenbak", "2026-03-01T00:00:00+00:00", True, None)])
+    texts = [dialog.recent.itemText(i) for i in range(dialog.recent.count())]
+    assert ["not verified" in t for t in texts] == [False, True, False]

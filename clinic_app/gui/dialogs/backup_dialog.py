@@ -220,8 +220,9 @@ class RestoreDialog(QDialog):
     def _list(self, entries: list[admin_ops.BackupEntry]) -> None:
         self.recent.clear()
         for entry in entries:
-            self.recent.addItem(_("{when} UTC: {name}").format(when=when(entry.created_at), name=entry.path.name),
-                                str(entry.path))
+            label = (_("{when} UTC (date not verified): {name}") if entry.verified is False  # checked, failed
+                     else _("{when} UTC: {name}"))
+            self.recent.addItem(label.format(when=when(entry.created_at), name=entry.path.name), str(entry.path))
         if entries and not self.path.text():
             self.set_file(entries[0].path)
 

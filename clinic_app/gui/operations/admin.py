@@ -36,6 +36,7 @@ class BackupEntry:
     path: Path
     created_at: str
     automatic: bool
+    verified: bool | None = None  # its header MAC verified under the open vault's key; None: no key to check
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,20 @@ def backup_now(runner: TaskRunner, *, target: Path, into_folder: bool = False) -
 
 
 def list_backups(runner: TaskRunner, *, folder: Path) -> Op:
-    """Readable backups in `folder`, newest first (no key needed: headers only)."""
+    """Whole backups in `folder`: verified ones first (when a vault is open), newest first."""
 
     def work(job: Job) -> list[BackupEntry]:
         from clinic_app.services import backup
 
-        good, _bad = backup.list_backups(Path(folder))
-        return [BackupEntry(b.path, b.header.created_at, b.header.automatic) for b in good]
+        from clinic_app.errors import HavenError
+
+        try:
+            verify = job.session.vault.backup_verifier()  # VaultLocked when no vault is open
+        except HavenError:
+            verify = None  # locked (as for a restore): every date is only what its file claims
+        good, _bad = backup.list_backups(Path(folder), verify=verify)
+        return [BackupEntry(b.path, b.header.created_at, b.header.automatic, b.verified if verify else None)
+                for b in good]
 
     return Op(runner, work, pool="render")
 
