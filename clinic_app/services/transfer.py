@@ -33,6 +33,7 @@ from clinic_app.errors import BadInput, UsageError, VaultDamaged
 from clinic_app.fsutil import open_input
 from clinic_app.i18n import _
 from clinic_app.output_files import output_writer
+from clinic_app.services import transfer_payload
 from clinic_app.services.passphrase_policy import require_strong
 from clinic_app.services.session import Session
 from clinic_app.services.transfer_conflicts import (
@@ -169,19 +170,16 @@ def export_matter(session: Session, matter_ref: str, target: Path, passphrase: s
 
 
 def _read_payload(reader: SealedReader, name: str) -> dict[str, Any]:
+    """The file's records, their whole structure checked (transfer_payload.py): a hostile or
+    buggy sender's file is refused as invalid before anything is compared or written."""
     (size,) = _U64.unpack(reader.read_exact(_U64.size))
     if size > 512 * 1024 * 1024:
         raise TransferInvalid(name, "records too large")
     try:
         payload = json.loads(reader.read_exact(size).decode("utf-8"))
-        if payload.get("format") != FORMAT or int(payload.get("version", 0)) not in READABLE:
-            raise ValueError("format")
-        for key in ("client", "matter", "documents", "letters", "translations", "bundles"):
-            payload[key]  # presence check: KeyError when missing
-        payload.setdefault("served_content", [])  # version 1 files carry none
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise TransferInvalid(name, "records") from exc
-    return payload
+    return transfer_payload.check(payload, name, format_name=FORMAT, readable=READABLE)
 
 
 def _existing(session: Session, kind: str, ref: str) -> Any:

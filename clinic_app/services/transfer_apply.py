@@ -29,12 +29,12 @@ from clinic_app.services.evidence import Analysis
 from clinic_app.services.session import Session
 from clinic_app.services.transfer_conflicts import Resolution, bundle_doc_refs, rename_in_spec
 from clinic_app.services.transfer_format import LimitedReader, SealedReader
+from clinic_app.services.transfer_payload import ServedEntry
 from clinic_app.vault import blobs, bundle_service, codec, records
 from clinic_app.vault.connection import Connection
 from clinic_app.vault.errors import TransferInvalid
 
-SERVICE_FIELDS = ("served_on", "served_to", "method", "first_page", "last_page", "output_sha256", "snapshot",
-                  "recorded_by")
+SERVICE_FIELDS = tuple(f.name for f in dataclasses.fields(ServedEntry))
 
 if TYPE_CHECKING:
     from clinic_app.services.transfer import ImportResult

@@ -24,7 +24,8 @@ from clinic_app.services.location_guard import assess_vault_folder
 from clinic_app.services.session import Session
 from clinic_app.vault import audit, blobs, connection, migrations, records
 from clinic_app.vault import users as user_rows
-from clinic_app.vault.errors import DatabaseBeforeKeyChange, KeySlotsAltered, KeySlotsOlder, VaultOlderCopy
+from clinic_app.vault.errors import (DatabaseBeforeKeyChange, KeySlotsAltered, KeySlotsMissing, KeySlotsOlder,
+                                     VaultOlderCopy)
 from clinic_app.vault.pages import PageReport
 from clinic_app.vault.store import Vault
 
@@ -144,7 +145,8 @@ class FolderCheck:
         return tuple(sorted(set(self.pages.bad_pages) | set(self.pages.bad_wal_pages))) if self.pages else ()
 
 
-NOT_DAMAGE = (KeySlotsAltered, KeySlotsOlder, DatabaseBeforeKeyChange)  # named as what they are, not scanned
+# named as what they are, with their own remedy, not scanned
+NOT_DAMAGE = (KeySlotsAltered, KeySlotsOlder, KeySlotsMissing, DatabaseBeforeKeyChange)
 
 
 def check_folder(folder: Path, *, user: str, passphrase: str, backups_folder: Path | None = None,

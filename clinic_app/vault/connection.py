@@ -8,6 +8,7 @@ plaintext), foreign keys, WAL with synchronous=FULL, SQLCipher's own log silence
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from clinic_app.errors import VaultDamaged
 from clinic_app.i18n import _
+from clinic_app.vault.errors import VaultFileUnusable
 
 Connection = Any  # sqlcipher3.dbapi2.Connection (no public type stubs)
 DatabaseError = sqlcipher.DatabaseError
@@ -36,6 +38,8 @@ PAGE_SIZE = 4096  # SQLCipher 4's default, pinned by cipher_compatibility = 4
 CACHE_KIB = 131_072
 SQLITE_IOERR = 10
 SQLITE_CANTOPEN = 14
+SQLITE_READONLY = 8  # the -wal or -shm could not be opened for writing
+COMPANIONS = ("-wal", "-shm")
 
 
 class WrongKey(Exception):
@@ -48,12 +52,41 @@ def _key_literal(key: bytes) -> str:
     return "\"x'" + key.hex() + "'\""
 
 
+def unusable_companion(db_path: Path, *, try_open: bool = False) -> VaultFileUnusable | None:
+    """The error naming vault.db-wal or -shm when one is there but is not an ordinary file this
+    account may read and write (a stale one from `sudo clinic-app`, a folder, a link), or None.
+    SQLite reports these as a key that does not fit or as an unwritable folder, and both
+    pointed the person to the wrong remedy. `try_open` also opens them, to catch what
+    permission bits do not show."""
+    euid = getattr(os, "geteuid", None)
+    for suffix in COMPANIONS:
+        path = db_path.with_name(db_path.name + suffix)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue  # absent (SQLite creates it) or the folder itself is unreadable (said elsewhere)
+        ordinary = stat.S_ISREG(st.st_mode)
+        usable = ordinary and os.access(path, os.R_OK | os.W_OK)
+        if usable and try_open:
+            flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            try:
+                os.close(os.open(path, flags))
+            except OSError:
+                usable = False
+        if not usable:
+            return VaultFileUnusable(path.name, str(db_path.parent), ordinary=ordinary,
+                                     other_owner=euid is not None and st.st_uid != euid())
+    return None
+
+
 def connect(db_path: Path, key: bytes, *, create: bool = False) -> Connection:
     """An open, keyed, fully configured connection; WrongKey if `key` does not fit."""
     if not create and not db_path.is_file():
         raise VaultDamaged("database file missing")
     if not create and db_path.stat().st_size < PAGE_SIZE:  # SQLite would treat it as new and write to it
         raise VaultDamaged(_("vault.db is empty or cut short"))
+    if not create and (problem := unusable_companion(db_path)) is not None:
+        raise problem
     if create and not db_path.exists():
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only from the start
     conn = sqlcipher.connect(str(db_path), isolation_level=None, check_same_thread=True)
@@ -64,8 +97,10 @@ def connect(db_path: Path, key: bytes, *, create: bool = False) -> Connection:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (SQLITE_IOERR, SQLITE_CANTOPEN):
-                raise  # the disk failed: not a key problem, and not damage
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY):
+                if (problem := unusable_companion(db_path, try_open=True)) is not None:
+                    raise problem from None
+                raise  # the disk or the folder failed: not a key problem, and not damage
             raise WrongKey() from None
         configure(conn)
     except BaseException:

@@ -197,3 +197,38 @@ class VaultOlderCopy(HavenError):
 
 def _day(iso: str) -> str:
     return iso[:16].replace("T", " ") + " UTC" if iso else _("an unknown date")
+
+
+class VaultFileUnusable(BadInput):
+    """vault.db-wal or vault.db-shm is there but Haven cannot use it (another account's, a folder,
+    a link): naming the file, since restoring a backup, the advice for damage, would not help."""
+
+    def __init__(self, name: str, folder: str, *, ordinary: bool, other_owner: bool) -> None:
+        where = {"name": name, "folder": folder}
+        if not ordinary:
+            text = _("{name} in {folder} is not an ordinary file (it is a folder, a link or a device), so Haven "
+                     "cannot open the vault. Nothing was changed. While no Haven is running, move {name} out "
+                     "of that folder, then open the vault again.")
+        elif other_owner:
+            text = _("{name} in {folder} belongs to another account, so Haven cannot open the vault (it may have "
+                     "been left by running Haven as administrator). Nothing was changed. Ask whoever manages "
+                     "this computer to give it back to your account.")
+        else:
+            text = _("{name} in {folder} cannot be opened (it may have been left by running Haven as "
+                     "administrator). Nothing was changed. Ask whoever manages this computer to give it back "
+                     "to your account.")
+        extra = (_("Do not delete it: it may hold the latest changes.") if name.endswith("-wal") and ordinary
+                 else "")
+        super().__init__(" ".join(p for p in (text.format(**where), extra) if p))
+
+
+class KeySlotsMissing(VaultDamaged):
+    """vault.db is there but keyslots.json is not (or is not a file): a vault without its key
+    slots, not a folder without a vault (which suggested creating one over it)."""
+
+    def __init__(self, folder: str) -> None:
+        HavenError.__init__(self, _(
+            "The vault in {folder} has its database (vault.db), but its key-slot file (keyslots.json) is "
+            "missing or is not a file, so no passphrase can open it. Nothing was changed. Put back the "
+            "keyslots.json of a backup of this vault (or restore the whole vault from a backup).").format(
+                folder=folder))

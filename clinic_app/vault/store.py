@@ -25,7 +25,7 @@ from clinic_app.vault import backup as backup_file
 from clinic_app.vault.backup import BackupHeader
 from clinic_app.vault.connection import Connection
 from clinic_app.vault.kdf import KdfParams, for_sealing
-from clinic_app.vault.errors import KeySlotsAltered, KeySlotsOlder
+from clinic_app.vault.errors import KeySlotsAltered, KeySlotsMissing, KeySlotsOlder
 from clinic_app.vault.keyslots import LEGACY_VERSION, RECOVERY, USER, SlotFile, key_id
 from clinic_app.vault.lockfile import LOCK_NAME, VaultLock
 from clinic_app.vault.opening import check_legacy_shape, connect_any, settle_plan
@@ -121,6 +121,8 @@ class Vault:
         it is trusted until the data key it yields has opened the database and verified it)."""
         folder = Path(folder)
         if not is_vault(folder):
+            if (folder / DB_NAME).is_file():  # a vault that lost its key slots: init is not the answer
+                raise KeySlotsMissing(str(folder))
             raise VaultNotFound(str(folder))
         return keyslots.read(folder / SLOTS_NAME)
 

@@ -183,3 +183,108 @@ def test_cli_export_and_import(new_vault, tmp_path: Path) -> None:
     assert '"c-a-imported"' in done.stdout
     wrong = haven(*vault_args(target), "import-matter", str(out), stdin=f"{ADMIN_PASS}\nnope nope nope\n")
     assert wrong.returncode == 3 and "Traceback" not in wrong.stderr
+
+
+# --- hostile or buggy senders: a case file sealed with its passphrase whose records are wrong ---
+
+
+def _rewrite(source: Path, target: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Re-seal `source` with its payload changed by `change(payload, streams)`, which returns
+    the new payload and the list of per-document streams (then the served content)."""
+    import json
+
+    from clinic_app.services.transfer_format import SealedReader, SealedWriter
+    from clinic_app.vault.kdf import profile
+
+    with open(source, "rb") as fh:
+        reader = SealedReader(fh, FILE_PASS, source.name)
+        (size,) = transfer._U64.unpack(reader.read_exact(8))
+        payload = json.loads(reader.read_exact(size))
+        streams = []
+        for doc in payload["documents"]:
+            working = doc["working"]["size"] if doc["working"] else 0
+            streams.append(reader.read_exact(working + doc["original"]["size"]))
+        streams.append(reader.read(-1))  # served content
+    payload, streams = change(payload, streams)
+    raw = json.dumps(payload).encode("utf-8")
+    with open(target, "wb") as out:
+        writer = SealedWriter(out, FILE_PASS, profile("fast"))
+        writer.write(transfer._U64.pack(len(raw)) + raw + b"".join(streams))
+        writer.close()
+
+
+def _set(path: str, value: object):  # type: ignore[no-untyped-def]
+    """A change that sets payload[a][b]... (numbers index lists) to `value`."""
+    def change(payload, streams):  # type: ignore[no-untyped-def]
+        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+        if not keys[0]:
+            return value, streams
+        node = payload
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+        return payload, streams
+    return change
+
+
+def _twice(kind: str):  # type: ignore[no-untyped-def]
+    """A change that repeats the first record of a list (a document with its bytes)."""
+    def change(payload, streams):  # type: ignore[no-untyped-def]
+        payload[kind].append(dict(payload[kind][0]))
+        if kind == "documents":
+            streams = streams[:-1] + [streams[0], streams[-1]]
+        return payload, streams
+    return change
+
+
+HOSTILE = {
+    "payload is a list": (_set("", [1, 2]), "records"),
+    "documents is text": (_set("documents", "x"), "documents"),
+    "client is empty": (_set("client", {}), "client"),
+    "client is a list": (_set("client", []), "client"),
+    "client notes null": (_set("client.notes", None), "client"),
+    "client name a number": (_set("client.legal_name", 5), "client"),
+    "matter type unknown": (_set("matter.type", "nope"), "matter"),
+    "document meta a number": (_set("documents.0.meta", 5), "document 1"),
+    "document size text": (_set("documents.1.original.size", "19978"), "document 2"),
+    "document size negative": (_set("documents.0.original.size", -5), "document 1"),
+    "document ref traversal": (_set("documents.0.meta.ref", "../../etc/passwd"), "document 1"),
+    "letters hold a number": (_set("letters", [5]), "letter 1"),
+    "bundle without spec": (_set("bundles", [{"ref": "b1"}]), "bundle 1"),
+    "bundle spec text": (_set("bundles", [{"ref": "b1", "spec": "zz"}]), "bundle 1"),
+    "bundle served text": (_set("bundles.0.served", "x"), "bundle 1"),
+    "bundle served page text": (_set("bundles.0.served.0.first_page", "1"), "bundle 1"),
+    "translation without refs": (_set("translations", [{"x": 1}]), "translation 1"),
+    "served content text": (_set("served_content", "oops"), "served_content"),
+    "served content bad digest": (_set("served_content", [{"sha256": "ab", "size": 3}]), "served content 1"),
+    "version text": (_set("version", "2"), "records"),
+    "same document twice": (_twice("documents"), "document"),
+    "same letter twice": (_twice("letters"), "letter"),
+    "same bundle twice": (_twice("bundles"), "bundle"),
+    "same translation twice": (_twice("translations"), "translation"),
+}
+
+
+def test_a_structurally_wrong_case_file_is_named_invalid_and_imports_nothing(exported: Path, new_vault,
+                                                                               tmp_path: Path) -> None:
+    target, _r = new_vault("target")
+    with unlock(target, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        for name, (change, part) in HOSTILE.items():
+            hostile = tmp_path / "hostile.havencase"
+            _rewrite(exported, hostile, change)
+            with pytest.raises(TransferInvalid) as info:
+                transfer.import_matter(s, hostile, FILE_PASS)
+            assert part in str(info.value), (name, str(info.value))
+            assert "hostile.havencase" in str(info.value), name
+            assert records.listing(s, "clients").rows == [], name
+            assert vault_records.count(s.vault.conn, "blobs") == 0, name
+
+
+def test_cli_names_a_structurally_wrong_case_file(exported: Path, new_vault, tmp_path: Path) -> None:
+    target, _r = new_vault("target")
+    hostile = tmp_path / "hostile.havencase"
+    _rewrite(exported, hostile, _set("letters", [5]))
+    done = haven(*vault_args(target), "import-matter", str(hostile), stdin=f"{ADMIN_PASS}\n{FILE_PASS}\n")
+    assert done.returncode == 5, done.stderr
+    assert "hostile.havencase is not a complete Haven case file" in done.stderr
+    assert "letter 1" in done.stderr and "Internal error" not in done.stderr
