@@ -13,6 +13,13 @@ Bengali, Tamil) is laid out properly instead:
 3. the runs put in visual order (rule L2 of UAX #9, applied to the shaped runs as every
    HarfBuzz client must).
 
+A wrapped paragraph keeps one base direction on all its lines (UAX #9 resolves it once,
+rule P2/P3, before lines are broken): a line whose own first strong character would give
+it the other direction starts with a left-to-right or right-to-left mark (`directed`).
+That mark is what P2 itself reads, so the string means the same to any bidi reader;
+`layout` takes it as the line's base direction and draws nothing for it. Bidi marks
+never reach the text layer: they are invisible and readers order text by position.
+
 A shaped glyph is drawn through its font's key character (`tounicode.MappedTTFont.key`),
 whose /ToUnicode entry is the text of the glyph's cluster, so readers get the text back.
 Sizes here are in 1/1000 em, as in PDF font metrics.
@@ -36,6 +43,10 @@ from clinic_app.pdf import fonts
 _RTL_CLASSES = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI", "FSI"))
 _MARKS = frozenset(("Mn", "Mc", "Me", "Cf"))
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_PARAGRAPH = re.compile(r"ParagraphInfo \{\s*range: [^,]*,\s*level: Level\(\s*(\d+)")
+LRM, RLM = "\u200e", "\u200f"  # the marks that set a line's base direction (see `directed`)
+_MARK_DIRECTION = {LRM: "L", RLM: "R"}
+_BIDI_MARKS = frozenset((LRM, RLM, "\u061c"))  # invisible, never in the text layer
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,35 @@ def _complex_char(char: str) -> bool:
     )
 
 
+def paragraph_direction(text: str) -> str:
+    """"L" or "R": the base direction UAX #9 gives the paragraph `text` (rules P2/P3: its
+    first strong character outside isolates, left to right when it has none)."""
+    if not any(_rtl_char(c) for c in text):
+        return "L"
+    found = _PARAGRAPH.search(get_display(text, debug=True))
+    if found is None:
+        raise RuntimeError("python-bidi did not report the paragraph's level")
+    return "R" if int(found.group(1)) % 2 else "L"
+
+
+def directed(line: str, direction: str) -> str:
+    """`line`, one line of a paragraph whose base direction is `direction`, marked so it
+    is laid out in that direction (a line cut from a paragraph may start with a strong
+    character of the other direction). Unmarked when nothing could change."""
+    if line[:1] in _MARK_DIRECTION:
+        line = line[1:]  # the paragraph's own leading mark: it decided `direction` already
+    if direction == "L" and not any(_rtl_char(c) for c in line):
+        return line
+    return (LRM if direction == "L" else RLM) + line
+
+
+def _rtl_char(char: str) -> bool:
+    return char > "\u058f" and unicodedata.bidirectional(char) in _RTL_CLASSES
+
+
 def layout(text: str, base: str = fonts.SANS) -> Line:
-    """`text` (one line, logical order) laid out in fonts based on `base`."""
+    """`text` (one line, logical order) laid out in fonts based on `base`; a leading
+    LRM or RLM sets its base direction (otherwise rule P2/P3 on the line)."""
     if text.isdigit() and text.isascii():  # a page number: drawn once, not worth a cache entry
         return _plain(text, base, fonts.em_width_once)  # (5,000 of them held 3 MB to the end)
     return _layout(text, base)
@@ -104,9 +142,12 @@ def _plain(text: str, base: str, em_width: Callable[[str, str], float]) -> Line:
 @functools.lru_cache(maxsize=8192)
 def _layout(text: str, base: str) -> Line:
     fonts.ensure_fonts()
-    if not needs_shaping(text):
+    direction = _MARK_DIRECTION.get(text[:1])
+    if direction is not None:
+        text = text[1:]
+    if not needs_shaping(text) and direction != "R":
         return _plain(text, base, fonts.em_width)
-    levels = _levels(text)
+    levels = _levels(text, direction)
     pieces: list[tuple[int, Run]] = []
     at = 0
     for font, run in fonts.segment(text, base):
@@ -117,11 +158,12 @@ def _layout(text: str, base: str) -> Line:
     return Line(runs, sum(r.width for r in runs), text, True)
 
 
-def _levels(text: str) -> list[int]:
-    """The resolved embedding level of every character (UAX #9, by python-bidi)."""
-    if not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
+def _levels(text: str, direction: str | None = None) -> list[int]:
+    """The resolved embedding level of every character (UAX #9, by python-bidi), in a
+    paragraph of base `direction` ("L", "R"; None: rule P2/P3 on `text`)."""
+    if direction != "R" and not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
         return [0] * len(text)  # no right-to-left text: everything reads left to right
-    info = get_display(text, debug=True)  # python-bidi's levels, one per UTF-8 byte
+    info = get_display(text, base_dir=direction, debug=True)  # levels, one per UTF-8 byte
     per_byte = [int(v) for v in _LEVEL.findall(info[info.index("levels:") :])]
     if len(per_byte) < len(text.encode("utf-8")):
         raise RuntimeError("python-bidi did not report a level for every character")
@@ -203,7 +245,7 @@ def _shape(text: str, start: int, end: int, font: str, rtl: bool) -> Run:
         j = i
         while j < len(glyphs) and glyphs[j][0].cluster == cluster:
             j += 1
-        chars = list(text[cluster : following[cluster]])
+        chars = [c for c in text[cluster : following[cluster]] if c not in _BIDI_MARKS]
         if rtl:
             chars.reverse()  # readers read right-to-left glyphs as visual text
         # One character per glyph, so every reader finds each where it expects it; the

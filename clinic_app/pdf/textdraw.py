@@ -4,7 +4,9 @@ Drawing straight on the canvas (no Paragraph) keeps the index fast for bundles w
 hundreds of entries and gives the exact rectangle of every line for its link.
 `drawString` does not parse markup, so user text is only `markup.clean()`-ed. Lines are
 wrapped in logical order, then each line is laid out (`shaping.layout`): right-to-left
-text is put in visual order and complex scripts are shaped per line, as UAX #9 asks.
+text is put in visual order and complex scripts are shaped per line, as UAX #9 asks,
+every line in its paragraph's base direction (not its own: a line that starts with an
+Arabic name inside an English title still reads left to right).
 (No /ActualText: pdfium and poppler would reverse it a second time as right-to-left.)
 """
 
@@ -44,11 +46,16 @@ def draw(
     return total
 
 
-def wrap(text: str, base: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is cut by characters (CJK has no spaces)."""
+def wrap(text: str, base: str, size: float, max_width: float, direction: str | None = None) -> list[str]:
+    """Greedy word wrap; a word wider than the line is cut by characters (CJK has no spaces).
+
+    Each line is marked with its paragraph's base direction (`shaping.directed`): the
+    paragraph's own (rule P2/P3) or, for a sentence of the bundle's language with a
+    name set in it, that language's `direction` ("L" or "R")."""
     lines: list[str] = []
     space = width(" ", base, size)
     for paragraph in clean(text).split("\n"):
+        first = len(lines)
         line, line_w, started = "", 0.0, False
         for word in paragraph.split(" "):
             word_w = width(word, base, size)
@@ -64,6 +71,8 @@ def wrap(text: str, base: str, size: float, max_width: float) -> list[str]:
                 word_w = width(word, base, size)
             line, line_w, started = word, word_w, True
         lines.append(line)
+        way = direction or shaping.paragraph_direction(paragraph)
+        lines[first:] = [shaping.directed(one, way) for one in lines[first:]]
     return lines or [""]
 
 
