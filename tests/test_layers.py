@@ -15,6 +15,8 @@ FORBIDDEN = {
             "clinic_app.intake"),
     "intake": ("clinic_app.vault", "clinic_app.services", "clinic_app.gui", "clinic_app.cli",
                "clinic_app.pdf"),
+    "typeset": ("clinic_app.domain", "clinic_app.vault", "clinic_app.services", "clinic_app.gui",
+                "clinic_app.cli", "clinic_app.pdf", "clinic_app.intake"),
     "vault": ("clinic_app.services", "clinic_app.gui", "clinic_app.cli", "clinic_app.pdf",
               "clinic_app.intake"),
     "services": ("clinic_app.gui", "clinic_app.cli"),

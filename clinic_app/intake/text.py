@@ -2,20 +2,17 @@
 
 Decoding: a BOM wins (UTF-8, UTF-16, UTF-32); then strict UTF-8; then Windows-1252
 (what Latin-1 text from Windows usually is); then Latin-1, which cannot fail.
-Rendering uses reportlab's canvas `drawString`, which draws characters and never
-interprets markup, so a client's text containing `<font color=...>` or `<img src=...>`
-appears literally (reliability.md section 4, reportlab CVE-2023-33733 class).
-Bidirectional scripts are drawn in logical order and CJK needs a font that covers
-it; the searchable text always comes from the decoded file, not from the drawing.
+Rendering draws on reportlab's canvas through `clinic_app.typeset` (the generated pages'
+fonts, bidi and shaping), which draws characters and never interprets markup, so a
+client's text containing `<font color=...>` or `<img src=...>` appears literally
+(reliability.md section 4, reportlab CVE-2023-33733 class). The searchable text always
+comes from the decoded file, not from the drawing.
 """
 
 from __future__ import annotations
 
 import io
-import sys
 import unicodedata
-from collections.abc import Iterator
-from pathlib import Path
 
 PAGE_W, PAGE_H = 612.0, 792.0  # US Letter, the IRB's paper size
 MARGIN = 54.0
@@ -30,20 +27,6 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-
-# Monospaced fonts with Latin, Greek and Cyrillic, most preferred first. The project's
-# own resources/fonts comes first so that a packaged build renders the same everywhere.
-_FONT_CANDIDATES = (
-    "resources/fonts/DejaVuSansMono.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
-    "/System/Library/Fonts/Supplemental/Courier New.ttf",
-    "C:/Windows/Fonts/consola.ttf",
-    "C:/Windows/Fonts/cour.ttf",
-)
-
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name) for untrusted bytes; never raises."""
@@ -67,73 +50,35 @@ def clean_text(text: str) -> str:
     )
 
 
-def _char_cells(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def wrap_lines(text: str, columns: int) -> Iterator[str]:
-    """Hard-wrap each line at `columns` monospace cells (wide characters count twice)."""
-    for line in text.split("\n"):
-        if not line:
-            yield ""
-            continue
-        current: list[str] = []
-        cells = 0
-        for ch in line:
-            width = _char_cells(ch)
-            if cells + width > columns:
-                yield "".join(current)
-                current, cells = [], 0
-            current.append(ch)
-            cells += width
-        yield "".join(current)
-
-
-def _package_root() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent.parent
-
-
-def _register_font() -> str:
-    """A Unicode TTF font when one is installed, else the built-in Courier (Latin only)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for candidate in _FONT_CANDIDATES:
-        path = Path(candidate)
-        if not path.is_absolute():
-            path = _package_root() / path
-        if path.is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("HavenIntakeMono", str(path)))
-                return "HavenIntakeMono"
-            except Exception:  # a broken system font: try the next one
-                continue
-    return "Courier"
-
-
 def render_text_pdf(text: str) -> bytes:
-    """Draw `text` on Letter pages; returns the PDF bytes (built in memory only)."""
-    from reportlab.pdfbase import pdfmetrics
+    """Draw `text` on Letter pages; returns the PDF bytes (built in memory only).
+
+    Each line of the file is a paragraph: word-wrapped to the page, in its own base
+    direction, shaped and drawn with
+    the fonts of the generated pages (`clinic_app.typeset`): Latin, Greek and Cyrillic in
+    DejaVu Sans Mono, Arabic, Hebrew, Indic and Ethiopic letters in their Noto font, CJK in
+    Droid Sans Fallback. So every reader gets each line back in logical order. Every line
+    starts at the left margin, right-to-left ones too: readers then keep the file's order
+    of lines (a right-aligned line reads to them as a second column, out of turn)."""
     from reportlab.pdfgen import canvas
 
-    font = _register_font()
-    cell = pdfmetrics.stringWidth("M", font, FONT_SIZE) or FONT_SIZE * 0.6
-    columns = max(20, int((PAGE_W - 2 * MARGIN) / cell))
+    from clinic_app.typeset import fonts, textdraw
+
+    fonts.ensure_fonts()
+    base = fonts.MONO
+    width = PAGE_W - 2 * MARGIN
     rows = max(10, int((PAGE_H - 2 * MARGIN) / LEADING))
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
     pdf.setTitle("")
     pdf.setAuthor("")
     row = 0
-    pdf.setFont(font, FONT_SIZE)
-    for line in wrap_lines(clean_text(text), columns):
+    for line in textdraw.wrap(clean_text(text), base, FONT_SIZE, width):
         if row == rows:
             pdf.showPage()
-            pdf.setFont(font, FONT_SIZE)
             row = 0
         if line.strip():
-            pdf.drawString(MARGIN, PAGE_H - MARGIN - FONT_SIZE - row * LEADING, line)
+            textdraw.draw(pdf, MARGIN, PAGE_H - MARGIN - FONT_SIZE - row * LEADING, line, base, FONT_SIZE)
         row += 1
     pdf.showPage()
     pdf.save()

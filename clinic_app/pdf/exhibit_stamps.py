@@ -25,7 +25,7 @@ def exhibit_blocks(spec: BundleSpec, plan: BundlePlan) -> Blocks:
         for n, part in enumerate(planned.parts):
             if part.starts_exhibit:
                 lines = v.commissioner_block(spec.language, part.exhibit, tab.deponent, tab.sworn)
-                out[(planned.position, n)] = exhibit_block(*lines)
+                out[(planned.position, n)] = exhibit_block(*lines, v.direction(spec.language))
     return out
 
 

@@ -197,6 +197,112 @@ def _draw_row(
 
 DRAFT_RED = colors.HexColor("#aa0000")
 COVER_FOOT = 150.0  # the date and counsel block sits this far above the bottom margin
+COVER_MIN_SIZE = 8.0  # the cover's text shrinks no smaller; past that, long texts are cut
+COVER_SCALES = tuple(1.0 - 0.05 * step for step in range(14))  # 100 % down to 35 %
+ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class _CoverText:
+    """One block of the cover at full size; text None: a blank of `gap` points."""
+
+    text: str | None
+    size: float = 11.0
+    bold: bool = False
+    align: int = TA_CENTER
+    colour: object = colors.black
+    gap: float = 8.0
+
+
+@dataclass(frozen=True)
+class _Laid:
+    lines: tuple[str, ...]
+    style: ParagraphStyle | None
+    gap: float
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.style.leading if self.style else 0.0
+
+
+def _cover_style(size: float, bold: bool = False, align: int = TA_CENTER, colour: object = colors.black,
+                 ) -> ParagraphStyle:
+    return ParagraphStyle("c", fontName=fonts.SANS_BOLD if bold else fonts.SANS, fontSize=size,
+                          leading=size * 1.3, alignment=align, textColor=colour)
+
+
+def _cover_texts(spec: BundleSpec, volume: int, volumes: int, draft: DraftNotice | None,
+                 ) -> tuple[list[_CoverText], list[_CoverText]]:
+    """The blocks from the top down, and the foot's (date and counsel)."""
+    lang = spec.language
+    top: list[_CoverText] = []
+    if draft is not None:
+        top.append(_CoverText(draft.mark, 20, True, colour=DRAFT_RED, gap=18))
+    top.append(_CoverText(spec.forum, 14, True, gap=14))
+    if spec.file_number.strip():
+        top.append(_CoverText(v.file_line(lang, spec.file_number), 12, gap=36))
+    if spec.parties:
+        top.append(_CoverText(v.tr(lang, "Between"), 11, gap=6))
+        top += [_CoverText(party, 13, gap=6) for party in spec.parties]
+        top.append(_CoverText(None, gap=30))
+    top.append(_CoverText(spec.title, 22, True, gap=10))
+    if volumes > 1:
+        top.append(_CoverText(v.volume_line(lang, volume, volumes), 14, gap=10))
+    foot = [_CoverText(v.format_date(spec.date, lang), 11, align=TA_LEFT, gap=14)]
+    if spec.counsel.strip():
+        foot += [_CoverText(v.tr(lang, "Counsel"), 11, True, TA_LEFT, gap=2),
+                 _CoverText(spec.counsel, 11, align=TA_LEFT, gap=4)]
+    return ([t for t in top if t.text is None or t.text.strip()],
+            [t for t in foot if t.text is not None and t.text.strip()])
+
+
+def _lay(texts: list[_CoverText], scale: float, width: float) -> list[_Laid]:
+    out = []
+    for t in texts:
+        if t.text is None:
+            out.append(_Laid((), None, t.gap * scale))
+            continue
+        st = _cover_style(max(COVER_MIN_SIZE, t.size * scale), t.bold, t.align, t.colour)
+        out.append(_Laid(tuple(textdraw.wrap(t.text, st.fontName, st.fontSize, width)), st, t.gap * scale))
+    return out
+
+
+def _span(laid: list[_Laid]) -> float:
+    """From the first block's top to the last block's bottom."""
+    return sum(b.height + b.gap for b in laid) - (laid[-1].gap if laid else 0.0)
+
+
+def _total(top: list[_Laid], foot: list[_Laid]) -> float:
+    """The height the blocks need: the top's with its last gap, then the foot's."""
+    return sum(b.height + b.gap for b in top) + _span(foot)
+
+
+def _cut(top: list[_Laid], foot: list[_Laid], room: float, width: float) -> None:
+    """Drop lines from the longest blocks until everything fits in `room`, ending each
+    shortened block with an ellipsis (in place). Every block keeps at least one line."""
+    blocks = [b for b in top + foot if b.style is not None]
+    keep = {id(b): len(b.lines) for b in blocks}
+    over = _total(top, foot) - room
+    while over > 0:
+        longest = max(blocks, key=lambda b: (keep[id(b)], b.style.fontSize))
+        if keep[id(longest)] <= 1:
+            break  # one line each and still too much: cannot happen within the field limits
+        keep[id(longest)] -= 1
+        over -= longest.style.leading
+    for laid in (top, foot):
+        for n, b in enumerate(laid):
+            if b.style is not None and keep[id(b)] < len(b.lines):
+                lines = list(b.lines[: keep[id(b)]])
+                lines[-1] = _with_ellipsis(lines[-1], b.style, width)
+                laid[n] = _Laid(tuple(lines), b.style, b.gap)
+
+
+def _with_ellipsis(line: str, st: ParagraphStyle, width: float) -> str:
+    """`line` shortened (by words, else by characters) until it fits with "…" after it."""
+    while line and textdraw.width(line + ELLIPSIS, st.fontName, st.fontSize) > width:
+        body = line.rstrip()
+        line = body.rsplit(" ", 1)[0] if " " in body.lstrip("\u200e\u200f") else body[:-1]
+    return line.rstrip() + ELLIPSIS
 
 
 def draw_cover(
@@ -204,57 +310,46 @@ def draw_cover(
     draft: DraftNotice | None = None,
 ) -> None:
     """The cover: forum, file number, parties, title, volume, counsel and date (calls showPage);
-    a draft's mark at the top and, under the title, what it still lacks."""
-    lang = spec.language
+    a draft's mark at the top and, under the title, what it still lacks.
+
+    Everything stays inside the margins, whatever the lengths: the text shrinks step by
+    step to `COVER_MIN_SIZE`, and only then are the longest blocks cut with an ellipsis."""
     w, h = paper
     avail = w - 2 * MARGIN
-
-    def style(
-        size: float, bold: bool = False, align: int = TA_CENTER, colour: object = colors.black
-    ) -> ParagraphStyle:
-        return ParagraphStyle(
-            "c",
-            fontName=fonts.SANS_BOLD if bold else fonts.SANS,
-            fontSize=size,
-            leading=size * 1.3,
-            alignment=align,
-            textColor=colour,
-        )
-
-    y = h - MARGIN - 20
-
-    def put(text: str, st: ParagraphStyle, gap: float = 8.0) -> None:
-        nonlocal y
-        if not text.strip():
-            return
-        para = textblock.paragraph(text, st)
-        _w, ph = para.wrapOn(canvas, avail, h)
-        para.drawOn(canvas, MARGIN, y - ph)
-        y -= ph + gap
-
-    if draft is not None:
-        put(draft.mark, style(20, True, colour=DRAFT_RED), 18)
-    put(spec.forum, style(14, True), 14)
-    if spec.file_number.strip():
-        put(v.file_line(lang, spec.file_number), style(12), 36)
-    if spec.parties:
-        put(v.tr(lang, "Between"), style(11), 6)
-        for party in spec.parties:
-            put(party, style(13), 6)
-        y -= 30
-    put(spec.title, style(22, True), 10)
-    if volumes > 1:
-        put(v.volume_line(lang, volume, volumes), style(14), 10)
+    body = _cover_style(10.5, colour=DRAFT_RED, align=TA_LEFT)
+    head = _cover_style(11.5, True, TA_LEFT, DRAFT_RED)
+    start = h - MARGIN - 20
+    # a draft's list needs room for its heading and a line ("…" at least) above the foot
+    need = 16 + 2 * head.leading + body.leading + 20 if draft is not None else 0.0
+    top_texts, foot_texts = _cover_texts(spec, volume, volumes, draft)
+    room = start - MARGIN - need
+    for scale in COVER_SCALES:
+        top, foot = _lay(top_texts, scale, avail), _lay(foot_texts, scale, avail)
+        if _total(top, foot) <= room:
+            break
+    else:
+        _cut(top, foot, room, avail)
+    y = _put(canvas, top, start, avail, h)
     if draft is not None:
         y -= 16
-        _draft_list(canvas, draft, avail, style(10.5, colour=DRAFT_RED, align=TA_LEFT),
-                    style(11.5, True, TA_LEFT, DRAFT_RED), y, MARGIN + COVER_FOOT + 20)
-    y = min(y, MARGIN + COVER_FOOT)
-    put(v.format_date(spec.date, lang), style(11, align=TA_LEFT), 14)
-    if spec.counsel.strip():
-        put(v.tr(lang, "Counsel"), style(11, True, TA_LEFT), 2)
-        put(spec.counsel, style(11, align=TA_LEFT), 4)
+    foot_top = min(y, MARGIN + max(COVER_FOOT, _span(foot)))
+    if draft is not None:
+        foot_top = min(foot_top, y - need + 16)
+        _draft_list(canvas, draft, avail, body, head, y, foot_top + 20)
+    _put(canvas, foot, foot_top, avail, h)
     canvas.showPage()
+
+
+def _put(canvas: Canvas, laid: list[_Laid], y: float, width: float, h: float) -> float:
+    """Draw the blocks downward from `y`; returns the position after the last one's gap."""
+    for b in laid:
+        if b.style is not None:
+            para = textblock.TextBlock(" ".join(b.lines), b.style, list(b.lines))
+            _w, ph = para.wrapOn(canvas, width, h)
+            para.drawOn(canvas, MARGIN, y - ph)
+            y -= ph
+        y -= b.gap
+    return y
 
 
 def _draft_list(canvas: Canvas, draft: DraftNotice, width: float, body: ParagraphStyle,

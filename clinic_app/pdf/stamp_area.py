@@ -110,12 +110,13 @@ class StampBlock:
         return [text for text, _bold in self.lines if text]
 
 
-def exhibit_block(heading: str, sentence: str, caption: str) -> StampBlock:
+def exhibit_block(heading: str, sentence: str, caption: str, direction: str = "L") -> StampBlock:
     """The heading in bold, the commissioner's sentence wrapped to the block, room to sign,
-    a signature line and its caption."""
+    a signature line and its caption. The sentence is in the bundle's language, whose
+    `direction` every line keeps (the deponent's name is a run set in it)."""
     width = BLOCK_WIDTH - 2 * BLOCK_PAD
     lines = [(heading, True)]
-    lines += [(line, False) for line in textdraw.wrap(sentence, fonts.SANS, BLOCK_SIZE, width)]
+    lines += [(line, False) for line in textdraw.wrap(sentence, fonts.SANS, BLOCK_SIZE, width, direction)]
     lines += [("", False), ("_" * 36, False), (caption, False)]
     # No-break spaces (« A ») kept words together while wrapping; stamps draw plain spaces.
     return StampBlock(tuple((text.replace("\u00a0", " ").replace("\u202f", " "), bold) for text, bold in lines))

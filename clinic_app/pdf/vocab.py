@@ -48,6 +48,15 @@ EXHIBIT_SENTENCE = N_("This is Exhibit \u201c{mark}\u201d referred to in the aff
 COMMISSIONER = N_("A Commissioner for taking affidavits")
 
 
+RIGHT_TO_LEFT = frozenset(("ar", "fa", "he", "ur", "ps", "yi"))
+
+
+def direction(lang: str) -> str:
+    """The base direction ("L" or "R") of a sentence in `lang`: a name set in one is an
+    embedded run, so the sentence keeps its language's direction on every line."""
+    return "R" if lang.split("-")[0] in RIGHT_TO_LEFT else "L"
+
+
 def tr(lang: str, message: str) -> str:
     return translate_for(lang, message)
 

@@ -217,6 +217,7 @@ def test_pdf_layer_imports_only_what_it_may() -> None:
         "clinic_app.output_files",  # fsutil's writer for files the person chose, with clear errors
         "clinic_app.paths",
         "clinic_app.pdf",
+        "clinic_app.typeset",  # fonts, bidi and shaping, shared with intake's text files
     )
     folder = Path(normalize.__file__).parent
     bad = []

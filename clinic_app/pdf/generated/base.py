@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from clinic_app.pdf import fonts, textblock, textdraw
+from clinic_app.pdf import fonts, shaping, textblock, textdraw, vocab
 from clinic_app.pdf.generated.words import DRAFT_BANNER, tr
 
 MARGIN = 66.0
@@ -54,9 +54,15 @@ class Doc:
         self.s_bullet = _style("bullet", BODY_SIZE, indent=14, space_after=3)
 
     def t(self, message: str, **values: object) -> str:
-        """`message` in the document's language, placeholders filled."""
+        """`message` in the document's language, placeholders filled. A sentence that
+        opens with a name in another direction ("{title}, pages 3 to 5.") still reads in
+        the language's direction: it starts with the mark that says so (never drawn)."""
         text = tr(self.lang, message)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        text = text.format(**values)
+        way = vocab.direction(self.lang)
+        return shaping.directed(text, way) if shaping.paragraph_direction(text) != way else text
 
     def add(self, text: str, style: ParagraphStyle | None = None) -> None:
         if text.strip():
