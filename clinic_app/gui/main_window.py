@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         self.desk.focus_search()
         if not opened.can(Permission.READ_RECORDS):
             self.statusBar().showMessage(messages.volunteer_note())
+        pending = getattr(self, "recovery_dialog", None)  # hidden by a lock before it was confirmed
+        if pending is not None and pending.pending_for(str(opened.folder), opened.user):
+            pending.show_again()
         if opened.failed_attempts:  # told once: not again when the desk is rebuilt in another language
             self.opened = dataclasses.replace(opened, failed_attempts="")
             self.desk.show_notice(opened.failed_attempts)

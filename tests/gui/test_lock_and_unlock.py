@@ -106,3 +106,44 @@ def test_screen_lock_or_sleep_signal_locks(qtbot, make_window, marked_vault: Pat
     assert window.desk is None and window.stack.currentWidget() is window.unlock_page
     wait_idle(qtbot, window)
     assert window.runner._state.session is None
+
+
+def test_the_recovery_key_stays_until_confirmed_through_escape_close_and_auto_lock(qtbot, make_window,
+                                                                                  tmp_path: Path) -> None:
+    window = make_window(tmp_path / "new-vault")
+    page = window.first_run
+    page.user.setText("amira")
+    page.passphrase.setText(ADMIN_PASS)
+    page.confirm.setText(ADMIN_PASS)
+    page.create()
+    qtbot.waitUntil(lambda: window.desk is not None, timeout=15000)
+    dialog = window.recovery_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    key = dialog.key_label.text()
+    assert key and not dialog.confirm.isChecked()
+
+    dialog.activateWindow()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # refused: the key would be gone for good
+    assert dialog.isVisible() and dialog.key_label.text() == key
+    assert dialog.reminder.isVisible() and "tick the box" in dialog.reminder.text()
+    dialog.close()  # the title bar's close button: refused too
+    assert dialog.isVisible() and dialog.key_label.text() == key
+
+    # auto-lock: the vault locks and the key leaves the screen, but it is not lost
+    window.inactivity.set_timeout(1)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=4000)
+    wait_idle(qtbot, window)
+    assert window.runner._state.session is None
+    assert not dialog.isVisible() and not any(key in t for t in all_texts())
+
+    unlock(qtbot, window, "amira", ADMIN_PASS)  # the administrator who created the vault sees it again
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert dialog.key_label.text() == key
+    dialog.confirm.setChecked(True)
+    dialog.buttons.buttons()[0].click()
+    assert not dialog.isVisible() and not any(key in t for t in all_texts())
+
+    window.lock_now()  # confirmed: it is not shown again
+    unlock(qtbot, window, "amira", ADMIN_PASS)
+    assert not dialog.isVisible() and dialog.key_label.text() == ""
+
