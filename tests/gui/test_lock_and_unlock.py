@@ -8,6 +8,7 @@ from pathlib import Path
 from gui_helpers import MARKER, activate, all_texts, marker_visible, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from support import ADMIN, ADMIN_PASS, folder_digest
 
@@ -147,3 +148,38 @@ def test_the_recovery_key_stays_until_confirmed_through_escape_close_and_auto_lo
     unlock(qtbot, window, "amira", ADMIN_PASS)
     assert not dialog.isVisible() and dialog.key_label.text() == ""
 
+
+def test_matter_forms_cancelled_or_left_open_keep_no_client_text_after_auto_lock(qtbot, make_window,
+                                                                                 marked_vault: Path) -> None:
+    from clinic_app.gui.dialogs.matter_form import MatterForm
+    from PySide6.QtWidgets import QApplication
+
+    def open_form() -> MatterForm:
+        qtbot.waitUntil(lambda: any(isinstance(w, MatterForm) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=5000)
+        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MatterForm) and w.isVisible())
+
+    window = make_window(marked_vault)
+    unlock(qtbot, window)
+    window.desk.home.new_matter_button.click()  # New matter…, cancelled once the clients are listed
+    form = open_form()
+    qtbot.waitUntil(lambda: form.client.count() == 1, timeout=5000)
+    assert MARKER in form.client.itemText(0)
+    form.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert form.client.count() == 0
+    window.action_map["new_matter"].trigger()  # cancelled before the client list arrives
+    open_form().reject()
+    window.open_matter("m-001")  # Edit matter…, left open
+    wait_idle(qtbot, window)
+    ws = window.desk.current_workspace()
+    ws.overview.edit_matter.click()
+    form = open_form()
+    qtbot.waitUntil(lambda: form.client.count() == 1, timeout=5000)
+    assert MARKER in form.title.text()
+
+    window.inactivity.set_timeout(1)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=4000)
+    wait_idle(qtbot, window)
+    assert not form.isVisible()
+    leftovers = [t for t in all_texts() if MARKER in t]
+    assert leftovers == []
