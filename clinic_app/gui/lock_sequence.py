@@ -75,12 +75,14 @@ class LockController(QObject):
 
 
 def close_transient_windows() -> None:
-    """Close every dialog, message box and popup menu, whoever opened it."""
+    """Close every dialog, message box and popup menu, whoever opened it. A dialog that must
+    outlive the lock (the recovery key, not yet confirmed) hides itself with `hide_for_lock`."""
     for widget in QApplication.topLevelWidgets():
         if not widget.isVisible():
             continue
         if isinstance(widget, QDialog):
-            widget.reject()
+            hide_for_lock = getattr(widget, "hide_for_lock", None)  # the recovery key: see dialogs/recovery.py
+            (hide_for_lock or widget.reject)()
         elif isinstance(widget, QMenu) or _is_popup(widget):
             widget.close()
 

@@ -14,6 +14,7 @@ from clinic_app.gui import collector
 from clinic_app.gui import help_menu
 from clinic_app.gui import messages
 from clinic_app.gui import sync_menu
+from clinic_app.gui import unsaved
 from clinic_app.gui.clipboard import SecureClipboard
 from clinic_app.gui.context import Context
 from clinic_app.gui.lock import InactivityWatcher, SystemLockWatcher
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         self.desk.focus_search()
         if not opened.can(Permission.READ_RECORDS):
             self.statusBar().showMessage(messages.volunteer_note())
+        pending = getattr(self, "recovery_dialog", None)  # hidden by a lock before it was confirmed
+        if pending is not None and pending.pending_for(str(opened.folder), opened.user):
+            pending.show_again()
         if opened.failed_attempts:  # told once: not again when the desk is rebuilt in another language
             self.opened = dataclasses.replace(opened, failed_attempts="")
             self.desk.show_notice(opened.failed_attempts)
@@ -223,7 +227,7 @@ class MainWindow(QMainWindow):
         ws = self.desk.current_workspace() if self.desk else None
         if ws is not None:
             ws.setCurrentWidget(ws.letters)
-            ws.letters.form.reset()
+            ws.letters.new_letter()  # asks first about a letter typed and not saved
 
     def _close_tab(self) -> None:
         if self.desk is not None and self.desk.current_workspace() is not None:
@@ -236,6 +240,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self, runner=self.runner)
 
         def accepted() -> None:
+            self._keep_language(dialog)
             if dialog.apply():
                 apply_language(self.settings.language)
                 self.retranslate()
@@ -243,6 +248,17 @@ class MainWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         dialog.open()
+
+    def _keep_language(self, dialog: QDialog) -> None:
+        """A new language rebuilds the desk from the vault, so edits not saved would go: ask,
+        and on Cancel keep the language (the dialog's other settings still apply)."""
+        combo = dialog.language  # type: ignore[attr-defined]
+        if self.desk is None or combo.currentData() == self.settings.language or not self.desk.has_unsaved():
+            return
+        if not unsaved.may_discard(self, _("Change the language"), _(
+                "A form has changes that are not saved. Discard them and switch the language?")):
+            combo.setCurrentIndex(max(0, combo.findData(self.settings.language)))
+            self.statusBar().showMessage(_("The language was not changed: the changes are kept."), 8000)
 
     # --- users and backups (gui/dialogs/users_dialog.py, backup_dialog.py) -----------
     def _show_admin_dialog(self, dialog: QDialog) -> None:

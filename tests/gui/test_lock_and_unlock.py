@@ -8,6 +8,7 @@ from pathlib import Path
 from gui_helpers import MARKER, activate, all_texts, marker_visible, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from support import ADMIN, ADMIN_PASS, folder_digest
 
@@ -106,3 +107,79 @@ def test_screen_lock_or_sleep_signal_locks(qtbot, make_window, marked_vault: Pat
     assert window.desk is None and window.stack.currentWidget() is window.unlock_page
     wait_idle(qtbot, window)
     assert window.runner._state.session is None
+
+
+def test_the_recovery_key_stays_until_confirmed_through_escape_close_and_auto_lock(qtbot, make_window,
+                                                                                  tmp_path: Path) -> None:
+    window = make_window(tmp_path / "new-vault")
+    page = window.first_run
+    page.user.setText("amira")
+    page.passphrase.setText(ADMIN_PASS)
+    page.confirm.setText(ADMIN_PASS)
+    page.create()
+    qtbot.waitUntil(lambda: window.desk is not None, timeout=15000)
+    dialog = window.recovery_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    key = dialog.key_label.text()
+    assert key and not dialog.confirm.isChecked()
+
+    dialog.activateWindow()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # refused: the key would be gone for good
+    assert dialog.isVisible() and dialog.key_label.text() == key
+    assert dialog.reminder.isVisible() and "tick the box" in dialog.reminder.text()
+    dialog.close()  # the title bar's close button: refused too
+    assert dialog.isVisible() and dialog.key_label.text() == key
+
+    # auto-lock: the vault locks and the key leaves the screen, but it is not lost
+    window.inactivity.set_timeout(1)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=4000)
+    wait_idle(qtbot, window)
+    assert window.runner._state.session is None
+    assert not dialog.isVisible() and not any(key in t for t in all_texts())
+
+    unlock(qtbot, window, "amira", ADMIN_PASS)  # the administrator who created the vault sees it again
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert dialog.key_label.text() == key
+    dialog.confirm.setChecked(True)
+    dialog.buttons.buttons()[0].click()
+    assert not dialog.isVisible() and not any(key in t for t in all_texts())
+
+    window.lock_now()  # confirmed: it is not shown again
+    unlock(qtbot, window, "amira", ADMIN_PASS)
+    assert not dialog.isVisible() and dialog.key_label.text() == ""
+
+
+def test_matter_forms_cancelled_or_left_open_keep_no_client_text_after_auto_lock(qtbot, make_window,
+                                                                                 marked_vault: Path) -> None:
+    from clinic_app.gui.dialogs.matter_form import MatterForm
+    from PySide6.QtWidgets import QApplication
+
+    def open_form() -> MatterForm:
+        qtbot.waitUntil(lambda: any(isinstance(w, MatterForm) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=5000)
+        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MatterForm) and w.isVisible())
+
+    window = make_window(marked_vault)
+    unlock(qtbot, window)
+    window.desk.home.new_matter_button.click()  # New matter…, cancelled once the clients are listed
+    form = open_form()
+    qtbot.waitUntil(lambda: form.client.count() == 1, timeout=5000)
+    assert MARKER in form.client.itemText(0)
+    form.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert form.client.count() == 0
+    window.action_map["new_matter"].trigger()  # cancelled before the client list arrives
+    open_form().reject()
+    window.open_matter("m-001")  # Edit matter…, left open
+    wait_idle(qtbot, window)
+    ws = window.desk.current_workspace()
+    ws.overview.edit_matter.click()
+    form = open_form()
+    qtbot.waitUntil(lambda: form.client.count() == 1, timeout=5000)
+    assert MARKER in form.title.text()
+
+    window.inactivity.set_timeout(1)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=4000)
+    wait_idle(qtbot, window)
+    assert not form.isVisible()
+    leftovers = [t for t in all_texts() if MARKER in t]
+    assert leftovers == []

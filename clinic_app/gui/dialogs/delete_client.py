@@ -87,6 +87,7 @@ class DeleteClientDialog(QDialog):
                        self.buttons):
             layout.addWidget(widget)
         self.typed.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.finished.connect(self.contents.clear)  # no list of the client's records kept once closed
 
     def matches(self) -> bool:
         return self.typed.text().strip() == self.plan.client_ref

@@ -26,7 +26,9 @@ from clinic_app.gui.operations import records as record_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.undo import ServiceEdit
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
-from clinic_app.gui.widgets.fields import choice, join_list, line, parse_date, show_date, split_list
+from clinic_app.gui.widgets.fields import (
+    choice, clear_texts, join_list, line, parse_date, show_date, split_list,
+)
 from clinic_app.i18n import _
 
 if TYPE_CHECKING:
@@ -83,9 +85,21 @@ class MatterForm(QDialog):
             form.addRow(key.label + ":", edit)
         self.buttons = dialog_buttons(self, self.save, save=True)
         stack(self, form, self.error, self.buttons)
+        self._closed = False
+        self.finished.connect(self._forget)
         record_ops.client_choices(ctx.runner).success(self._clients).run()
 
+    def _forget(self) -> None:
+        """Empty the form once it is closed, as ClientForm does: Qt keeps a closed form (a child
+        of the window) until the window goes, and its client list holds every client's name."""
+        self._closed = True
+        self.client.clear()
+        self.error.clear()
+        clear_texts(self)
+
     def _clients(self, choices: list[tuple[str, str]]) -> None:
+        if self._closed:  # the list arrived after the form was cancelled (or the window locked)
+            return
         self.client.clear()
         for ref, name in choices:
             self.client.addItem(f"{name} ({ref})", ref)

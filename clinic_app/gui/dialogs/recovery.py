@@ -16,8 +16,23 @@ from clinic_app.i18n import _
 
 
 class RecoveryKeyDialog(QDialog):
+    """The new vault's recovery key. It is never stored anywhere, so this dialog is the only
+    place it can be read: it closes only through Continue, once the box says the key was
+    printed or written down. Escape and the title bar's close button leave it open and point
+    at the box.
+
+    The lock (auto-lock, screen lock, suspend) does not wait for it, and does not lose the key
+    either: `hide_for_lock` takes the key off the screen and out of the widgets and hides the
+    dialog, and the window shows it again (`show_again`) when the administrator who created the
+    vault unlocks it. Postponing the lock instead would leave the vault open, and soon its
+    clients' records, on an unattended screen for as long as nobody ticks the box; closing the
+    dialog would make a vault nobody can recover once its passphrases are forgotten. The key
+    stays only in this process's memory while locked, as it did while shown.
+    """
+
     def __init__(self, key: str, folder: str, admin: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._key, self._folder, self._admin = key, folder, admin
         self.setWindowTitle(_("Haven: your recovery key"))
         self._html = messages.recovery_sheet_html(key, folder, admin, date.today().isoformat())
         explain = QLabel(messages.recovery_explained())
@@ -38,6 +53,11 @@ class RecoveryKeyDialog(QDialog):
         row.addWidget(pdf_button)
         row.addStretch(1)
         self.confirm = QCheckBox(_("I have printed or written down the recovery key"))
+        self.reminder = QLabel(_("Print or write down the key first, then tick the box: it is shown only once "
+                                 "and cannot be shown again."))
+        self.reminder.setWordWrap(True)
+        self.reminder.setStyleSheet("color: #b00020;")
+        self.reminder.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Continue"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
@@ -48,8 +68,34 @@ class RecoveryKeyDialog(QDialog):
             layout.addWidget(w)
         layout.addLayout(row)
         layout.addWidget(self.confirm)
+        layout.addWidget(self.reminder)
         layout.addWidget(self.buttons)
         self.finished.connect(self._forget)
+
+    def reject(self) -> None:
+        """Escape, the close button and anything else that would dismiss the key unconfirmed
+        leave it on screen and point at the box instead (QDialog.closeEvent calls this too)."""
+        if self.confirm.isChecked():
+            super().reject()
+            return
+        self.reminder.show()
+        self.confirm.setFocus()
+
+    def hide_for_lock(self) -> None:
+        """The lock closes every dialog: this one keeps its key, off screen, for the next unlock."""
+        if self.confirm.isChecked() or not self._key:
+            super().reject()
+            return
+        self.key_label.clear()
+        self.hide()
+
+    def pending_for(self, folder: str, user: str) -> bool:
+        """Is the key still to be confirmed by `user`, who unlocked the vault in `folder`?"""
+        return bool(self._key) and not self.isVisible() and (folder, user) == (self._folder, self._admin)
+
+    def show_again(self) -> None:
+        self.key_label.setText(self._key)
+        self.open()
 
     def document(self) -> QTextDocument:
         doc = QTextDocument(self)
@@ -76,5 +122,5 @@ class RecoveryKeyDialog(QDialog):
 
     def _forget(self) -> None:
         """The key leaves memory the window holds once the dialog closes."""
-        self._html = ""
+        self._html = self._key = ""
         self.key_label.clear()

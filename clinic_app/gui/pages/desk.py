@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from clinic_app.domain.roles import Permission
+from clinic_app.gui import unsaved
 from clinic_app.gui.context import Context
 from clinic_app.gui.pages.home import HomePage
 from clinic_app.gui.pages.letters import LettersTab
@@ -70,12 +71,26 @@ class Desk(QTabWidget):
             self.home.add_recent(ref, title)
 
     def close_tab(self, index: int) -> None:
+        """Close a matter's tab (Ctrl+F4, its ×), asking first when a letter or a bundle in it
+        has changes not saved: Discard or Cancel, as the lock asks. Saving is not offered here:
+        each tab saves its own work, and a save still running when its tab is gone could
+        fail with nobody to tell."""
         w = self.widget(index)
-        if isinstance(w, MatterWorkspace):
-            self.ctx.runner.changed.disconnect(w.on_changed)  # a closed tab never reloads
-            self.removeTab(index)
-            w.clear()
-            w.deleteLater()
+        if not isinstance(w, MatterWorkspace):
+            return
+        if w.has_unsaved():
+            self.setCurrentWidget(w)
+            if not unsaved.may_discard(self, _("Close matter {ref}").format(ref=w.ref), _(
+                    "Matter {ref} has changes that are not saved. Discard them and close the matter?").format(
+                    ref=w.ref)):
+                return
+        self._close(w)
+
+    def _close(self, w: MatterWorkspace) -> None:
+        self.ctx.runner.changed.disconnect(w.on_changed)  # a closed tab never reloads
+        self.removeTab(self.indexOf(w))
+        w.clear()
+        w.deleteLater()
 
     def close_matters(self, refs: Iterable[str]) -> None:
         """Close the tabs of matters about to be deleted and drop them from the
@@ -83,7 +98,7 @@ class Desk(QTabWidget):
         gone = set(refs)
         for ws in self.workspaces():
             if ws.ref in gone:
-                self.close_tab(self.indexOf(ws))
+                self._close(ws)  # nothing of a deleted matter can be saved: no question
         if self.home is not None:
             for i in reversed(range(self.home.recent.count())):
                 if self.home.recent.item(i).data(Qt.ItemDataRole.UserRole) in gone:

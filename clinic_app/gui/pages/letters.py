@@ -16,6 +16,7 @@ from clinic_app.domain.changes import Changes
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import ValidationError
+from clinic_app.gui import unsaved
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import letters as letter_ops
 from clinic_app.gui.operations.records import Saved
@@ -66,7 +67,7 @@ class LettersTab(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Letter form messages"))
         new_button = QPushButton(_("&New letter"))
-        new_button.clicked.connect(lambda: self.form.reset())
+        new_button.clicked.connect(lambda: self.new_letter())
         save_button = QPushButton(_("&Save letter (Enter)"))
         save_button.clicked.connect(self.save)
         buttons = QHBoxLayout()
@@ -187,23 +188,49 @@ class LettersTab(QWidget):
 
     def _edit(self, index: object) -> None:
         letter = self.model.row(self.proxy.mapToSource(index).row())  # type: ignore[arg-type]
-        if letter is not None:
+        if letter is not None and self.may_replace_form(
+                _("The letter in the form has changes that are not saved. Save it before opening letter "
+                  "{ref}?").format(ref=letter.ref)):
             self.form.load(letter)
+
+    def new_letter(self) -> None:
+        """A blank form for the next letter (New letter, Ctrl+Shift+L), after asking about one typed."""
+        if self.may_replace_form(_("The letter in the form has changes that are not saved. Save it before "
+                                   "starting a new letter?")):
+            self.form.reset()
+
+    def may_replace_form(self, question: str) -> bool:
+        """True when the form may be emptied or replaced: nothing typed is unsaved, or the person
+        chose Save (and the letter was valid, so it is on its way to the vault) or Discard."""
+        if not self.has_unsaved():
+            return True
+        answer = unsaved.ask(self, _("Unsaved letter"), question, can_save=True)
+        if answer == "save":
+            return self.send()
+        if answer == "cancel":
+            self.form.writer.setFocus()
+        return answer == "discard"
 
     def save(self) -> None:
         """Validate here, clear the form at once for the next letter, save in the background."""
+        self.send()  # a slot returns nothing (see gui/actions.py _invoke)
+
+    def send(self) -> bool:
+        """`save`, saying whether the letter went: False when it is not valid, and it stays
+        in the form with the reason."""
         try:
             letter = self.form.record(self.matter_ref or "")
         except ValidationError as exc:
             self.message.setText(describe(exc))
             self.form.focus_field(exc.field)
-            return
+            return False
         before = self.form.editing
         self.form.reset()
         self.message.setText(_("Saving…"))
         letter_ops.save_letter(self.ctx.runner, letter=letter, new=before is None).by(self) \
             .success(lambda saved: self._saved(saved, before, letter)) \
             .failure(lambda exc: self._failed(exc, before, letter)).run()
+        return True
 
     def _saved(self, saved: Saved, before: SupportLetter | None, letter: SupportLetter) -> None:
         if before is not None:
