@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget
 
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import actions as action_table
 from clinic_app.gui import collector
+from clinic_app.gui import file_dialogs
 from clinic_app.gui import help_menu
 from clinic_app.gui import messages
 from clinic_app.gui import sync_menu
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.show_start_page()
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, _("Choose the vault folder"), str(self.folder.parent))
+        chosen = file_dialogs.existing_folder(self, _("Choose the vault folder"), str(self.folder.parent))
         if chosen:
             self.folder = Path(chosen)
             self.hint = ""
