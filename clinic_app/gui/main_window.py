@@ -53,8 +53,7 @@ class MainWindow(QMainWindow):
         self.locker = LockController(self)
         self.inactivity.idle.connect(lambda: self.lock_now("idle"))
         self.system_lock.lock_now.connect(self.lock_now)
-        self.busy = QLabel()
-        self.busy.setAccessibleName(_("Background work"))
+        self.busy = QLabel()  # named in _build_pages, again after a change of language
         self.statusBar().addPermanentWidget(self.busy)
         self.sharing = SyncController(self)  # the clinic server: status button, Sync now, automatic syncs
         self.statusBar().addPermanentWidget(self.sharing.button)
@@ -71,6 +70,7 @@ class MainWindow(QMainWindow):
 
     # --- pages --------------------------------------------------------------------
     def _build_pages(self) -> None:
+        self.busy.setAccessibleName(_("Background work"))  # the status bar outlives a retranslate
         self.first_run = FirstRunPage(self.runner, self.folder, self.kdf_profile)
         self.unlock_page = UnlockPage(self.runner, self.folder)
         self.first_run.created.connect(self._created)
