@@ -63,7 +63,8 @@ def _bundles_page(qtbot, make_window, folder: Path):  # type: ignore[no-untyped-
 
 
 def _texts(tab) -> list[str]:  # type: ignore[no-untyped-def]
-    return [tab.tabs.item(i).text() for i in range(tab.tabs.count())]
+    """The tab list's lines, without the isolates around each title (test_bidi_isolation.py)."""
+    return [tab.tabs.item(i).text().replace("\u2068", "").replace("\u2069", "") for i in range(tab.tabs.count())]
 
 
 def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_path: Path, monkeypatch) -> None:
