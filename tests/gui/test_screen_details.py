@@ -152,7 +152,7 @@ def test_bundle_buttons_follow_the_bundle_shown(qtbot, make_window, detail_vault
     tab.editor.new_button.click()
     qtbot.waitUntil(lambda: tab.current_ref() == "b-001", timeout=10000)
     wait_idle(qtbot, window)
-    assert tab.choice.currentText() == "Disclosure for the hearing (b-001)"  # the title, not only the ref
+    assert tab.choice.currentText() == "\u2068Disclosure for the hearing\u2069 (b-001)"  # the title (isolated), and the ref
     assert tab.check_button.isEnabled() and tab.build_button.isEnabled()
     assert not tab.serve_button.isEnabled()  # an empty bundle: nothing to serve
     assert tab.mark_served() is None and "no tabs" in tab.note.text()
