@@ -42,3 +42,16 @@ def json_display(serialized: str) -> str:
     marks, lone surrogates) written as \\uXXXX escapes: the same data once parsed, but
     safe to print on a terminal. Those characters only ever occur inside JSON strings."""
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)
+
+
+_FSI, _PDI = "\u2068", "\u2069"
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate(text: str) -> str:
+    """`text` (a name, a title someone typed) as one unit inside a sentence: between
+    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode bidi, UAX #9), so that an
+    Arabic or Hebrew name keeps its own direction and cannot reorder the words and
+    brackets around it ("Client: سمير الحداد (public initials: س.ا.)"). Its own embeddings,
+    overrides and isolates are dropped: one of them could close the isolate early."""
+    return _FSI + _DIRECTION_CONTROLS.sub("", text) + _PDI

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.gui.qtcompat import emit
@@ -26,7 +26,26 @@ def make_app() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Haven")
     app.setWindowIcon(app_icon())
+    register_fonts()
     return app  # type: ignore[return-value]
+
+
+_registered_fonts: list[str] = []
+
+
+def register_fonts() -> list[str]:
+    """Give Qt the fonts Haven ships for its bundles (resources/fonts: Droid Sans Fallback
+    for Chinese and Japanese, Noto Sans for Arabic, Hebrew, Devanagari, Bengali, Tamil and
+    Ethiopic), so that the window's font fallback finds them: on a computer with only
+    DejaVu, a Chinese name showed as empty boxes. Once per process; the families added."""
+    if not _registered_fonts:
+        from clinic_app.paths import resources_dir
+
+        for font in sorted((resources_dir() / "fonts").glob("*.ttf")):
+            font_id = QFontDatabase.addApplicationFont(str(font))
+            if font_id >= 0:
+                _registered_fonts.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return _registered_fonts
 
 
 def settle_heap() -> None:

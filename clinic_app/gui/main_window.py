@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget
 
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import actions as action_table
 from clinic_app.gui import collector
+from clinic_app.gui import file_dialogs
 from clinic_app.gui import help_menu
 from clinic_app.gui import messages
 from clinic_app.gui import sync_menu
@@ -53,8 +54,7 @@ class MainWindow(QMainWindow):
         self.locker = LockController(self)
         self.inactivity.idle.connect(lambda: self.lock_now("idle"))
         self.system_lock.lock_now.connect(self.lock_now)
-        self.busy = QLabel()
-        self.busy.setAccessibleName(_("Background work"))
+        self.busy = QLabel()  # named in _build_pages, again after a change of language
         self.statusBar().addPermanentWidget(self.busy)
         self.sharing = SyncController(self)  # the clinic server: status button, Sync now, automatic syncs
         self.statusBar().addPermanentWidget(self.sharing.button)
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
 
     # --- pages --------------------------------------------------------------------
     def _build_pages(self) -> None:
+        self.busy.setAccessibleName(_("Background work"))  # the status bar outlives a retranslate
         self.first_run = FirstRunPage(self.runner, self.folder, self.kdf_profile)
         self.unlock_page = UnlockPage(self.runner, self.folder)
         self.first_run.created.connect(self._created)
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self.show_start_page()
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, _("Choose the vault folder"), str(self.folder.parent))
+        chosen = file_dialogs.existing_folder(self, _("Choose the vault folder"), str(self.folder.parent))
         if chosen:
             self.folder = Path(chosen)
             self.hint = ""

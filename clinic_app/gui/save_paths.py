@@ -15,9 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.domain.display import display_name
+from clinic_app.gui import file_dialogs
 from clinic_app.i18n import _
 
 _last_folder: Path | None = None
@@ -46,7 +47,7 @@ def file_name(*parts: str, suffix: str = ".pdf") -> str:
 def ask_save_path(parent: QWidget, caption: str, name: str, filters: str) -> Path | None:
     """The path the person chose (remembered as the next start folder), or None."""
     global _last_folder
-    path, _f = QFileDialog.getSaveFileName(parent, caption, str(start_folder() / name), filters)
+    path = file_dialogs.save_file(parent, caption, str(start_folder() / name), filters)
     if not path:
         return None
     _last_folder = Path(path).parent

@@ -105,6 +105,10 @@ def make_backup(session: Session, target: Path, *, automatic: bool = False,
     if target.is_dir():
         target = auto_name(vault.vault_id, datetime.now(timezone.utc), target)
     if not target.parent.is_dir():
+        in_the_way = next((p for p in target.parents if p.exists() or p.is_symlink()), None)
+        if in_the_way is not None and not in_the_way.is_dir():  # a file where a folder should be
+            raise BadInput(_("{folder} is not a folder. Nothing was written; choose another place to save.").format(
+                folder=in_the_way))
         raise BadInput(_("The folder {folder} does not exist.").format(folder=target.parent))
     if target.exists() or target.is_symlink():
         raise BadInput(_("{name} already exists; choose a new file name.").format(name=target))

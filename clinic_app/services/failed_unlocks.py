@@ -66,8 +66,10 @@ def summary(attempts: list[dict[str, str]] | tuple[dict[str, str], ...]) -> str:
     for attempt in attempts[-MAX_SHOWN:]:
         when = _local_time(attempt.get("at", ""))
         user = attempt.get("user", "")
-        who = _("an unknown user name") if user in ("", UNKNOWN_USER) else user
-        shown.append(_("{when} as {user}").format(when=when, user=who))
+        if user in ("", UNKNOWN_USER):  # one sentence each: "as" reads differently before a name
+            shown.append(_("{when} with an unknown user name").format(when=when))
+        else:
+            shown.append(_("{when} as {user}").format(when=when, user=user))
     more = len(attempts) - len(shown)
     text = ngettext("{count} failed unlock attempt since the vault was last opened: {attempts}.",
                     "{count} failed unlock attempts since the vault was last opened: {attempts}.",

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import unlock, wait_idle
-from PySide6.QtWidgets import QFileDialog
 
 from support import ADMIN, ADMIN_PASS, PASSES, folder_digest
+
+from clinic_app.gui import file_dialogs
 
 NEW_PASS = "orange kettles sing beneath quiet bridges"
 
@@ -152,7 +153,7 @@ def test_backup_to_a_file_then_restore_it_over_the_vault(qtbot, make_window, mar
     assert dialog.to_file.isChecked() and not dialog.to_folder.isEnabled()  # no backup folder set
     out = tmp_path / "saved" / "clinic"
     out.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: str(out))
     dialog.choose_file()
     assert dialog.path.text() == str(out) + ".havenbak"
     dialog.start()
@@ -169,7 +170,7 @@ def test_backup_to_a_file_then_restore_it_over_the_vault(qtbot, make_window, mar
     window.action_map["restore"].trigger()  # locks first: restoring replaces the vault
     assert window.desk is None and window.stack.currentWidget() is window.unlock_page
     restore = window.admin_dialog
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: str(backup))
     restore.choose_file()
     qtbot.waitUntil(lambda: restore.preview is not None, timeout=5000)
     assert [restore.user.itemText(i) for i in range(restore.user.count())] == [ADMIN]

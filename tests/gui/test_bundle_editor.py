@@ -62,7 +62,8 @@ def _in_vault(qtbot, window, fn) -> Any:  # type: ignore[no-untyped-def]
 
 
 def _texts(tab) -> list[str]:  # type: ignore[no-untyped-def]
-    return [tab.tabs.item(i).text() for i in range(tab.tabs.count())]
+    """The tab list's lines, without the isolates around each title (test_bidi_isolation.py)."""
+    return [tab.tabs.item(i).text().replace("\u2068", "").replace("\u2069", "") for i in range(tab.tabs.count())]
 
 
 def _ok(dialog) -> None:  # type: ignore[no-untyped-def]

@@ -14,9 +14,11 @@ from gui_helpers import MARKER, activate, bundles_page, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog
+from PySide6.QtWidgets import QAbstractItemView
 
 from support import ADMIN, ADMIN_PASS
+
+from clinic_app.gui import file_dialogs
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +63,8 @@ def _bundles_page(qtbot, make_window, folder: Path):  # type: ignore[no-untyped-
 
 
 def _texts(tab) -> list[str]:  # type: ignore[no-untyped-def]
-    return [tab.tabs.item(i).text() for i in range(tab.tabs.count())]
+    """The tab list's lines, without the isolates around each title (test_bidi_isolation.py)."""
+    return [tab.tabs.item(i).text().replace("\u2068", "").replace("\u2069", "") for i in range(tab.tabs.count())]
 
 
 def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_path: Path, monkeypatch) -> None:
@@ -70,10 +73,10 @@ def test_guidance_sheet_in_french(qtbot, make_window, marked_vault: Path, tmp_pa
 
     def save_as(_parent, _caption, default, _filter):  # type: ignore[no-untyped-def]
         asked.append(default)
-        return str(out), ""
+        return str(out)
 
     opened: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(file_dialogs, "save_file", save_as)
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     window = make_window(marked_vault)
     unlock(qtbot, window)
@@ -113,7 +116,7 @@ def test_serve_log_frozen_list_and_supplementary(qtbot, make_window, marked_vaul
     qtbot.waitUntil(lambda: op.done, timeout=30000)
     assert op.error is None, op.error
     statement = tmp_path / "statement.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(statement), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: str(statement))
     dialog = tab.mark_served()
     assert dialog is not None and dialog.isVisible()
     assert dialog.served_on.text() == date.today().isoformat()

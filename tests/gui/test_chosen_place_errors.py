@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gui_helpers import bundles_page, unlock, wait_idle
-from PySide6.QtWidgets import QFileDialog
+
+from clinic_app.gui import file_dialogs
 
 
 def test_a_bundle_saved_to_a_folder_that_is_gone_says_which_folder(qtbot, make_window, marked_vault: Path,
@@ -26,7 +27,7 @@ def test_a_bundle_saved_to_a_folder_that_is_gone_says_which_folder(qtbot, make_w
             "Disclosure", sections=[Section("Evidence", [Tab("Report", parts=[DocumentPart("d-001")])])]))
     stick = tmp_path / "USB stick"
     chosen: list[Path] = [stick / "Disclosure.pdf"]
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(chosen[0]), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: str(chosen[0]))
     window = make_window(marked_vault)
     unlock(qtbot, window)
     tab = bundles_page(window)

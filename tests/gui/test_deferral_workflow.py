@@ -22,8 +22,9 @@ import pytest
 from gui_helpers import drop_on_documents, press_ok, unlock, wait_idle
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from clinic_app.gui import file_dialogs
 from clinic_app.pdf.demo_pages import fictional_pdf
 
 REMOVAL = date.today() + timedelta(days=23)
@@ -146,7 +147,7 @@ def test_deferral_request_from_an_empty_matter(qtbot, make_window, new_vault, tm
     # draft the request: the menu offers it; the save dialog is the only thing stubbed
     draft = tmp_path / "out" / "request-draft.pdf"
     draft.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(draft), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a, **_k: str(draft))
     action = next(a for a in tab.items.draft_menu.actions() if a.data() == "deferral_request")
     action.trigger()
     qtbot.waitUntil(draft.exists, timeout=30000)
@@ -186,7 +187,7 @@ def test_deferral_request_from_an_empty_matter(qtbot, make_window, new_vault, tm
 
     # build (not forced)
     out = tmp_path / "out" / "deferral.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a, **_k: str(out))
     assert not tab.force.isChecked()
     tab.build_button.click()
     qtbot.waitUntil(lambda: "Package built" in tab.note.text(), timeout=60000)

@@ -114,6 +114,7 @@ def test_switching_language_in_settings_rebuilds_the_window(qtbot, make_window, 
 
     from clinic_app.gui.application import apply_language
     from clinic_app.gui.dialogs.settings_dialog import SettingsDialog
+    from clinic_app.i18n import _
 
     window = make_window(marked_vault)
     unlock(qtbot, window)
@@ -129,6 +130,9 @@ def test_switching_language_in_settings_rebuilds_the_window(qtbot, make_window, 
         assert window.settings.language == "fr" and window.settings.autolock_seconds == 420
         assert window.inactivity.timeout_s == 420
         assert [ws.ref for ws in window.desk.workspaces()] == ["m-001"]  # the desk came back, same matter open
+        # what outlives the rebuild is named again: the status bar's label, read by screen readers
+        assert window.busy.accessibleName() == _("Background work") != "Background work"
+        assert window.sharing.button.accessibleName() == _("Connection to the clinic's server")
     finally:
         window.settings.language = ""
         apply_language("en")

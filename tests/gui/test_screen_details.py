@@ -14,8 +14,10 @@ import pytest
 from gui_helpers import activate, bundles_page, drop_on_documents, unlock, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 from support import ADMIN, ADMIN_PASS, PASSES, open_original
+
+from clinic_app.gui import file_dialogs
 
 CLIENT = "Ana Fictional Example"
 
@@ -150,7 +152,7 @@ def test_bundle_buttons_follow_the_bundle_shown(qtbot, make_window, detail_vault
     tab.editor.new_button.click()
     qtbot.waitUntil(lambda: tab.current_ref() == "b-001", timeout=10000)
     wait_idle(qtbot, window)
-    assert tab.choice.currentText() == "Disclosure for the hearing (b-001)"  # the title, not only the ref
+    assert tab.choice.currentText() == "\u2068Disclosure for the hearing\u2069 (b-001)"  # the title (isolated), and the ref
     assert tab.check_button.isEnabled() and tab.build_button.isEnabled()
     assert not tab.serve_button.isEnabled()  # an empty bundle: nothing to serve
     assert tab.mark_served() is None and "no tabs" in tab.note.text()
@@ -172,7 +174,7 @@ def test_save_dialogs_start_in_documents_with_a_name_from_refs(qtbot, make_windo
     asked: list[str] = []
     out = tmp_path / "chosen" / "bundle.pdf"
     out.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _c, start, _f: asked.append(start) or ("", ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda _p, _c, start, _f="": asked.append(start) or "")
     monkeypatch.setattr(save_paths, "_last_folder", None)
     window = make_window(detail_vault)
     unlock(qtbot, window)
@@ -183,10 +185,10 @@ def test_save_dialogs_start_in_documents_with_a_name_from_refs(qtbot, make_windo
     assert start.is_absolute() and start.parent == save_paths.start_folder() and start.parent != Path.cwd()
     assert start.name == "m-001 - Bundle b-001.pdf" and "Fictional" not in start.name  # never the client's name
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _c, start, _f: asked.append(start) or (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda _p, _c, start, _f="": asked.append(start) or str(out))
     tab.choose_statement()  # saved in chosen/ (the bundle was never served: the statement is refused, no matter)
     assert Path(asked[-1]).name == "m-001 - Statement of service b-001.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _c, start, _f: asked.append(start) or ("", ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda _p, _c, start, _f="": asked.append(start) or "")
     QTest.mouseClick(tab.build_button, Qt.MouseButton.LeftButton)
     assert Path(asked[-1]) == out.parent / "m-001 - Bundle b-001.pdf"  # the next dialog starts where the last saved
     wait_idle(qtbot, window)
@@ -195,7 +197,7 @@ def test_save_dialogs_start_in_documents_with_a_name_from_refs(qtbot, make_windo
     window.desk.current_workspace().setCurrentWidget(packages)
     qtbot.waitUntil(lambda: packages.build_button.isEnabled() or packages.package() != "", timeout=10000)
     packages.force.setChecked(True)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _c, start, _f: asked.append(start) or ("", ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda _p, _c, start, _f="": asked.append(start) or "")
     packages.choose_and_build()
     assert Path(asked[-1]).name == f"m-001 - {packages.choice.currentText()}.pdf"
 
@@ -396,7 +398,7 @@ def test_save_a_copy_of_an_original_from_the_documents_tab(qtbot, make_window, d
     asked: list[str] = []
     out = tmp_path / "copies" / "chosen.pdf"
     out.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _c, start, _f: asked.append(start) or (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda _p, _c, start, _f="": asked.append(start) or str(out))
     window = make_window(detail_vault)
     unlock(qtbot, window)
     ws = _workspace(qtbot, window)

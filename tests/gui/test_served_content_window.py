@@ -30,7 +30,7 @@ def test_served_bundle_in_the_window(qtbot, make_window, vault_folder: Path, tmp
     tab = bundles_page(window, "m-1")
     qtbot.waitUntil(lambda: tab.current_ref() == "b-s" and tab.frozen.isVisible(), timeout=10000)
     note = tab.frozen.text()
-    assert "read-only" in note and "Changed since it was served: Alpha (d-alpha)" in note
+    assert "read-only" in note and "Changed since it was served: \u2068Alpha\u2069 (d-alpha)" in note
     assert "keeps the version that was served" in note and "Bravo" not in note
 
     again = tmp_path / "out" / "again.pdf"

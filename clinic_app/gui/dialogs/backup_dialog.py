@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QProgressBar,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar,
     QRadioButton, QVBoxLayout, QWidget,
 )
 
+from clinic_app.gui import file_dialogs
 from clinic_app.gui.dialogs.users_dialog import confirm, error_label, password_field
 from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.presenter import describe
@@ -103,7 +104,7 @@ class BackupDialog(QDialog):
     def choose_file(self) -> None:
         start = self.backup_folder or Path.home()
         name = str(start / f"haven-backup-{date.today().isoformat()}{EXTENSION}")
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the backup as"), name, file_filter())
+        path = file_dialogs.save_file(self, _("Save the backup as"), name, file_filter())
         if path:
             self.set_file(Path(path))
 
@@ -232,7 +233,7 @@ class RestoreDialog(QDialog):
 
     def choose_file(self) -> None:
         start = str(self.backup_folder or Path.home())
-        path, _f = QFileDialog.getOpenFileName(self, _("Choose a backup"), start, file_filter())
+        path = file_dialogs.open_file(self, _("Choose a backup"), start, file_filter())
         if path:
             self.set_file(Path(path))
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.document import DocumentCategory
+from clinic_app.gui import file_dialogs
 from clinic_app.gui.save_paths import start_folder
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.i18n import _
@@ -99,7 +99,7 @@ class DocumentChooser(QDialog):
         self.accept()
 
     def choose_file(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, _("Import a file"), str(start_folder()))
+        name = file_dialogs.open_file(self, _("Import a file"), str(start_folder()))
         if name:
             self.chosen_file = Path(name)
             self.accept()

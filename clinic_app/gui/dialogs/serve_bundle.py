@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QTableView, QWidget,
 )
 
+from clinic_app.domain.display import isolate
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import bundles as bundle_ops
 from clinic_app.gui.presenter import describe
@@ -63,7 +64,7 @@ def frozen_note(first: Any, changed: list[tuple[str, str]] | None = None) -> str
     if changed:
         text += " " + _("Changed since it was served: {documents}. This bundle keeps the version that was "
                         "served; put the new version in a supplementary bundle.").format(
-            documents=", ".join(_("{title} ({ref})").format(title=title, ref=ref) for ref, title in changed))
+            documents=", ".join(_("{title} ({ref})").format(title=isolate(title), ref=ref) for ref, title in changed))
     return text
 
 

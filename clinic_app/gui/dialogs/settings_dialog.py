@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from clinic_app.gui import messages
+from clinic_app.gui import file_dialogs, messages
 from clinic_app.gui.dialogs.backup_dialog import warning_lines
 from clinic_app.gui.operations import admin as admin_ops
 from clinic_app.gui.settings import Settings
@@ -61,7 +61,7 @@ class SettingsDialog(QDialog):
         self.check_backup_folder()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Backup folder"), self.backup.text())
+        folder = file_dialogs.existing_folder(self, _("Backup folder"), self.backup.text())
         if folder:
             self.backup.setText(folder)
             self.check_backup_folder()

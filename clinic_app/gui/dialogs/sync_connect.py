@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
     QWidget,
 )
 
+from clinic_app.gui import file_dialogs
 from clinic_app.gui.clipboard import CLEAR_AFTER_S, SecureClipboard
 from clinic_app.gui.dialogs.users_dialog import error_label, role_label
 from clinic_app.gui.operations import admin as admin_ops
@@ -181,7 +182,7 @@ class InviteDialog(QDialog):
 
     def choose_file(self) -> None:
         name = str(Path.home() / f"invitation-{self.user.currentData() or 'laptop'}{INVITE_EXTENSION}")
-        path, _f = QFileDialog.getSaveFileName(self, _("Save the invitation as"), name, invitation_filter())
+        path = file_dialogs.save_file(self, _("Save the invitation as"), name, invitation_filter())
         if path:
             self.path.setText(str(invitation_path(path)))
 

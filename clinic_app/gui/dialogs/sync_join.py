@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QWidget
 
+from clinic_app.gui import file_dialogs
 from clinic_app.gui.dialogs.sync_connect import busy_bar, invitation_filter, wrapped
 from clinic_app.gui.dialogs.users_dialog import NewPassphrase, error_label
 from clinic_app.gui.operations import vault as vault_ops
@@ -54,8 +55,7 @@ class JoinDialog(QDialog):
         self.resize(620, 400)
 
     def choose_file(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, _("Choose the invitation"), str(Path.home()),
-                                               invitation_filter())
+        path = file_dialogs.open_file(self, _("Choose the invitation"), str(Path.home()), invitation_filter())
         if path:
             self.path.setText(path)
 

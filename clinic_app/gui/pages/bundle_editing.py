@@ -50,7 +50,7 @@ class BundleEditor(QObject):
         self.new_button = button(_("Ne&w bundle…"), _("Start a new bundle for this matter"), self.ask_new)
         self.settings_button = button(_("Settin&gs…"), _("Title, language, date, paper, numbering, separator "
                                                          "pages and volume limits of the bundle"), self.settings)
-        self.add_documents_button = button(_("Add do&cuments…"), _("Add documents of the matter as tabs; a "
+        self.add_documents_button = button(_("Add doc&uments…"), _("Add documents of the matter as tabs; a "
                                                                   "translation travels with its original"),
                                            self.add_documents)
         self.reference_button = button(_("Add reference entr&y…"), _("List a document the tribunal already "
@@ -62,9 +62,9 @@ class BundleEditor(QObject):
                                     self.remove_tab)
         self.exhibits_button = button(_("E&xhibits…"), _("Make the selected tab an affidavit with exhibits: "
                                                         "choose them, in order, and who swore it"), self.exhibits)
-        self.add_section_button = button(_("Add sectio&n…"), _("Add a section at the end of the bundle"),
+        self.add_section_button = button(_("Add se&ction…"), _("Add a section at the end of the bundle"),
                                          self.add_section)
-        self.rename_section_button = button(_("&Rename section…"), _("Rename the section chosen beside "
+        self.rename_section_button = button(_("Re&name section…"), _("Rename the section chosen beside "
                                                                     "\"Move to section\""), self.rename_section)
         self.remove_section_button = button(_("Remove section"), _("Remove the chosen section; only an empty "
                                                                    "section can be removed"), self.remove_section)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.bundle import BundleSpec, Tab, parse_page_ranges, resolve_pages
+from clinic_app.domain.display import isolate
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import HavenError
 from clinic_app.gui import messages
@@ -191,7 +192,7 @@ class BundlesTab(QWidget):
     @staticmethod
     def _label(ref: str, spec: BundleSpec) -> str:
         """What the selector shows: the bundle's title, with the ref the command line uses."""
-        return "{title} ({ref})".format(title=spec.title, ref=ref) if spec.title.strip() else ref
+        return _("{title} ({ref})").format(title=isolate(spec.title), ref=ref) if spec.title.strip() else ref
 
     def current_ref(self) -> str:
         """The ref of the bundle shown ("" when the matter has none)."""
@@ -256,7 +257,7 @@ class BundlesTab(QWidget):
     def _item(self, row: bundle_ops.TabRow, tab: Tab, sections: list[str]) -> QListWidgetItem:
         ranges = ", ".join(p.pages for p in tab.parts if p.pages)
         kind = _("reference only") if tab.reference_only else ranges or _("all pages")
-        item = QListWidgetItem(f"{row.label}. {tab.title}  ({kind})")
+        item = QListWidgetItem(f"{row.label}. {isolate(tab.title)}  ({kind})")
         item.setData(Qt.ItemDataRole.UserRole, f"{row.section}|{row.index}|{row.label}")  # survives a drag
         if row.section < len(sections):
             item.setToolTip(_("Section {section}").format(section=sections[row.section]))

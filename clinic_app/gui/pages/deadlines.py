@@ -42,7 +42,7 @@ class DeadlineMarker:
         self.done_button = QPushButton(_("Mar&k done"))
         self.done_button.setToolTip(_("The clinic has taken this step: it leaves the agenda (Ctrl+Z undoes)."))
         self.done_button.clicked.connect(lambda: self.mark(DONE))
-        self.na_button = QPushButton(_("&Not applicable…"))
+        self.na_button = QPushButton(_("Not &applicable…"))
         self.na_button.setToolTip(_("This deadline does not apply to the matter: say why."))
         self.na_button.clicked.connect(self.ask_reason)
         for b in (self.done_button, self.na_button):
@@ -107,7 +107,7 @@ class DeadlinesTab(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.marker = DeadlineMarker(ctx, self, self.selected)
-        self.reopen_button = QPushButton(_("&Reopen"))
+        self.reopen_button = QPushButton(_("Reope&n"))
         self.reopen_button.setToolTip(_("Undo the mark: the deadline is open and on the agenda again."))
         self.reopen_button.clicked.connect(lambda: self.marker.mark(None))
         self.reopen_button.setVisible(ctx.can(Permission.EDIT_RECORDS))

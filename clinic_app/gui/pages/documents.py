@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
+    QAbstractItemView, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
     QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -17,6 +17,7 @@ from clinic_app.domain.display import display_name
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import HavenError
+from clinic_app.gui import file_dialogs
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import documents as doc_ops
@@ -176,7 +177,7 @@ class DocumentsTab(QWidget):
             self.import_op.cancel.cancel()
 
     def choose_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Import files into this matter"), str(start_folder()))
+        names = file_dialogs.open_files(self, _("Import files into this matter"), str(start_folder()))
         if names:
             self.import_paths([Path(n) for n in names])
             return

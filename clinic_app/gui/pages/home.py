@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.citations import cite
+from clinic_app.domain.display import isolate
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import adapters
@@ -251,7 +252,7 @@ class HomePage(QWidget):
             if self.recent.item(i).data(Qt.ItemDataRole.UserRole) == ref:
                 self.recent.takeItem(i)
                 break
-        item = QListWidgetItem(f"{title} ({ref})")
+        item = QListWidgetItem(_("{title} ({ref})").format(title=isolate(title), ref=ref))
         item.setData(Qt.ItemDataRole.UserRole, ref)
         self.recent.insertItem(0, item)
         while self.recent.count() > 10:

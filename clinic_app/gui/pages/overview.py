@@ -6,9 +6,11 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days
+from clinic_app.domain.display import isolate
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations.records import MatterView
@@ -20,14 +22,14 @@ NUMBER_LABELS = (("uci", "UCI"), ("irb", "IRB"), ("fc", "FC"), ("ircc", "IRCC"))
 def overview_html(view: MatterView, today: date) -> str:
     m, c = view.matter, view.client
     rows = [
-        (_("Client"), "{name} ({label}: {initials})".format(
-            name=c.legal_name, label=_("public initials"), initials=c.initials_for_outputs)),
+        (_("Client"), _("{name} (public initials: {initials})").format(
+            name=isolate(c.legal_name), initials=isolate(c.initials_for_outputs))),
         (_("Type"), m.type.label),
         (_("Language"), _("French") if m.language.value == "fr" else _("English")),
-        (_("Counsel"), m.counsel),
+        (_("Counsel"), isolate(m.counsel) if m.counsel else ""),
     ]
     if m.adverse_parties:
-        rows.append((_("Adverse parties"), "; ".join(p.name for p in m.adverse_parties)))
+        rows.append((_("Adverse parties"), "; ".join(isolate(p.name) for p in m.adverse_parties)))
     if m.decision_maker is not None:
         rows.append((_("Decision maker"), m.decision_maker.label))
     rows += [(label, getattr(m.file_numbers, key)) for key, label in NUMBER_LABELS if getattr(m.file_numbers, key)]
@@ -88,7 +90,9 @@ class OverviewTab(QWidget):
 
     def set_view(self, view: MatterView) -> None:
         self.view = view
-        self.text.setHtml(overview_html(view, date.today()))
+        # the lines run in the window's direction, not in that of the first name on them
+        direction = "rtl" if self.layoutDirection() == Qt.LayoutDirection.RightToLeft else "ltr"
+        self.text.setHtml(f"<div dir='{direction}'>{overview_html(view, date.today())}</div>")
         self.copy_menu.clear()
         numbers: list[tuple[str, Any]] = [(label, getattr(view.matter.file_numbers, key))
                                           for key, label in NUMBER_LABELS]
