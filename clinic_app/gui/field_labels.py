@@ -34,7 +34,7 @@ FIELD_LABELS: dict[str, str] = {
     # documents and translations (documents and translations tabs)
     "date": N_("Date"), "language": N_("Language"), "language_guess": N_("Language"),
     "category": N_("Category"), "tags": N_("Tags"), "source": N_("Source"), "original_filename": N_("File"),
-    "media_type": N_("File"), "sha256": N_("File"), "pages_without_text": N_("Pages"),
+    "media_type": N_("File"), "sha256": N_("File"), "size": N_("File"), "pages_without_text": N_("Pages"),
     "translation_of": N_("Original"), "declaration_for": N_("Declaration"), "ref": N_("Ref"),
     # support letters (letter form)
     "matter": N_("Matter"), "writer": N_("Writer"), "organisation": N_("Organisation"),
