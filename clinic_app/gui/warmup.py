@@ -24,7 +24,7 @@ MODULES = (
     "clinic_app.services.build_process",
     "clinic_app.services.packages",
     "clinic_app.pdf.assemble",  # pikepdf
-    "clinic_app.pdf.markup",  # reportlab
+    "clinic_app.typeset.markup",  # reportlab
     "clinic_app.gui.render",  # pypdfium2, for previews
     "clinic_app.services.sync.engine",  # psycopg, for a vault connected to the clinic's server
     "clinic_app.services.sync.status",

@@ -7,7 +7,7 @@ draw shaped glyphs. So this is `fonts.SANS` itself.
 
 from __future__ import annotations
 
-from clinic_app.pdf import fonts
+from clinic_app.typeset import fonts
 
 BODY_FONT = fonts.SANS
 

@@ -18,7 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from clinic_app.domain.bundle import BundlePlan, BundleSpec, section_letter
 from clinic_app.domain.draft_notice import DraftNotice
-from clinic_app.pdf import fonts, textblock, textdraw
+from clinic_app.pdf import textblock
+from clinic_app.typeset import fonts, textdraw
 from clinic_app.pdf import vocab as v
 
 MARGIN = 54.0

@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from clinic_app.domain.bundle import BundlePlan, BundleSpec, VolumePlan
 from clinic_app.domain.draft_notice import DraftNotice
-from clinic_app.pdf import fonts, shaping, textdraw
+from clinic_app.typeset import fonts, shaping, textdraw
 from clinic_app.pdf.front_matter import IndexLayout, RowBox, draw_cover, draw_index
 from clinic_app.pdf.separators import separator_texts
 

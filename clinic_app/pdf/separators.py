@@ -10,7 +10,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from clinic_app.domain.bundle import BundleSpec, TabPlan, section_letter
-from clinic_app.pdf import fonts, textdraw
+from clinic_app.typeset import fonts, textdraw
 from clinic_app.pdf import vocab as v
 from clinic_app.pdf.normalize import Frame
 from clinic_app.pdf.stamp import TextKit

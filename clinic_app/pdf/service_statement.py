@@ -18,7 +18,7 @@ from reportlab.pdfgen import canvas
 
 from clinic_app.i18n import translate_for
 from clinic_app.output_files import output_write_bytes
-from clinic_app.pdf import fonts, textdraw
+from clinic_app.typeset import fonts, textdraw
 
 
 @dataclass(frozen=True)

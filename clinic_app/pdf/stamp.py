@@ -18,7 +18,7 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from clinic_app.pdf import fonts, shaping
+from clinic_app.typeset import fonts, shaping
 from clinic_app.pdf.normalize import Frame, num
 from clinic_app.pdf.stamp_area import (
     BLOCK_GAP,
@@ -32,7 +32,7 @@ from clinic_app.pdf.stamp_area import (
     StampBlock,
     ink,
 )
-from clinic_app.pdf.textdraw import Codes
+from clinic_app.typeset.textdraw import Codes
 
 _STATE = b"q 0 g 0 G 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts"  # known text state, whatever came before
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
 
-from clinic_app.pdf import fonts, shaping, textdraw
+from clinic_app.typeset import fonts, shaping, textdraw
 
 MM = 72.0 / 25.4
 NUMBER_SIZE = 10.0

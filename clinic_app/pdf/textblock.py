@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
-from clinic_app.pdf import textdraw
+from clinic_app.typeset import textdraw
 
 _ALIGN = {TA_CENTER: "center", TA_RIGHT: "right"}
 

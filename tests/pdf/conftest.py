@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from clinic_app.domain.bundle import DEFAULT_MARGIN_MM
-from clinic_app.pdf import fonts
+from clinic_app.typeset import fonts
 
 REPO = Path(__file__).resolve().parents[2]
 SIZES = {"letter": letter, "a4": A4, "legal": legal}

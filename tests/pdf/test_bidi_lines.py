@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from clinic_app.domain.bundle import BundleSettings, BundleSpec, DocumentPart, Section, Tab
-from clinic_app.pdf import fonts, shaping, textdraw
+from clinic_app.typeset import fonts, shaping, textdraw
 from clinic_app.pdf.engine import build_bundle
 from clinic_app.pdf.front_matter import PAD, SIZE, _columns
 from clinic_app.pdf.stamp_area import BLOCK_PAD, BLOCK_SIZE, BLOCK_WIDTH

@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
-from clinic_app.pdf import fonts, shaping, textdraw
+from clinic_app.typeset import fonts, shaping, textdraw
 
 from .conftest import Doc, check_bundle, make_pdf
 from .glyph_readback import drawn_glyphs, shaped_outlines
@@ -195,7 +195,7 @@ import io, sys
 from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
-from clinic_app.pdf import fonts
+from clinic_app.typeset import fonts
 from clinic_app.pdf.engine import build_bundle
 buf = io.BytesIO()
 page = Canvas(buf)

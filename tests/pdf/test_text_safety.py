@@ -12,7 +12,8 @@ from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
-from clinic_app.pdf import fonts, markup, textblock, textdraw
+from clinic_app.pdf import textblock
+from clinic_app.typeset import fonts, markup, textdraw
 
 EVIL = [
     "<font color=\"[[[__import__('os').system('id')]]]\">x</font>",

@@ -18,7 +18,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from clinic_app.pdf import fonts, shaping, textblock, textdraw, vocab
+from clinic_app.pdf import textblock, vocab
+from clinic_app.typeset import fonts, shaping, textdraw
 from clinic_app.pdf.generated.words import DRAFT_BANNER, tr
 
 MARGIN = 66.0
