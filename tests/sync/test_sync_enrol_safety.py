@@ -55,6 +55,21 @@ def test_an_invitation_opens_one_laptop_only(tmp_path: Path, server_url: str) ->
     assert not (tmp_path / "third").exists()
 
 
+def test_a_server_set_up_before_claims_existed_still_takes_one_join_per_invitation(
+        tmp_path: Path, server_url: str) -> None:
+    """A clinic's server made by an earlier version has no haven.claims table: joins must go
+    on working there, and the password change keeps the invitation to one laptop."""
+    _admin, made = _invite(tmp_path, server_url)
+    with psycopg.connect(server_url, autocommit=True) as owner:
+        owner.execute("DROP TABLE haven.claims")
+    joined = enrol.join(tmp_path / "first", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert not joined.first_sync_error, joined.first_sync_error
+    joined.session.lock()
+    with pytest.raises(enrol.InvitationUsed):
+        enrol.join(tmp_path / "second", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    assert not (tmp_path / "second").exists()
+
+
 def test_a_join_that_fails_before_its_vault_exists_leaves_the_invitation_unused(tmp_path: Path,
                                                                                    server_url: str) -> None:
     _admin, made = _invite(tmp_path, server_url)

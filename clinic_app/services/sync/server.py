@@ -255,11 +255,14 @@ def claim_login(conn: psycopg.Connection[Any], device_id: str, password: str) ->
     import psycopg
     from psycopg import sql
 
+    conn.execute("SAVEPOINT haven_claim")  # inside the caller's transaction, which commits the claim
     try:
         conn.execute("INSERT INTO haven.claims (device_id) VALUES (%s)", (device_id,))
     except psycopg.errors.UniqueViolation as exc:
         conn.rollback()
         raise AlreadyClaimed(device_id) from exc
+    except psycopg.errors.UndefinedTable:  # a server set up before claims existed: the new
+        conn.execute("ROLLBACK TO SAVEPOINT haven_claim")  # password alone keeps the invitation to one laptop
     login = login_name(device_id)
     verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
     conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(verifier)))
