@@ -36,6 +36,19 @@ DEVANAGARI_BOLD = "HavenDevanagari-Bold"
 BENGALI = "HavenBengali"
 TAMIL = "HavenTamil"
 ETHIOPIC = "HavenEthiopic"
+SYRIAC = "HavenSyriac"
+GURMUKHI = "HavenGurmukhi"
+GUJARATI = "HavenGujarati"
+ORIYA = "HavenOriya"
+TELUGU = "HavenTelugu"
+KANNADA = "HavenKannada"
+MALAYALAM = "HavenMalayalam"
+SINHALA = "HavenSinhala"
+THAI = "HavenThai"
+LAO = "HavenLao"
+TIBETAN = "HavenTibetan"
+MYANMAR = "HavenMyanmar"
+KHMER = "HavenKhmer"
 
 _FILES = {
     SANS: "DejaVuSans.ttf",
@@ -51,6 +64,20 @@ _FILES = {
     BENGALI: "NotoSansBengali-Regular.ttf",  # no bold shipped: bold text uses the regular
     TAMIL: "NotoSansTamil-Regular.ttf",
     ETHIOPIC: "NotoSansEthiopic-Regular.ttf",  # Tigrinya, Amharic (Ge'ez script)
+    # clients' scripts with a regular face only (bold text uses it), shaped like the ones above
+    SYRIAC: "NotoSansSyriac-Regular.ttf",  # Syriac (Assyrian, Chaldean; right to left)
+    GURMUKHI: "NotoSansGurmukhi-Regular.ttf",  # Punjabi (Gurmukhi)
+    GUJARATI: "NotoSansGujarati-Regular.ttf",  # Gujarati
+    ORIYA: "NotoSansOriya-Regular.ttf",  # Odia
+    TELUGU: "NotoSansTelugu-Regular.ttf",  # Telugu
+    KANNADA: "NotoSansKannada-Regular.ttf",  # Kannada
+    MALAYALAM: "NotoSansMalayalam-Regular.ttf",  # Malayalam
+    SINHALA: "NotoSansSinhala-Regular.ttf",  # Sinhala
+    THAI: "NotoSansThai-Regular.ttf",  # Thai
+    LAO: "NotoSansLao-Regular.ttf",  # Lao
+    TIBETAN: "NotoSerifTibetan-Regular.ttf",  # Tibetan
+    MYANMAR: "NotoSansMyanmar-Regular.ttf",  # Burmese, Rohingya (Myanmar script)
+    KHMER: "NotoSansKhmer-Regular.ttf",  # Khmer
 }
 _CHAINS = {SANS: (SANS, CJK), SANS_BOLD: (SANS_BOLD, CJK), CJK: (CJK, SANS), MONO: (MONO, SANS, CJK)}
 
@@ -58,14 +85,30 @@ _CHAINS = {SANS: (SANS, CJK), SANS_BOLD: (SANS_BOLD, CJK), CJK: (CJK, SANS), MON
 _SCRIPT_RANGES: tuple[tuple[int, int, str, str], ...] = (
     (0x0590, 0x05FF, HEBREW, HEBREW_BOLD),
     (0x0600, 0x06FF, ARABIC, ARABIC_BOLD),
+    (0x0700, 0x074F, SYRIAC, SYRIAC),
     (0x0750, 0x077F, ARABIC, ARABIC_BOLD),
     (0x0870, 0x08FF, ARABIC, ARABIC_BOLD),
     (0x0900, 0x097F, DEVANAGARI, DEVANAGARI_BOLD),
     (0x0980, 0x09FF, BENGALI, BENGALI),
+    (0x0A00, 0x0A7F, GURMUKHI, GURMUKHI),
+    (0x0A80, 0x0AFF, GUJARATI, GUJARATI),
+    (0x0B00, 0x0B7F, ORIYA, ORIYA),
     (0x0B80, 0x0BFF, TAMIL, TAMIL),
+    (0x0C00, 0x0C7F, TELUGU, TELUGU),
+    (0x0C80, 0x0CFF, KANNADA, KANNADA),
+    (0x0D00, 0x0D7F, MALAYALAM, MALAYALAM),
+    (0x0D80, 0x0DFF, SINHALA, SINHALA),
+    (0x0E00, 0x0E7F, THAI, THAI),
+    (0x0E80, 0x0EFF, LAO, LAO),
+    (0x0F00, 0x0FFF, TIBETAN, TIBETAN),
+    (0x1000, 0x109F, MYANMAR, MYANMAR),
     (0x1200, 0x139F, ETHIOPIC, ETHIOPIC),
+    (0x1780, 0x17FF, KHMER, KHMER),
+    (0x19E0, 0x19FF, KHMER, KHMER),
     (0x2D80, 0x2DDF, ETHIOPIC, ETHIOPIC),
     (0xA8E0, 0xA8FF, DEVANAGARI, DEVANAGARI_BOLD),
+    (0xA9E0, 0xA9FF, MYANMAR, MYANMAR),
+    (0xAA60, 0xAA7F, MYANMAR, MYANMAR),
     (0xAB00, 0xAB2F, ETHIOPIC, ETHIOPIC),
     (0xFB1D, 0xFB4F, HEBREW, HEBREW_BOLD),
     (0xFB50, 0xFDFF, ARABIC, ARABIC_BOLD),

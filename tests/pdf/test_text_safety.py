@@ -27,7 +27,7 @@ EVIL = [
 def test_fonts_load_from_resources_with_licences() -> None:
     folder = fonts.font_dir()
     sizes = sum(p.stat().st_size for p in folder.glob("*.ttf"))
-    assert sizes < 7_000_000  # script families only, not all of Noto
+    assert sizes < 10_000_000  # one face per script clients write (regular only for most), not all of Noto
     assert (folder / "README.md").is_file()
     assert {p.name for p in folder.glob("LICENSE*")} >= {
         "LICENSE-DejaVu.txt",
