@@ -212,3 +212,19 @@ def test_a_server_address_that_is_not_one_is_refused_before_connecting(tmp_path:
     status = run_cli("--vault", str(vault), "--user", ADMIN, "--passphrase-stdin", "sync", "status", "--json",
                      stdin=ADMIN_PASS + "\n", env={"HAVEN_GUI": "0"})
     assert json.loads(status.stdout)["connected"] is False
+
+
+def test_a_refused_login_is_explained_before_a_round(tmp_path: Path, server_url: str) -> None:
+    """The window checks the login before a round; a refused one showed the server's own words
+    ("password authentication failed for user …"), which tell a person nothing."""
+    from clinic_app.services.sync import connection, server
+    from clinic_app.services.sync.engine import SyncFailed
+
+    _admin, made = _invite(tmp_path, server_url)
+    joined = enrol.join(tmp_path / "first", made.path, made.code, PASSES["lawyer"], kdf_profile="fast")
+    settings = local.settings(joined.session.vault.conn)
+    joined.session.lock()
+    connection.check(settings.url)  # its own login works
+    with pytest.raises(SyncFailed) as refused:
+        connection.check(server.device_url(settings.url, settings.device_id, "not-its-password"))
+    assert "refused this laptop's login" in str(refused.value) and "password authentication" not in str(refused.value)

@@ -62,5 +62,8 @@ def check(url: str) -> None:
         with server.connect(url) as pg:
             pg.execute("SELECT 1").fetchone()
             pg.rollback()
+    except server.LoginRefused as exc:  # the server's own words ("password authentication failed…") say less
+        raise SyncFailed(_("the server refused this laptop's login: an admin may have removed this laptop, or "
+                           "the invitation it joined with was used on another laptop")) from exc
     except server.ServerError as exc:
         raise SyncFailed(str(exc)) from exc
