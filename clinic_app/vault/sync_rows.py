@@ -91,6 +91,26 @@ def check_fields(conn: Connection, kind: str, fields: dict[str, Any]) -> None:
             _check_child(conn, table, name, value)
 
 
+# The records are loaded from their JSON (`data`); these columns repeat what it says, for SQL.
+# A received record whose two copies differ was trusted by the JSON side: a letter whose
+# `data.document_ref` named evidence while its column named the scan was shown, and saved,
+# as the evidence's letter; a document whose `data.ref` named another was listed as that one.
+MIRRORS = {
+    "matter": {"data.client_ref": "col.client_id", "data.type": "col.type"},
+    "letter": {"data.matter_ref": "col.matter_id", "data.document_ref": "col.document_id",
+               "data.status": "col.status"},
+}
+
+
+def check_mirrors(kind: str, ref: str, fields: dict[str, Any]) -> None:
+    """Raise BadRecord unless the record's JSON names its own ref and agrees with its columns."""
+    if fields.get("data.ref", ref) != ref:
+        raise BadRecord("ref")
+    for data_name, column in MIRRORS.get(kind, {}).items():
+        if fields.get(data_name) != fields.get(column):
+            raise BadRecord(data_name)
+
+
 def _check_child(conn: Connection, table: str, name: str, value: Any) -> None:
     child_table = name.split(":", 1)[0]
     child = CHILDREN.get(child_table)
@@ -236,6 +256,7 @@ def write_record(conn: Connection, kind: str, ref: str, fields: dict[str, Any], 
     table = TABLE_OF[kind]
     fields = {k: v for k, v in fields.items() if v is not None}
     check_fields(conn, kind, fields)
+    check_mirrors(kind, ref, fields)
     data = {k[5:]: v for k, v in fields.items() if k.startswith("data.")}
     cols = {k[4:]: v for k, v in fields.items() if k.startswith("col.")}
     values = _inward(conn, table, cols)

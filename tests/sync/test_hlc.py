@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinic_app.services.sync.hlc import MAX_COUNTER, Clock, parse
+from clinic_app.services.sync.hlc import MAX_AHEAD_MS, MAX_COUNTER, Clock, check_received, parse
 
 
 def test_a_full_counter_ticks_the_clock_instead_of_growing_a_seventh_digit() -> None:
@@ -22,3 +22,11 @@ def test_a_full_counter_ticks_the_clock_instead_of_growing_a_seventh_digit() -> 
 def test_anything_else_is_not_a_stamp(stamp: str) -> None:
     with pytest.raises(ValueError):
         parse(stamp)
+
+
+def test_a_received_stamp_more_than_a_day_ahead_is_refused() -> None:
+    now = 1_800_000_000_000
+    check_received(f"{now + MAX_AHEAD_MS:013d}-000000-b2", now_ms=now)  # a laptop a day fast still syncs
+    for ahead in (MAX_AHEAD_MS + 1, 10 ** 13 - 1 - now):
+        with pytest.raises(ValueError, match="too far ahead"):
+            check_received(f"{now + ahead:013d}-999999-b2", now_ms=now)

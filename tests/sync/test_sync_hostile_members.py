@@ -103,7 +103,9 @@ def test_rows_the_tables_cannot_take_are_refused_and_the_sync_goes_on(tmp_path: 
     _push_as(vic, "letter", "l-no-ref", {k: v for k, v in good.items() if k != "data.ref"})
     _push_as(vic, "letter", "l-list", {**good, "data.ref": "l-list", "col.matter_id": ["m-1"]})
     _push_as(vic, "letter", "l-counter", {**good, "data.ref": "l-counter"},
-             stamp=f"1800000000000-999999-{'f' * 32}")  # the largest counter a stamp may carry
+             stamp=f"{int(time.time() * 1000):013d}-999999-{'f' * 32}")  # the largest counter a stamp may carry
+    _push_as(vic, "letter", "l-future", {**good, "data.ref": "l-future"},
+             stamp=f"9999999999999-999999-{'f' * 32}")  # the largest stamp: it overflowed every clock that saw it
     _push_as(vic, "letter", "l-good", {**good, "data.ref": "l-good"})
     for attempt in range(2):
         run = subprocess.run([sys.executable, "-m", "clinic_app", "--vault", str(admin.folder), "--user", ADMIN,
@@ -112,11 +114,11 @@ def test_rows_the_tables_cannot_take_are_refused_and_the_sync_goes_on(tmp_path: 
         assert run.returncode == 0, run.stderr
         assert "Internal error" not in run.stderr
     report = lena.sync()
-    assert report.rejected == 3
+    assert report.rejected == 4
     for lap in (admin, lena):
         with lap.session() as s:
             refs = {x.ref for x in case_record.letters(s, "m-1")}
-            assert {"l-good", "l-counter"} <= refs and not refs & {"l-bad-stamp", "l-no-ref", "l-list"}
+            assert {"l-good", "l-counter"} <= refs and not refs & {"l-bad-stamp", "l-no-ref", "l-list", "l-future"}
             case_record.save_letter(s, SupportLetter(ref="l-after", matter_ref="m-1", writer="Later"))
         lap.sync()  # a stamp after the full counter is still one every laptop reads
     admin.sync()
@@ -189,3 +191,73 @@ def test_a_row_from_a_member_who_joined_during_the_pull_is_received(tmp_path: Pa
     assert joined and report.rejected == 0
     with lena.session() as s:
         assert "c-zed" in records.all_refs(s.vault.conn, "clients")
+
+
+def test_a_letter_parked_on_an_unused_ref_does_not_take_the_evidence_stored_there_later(
+        tmp_path: Path, server_url: str) -> None:
+    """Vic pointed a letter at `d-5`, a ref no one held: it waited for that document, and when a
+    lawyer later stored evidence as `d-5` the waiting letter was applied unchecked and the lawyer's
+    own laptop published the evidence to the letters scope."""
+    admin, vic, lena = _clinic(tmp_path, server_url)
+    vic.sync()
+    _push_as(vic, "letter", "l-1", {**_letter_fields(vic, "l-1"), "col.document_id": "d-5",
+                                    "data.document_ref": "d-5"})
+    admin.sync()
+    lena.sync()
+    with lena.session() as s:
+        evidence.store_document(s, io.BytesIO(b"interview transcript QXZINTERVIEW"),
+                                DocumentMeta(ref="d-5", title="Interview"), ["m-1"])
+    for lap in (lena, admin, lena, admin):
+        lap.sync()
+    for lap in (admin, lena):
+        with lap.session() as s:
+            (letter,) = case_record.letters(s, "m-1")
+            assert letter.document_ref is None
+    vic.sync()
+    with vic.session() as s:
+        assert records.all_refs(s.vault.conn, "documents") == []
+
+
+def test_a_records_json_must_agree_with_its_columns_and_ref(tmp_path: Path, server_url: str) -> None:
+    """Records are loaded from their JSON: a letter whose `data.document_ref` named evidence while
+    its column did not was shown, and saved by the next staff edit, as the evidence's letter; a
+    document whose `data.ref` named `d-1` was listed, and acted on, as the real `d-1`."""
+    admin, vic, lena = _clinic(tmp_path, server_url)
+    vic.sync()
+    _push_as(vic, "letter", "l-1", {**_letter_fields(vic, "l-1"), "data.document_ref": "d-1"})
+    _push_as(vic, "letter", "l-2", {**_letter_fields(vic, "l-1"), "data.ref": "l-1", "data.writer": "Spoof"})
+    for lap in (admin, lena):
+        assert lap.sync().rejected == 2
+        with lap.session() as s:
+            (letter,) = case_record.letters(s, "m-1")
+            assert (letter.ref, letter.document_ref, letter.writer) == ("l-1", None, "A teacher")
+
+
+def test_a_document_whose_chunks_do_not_open_is_refused_alone(tmp_path: Path, server_url: str) -> None:
+    """A chunk that does not open raised an error the pull did not expect: every other laptop's
+    sync stopped on that row for good ("Internal error")."""
+    import hashlib
+    import secrets
+
+    admin, vic, lena = _clinic(tmp_path, server_url)
+    vic.sync()
+    with vic.session() as s:
+        settings = local.settings(s.vault.conn)
+        key = local.current_key(local.scope_keys(s.vault.conn), "letters")
+    fake = hashlib.sha256(os.urandom(16)).hexdigest()
+    cid = secrets.token_hex(20)
+    with server.connect(settings.url) as pg:
+        server.put_chunk(pg, "letters", cid, os.urandom(4096))
+    _push_as(vic, "document", "d-v", {
+        "data.ref": "d-v", "data.title": "Scan", "col.blob_id": fake,
+        f"chunks.letters.{fake}": {"epoch": key.epoch, "size": 4096, "chunks": [[cid, "00" * 32, "ab" * 32]]}})
+    with admin.session() as s:
+        case_record.save_client(s, Client(ref="c-after", legal_name="After"))
+    run = subprocess.run([sys.executable, "-m", "clinic_app", "--vault", str(admin.folder), "--user", ADMIN,
+                          "--passphrase-stdin", "sync"], input=ADMIN_PASS + "\n", capture_output=True, text=True,
+                         env={**os.environ, "HAVEN_GUI": "0"}, timeout=300)
+    assert run.returncode == 0 and "Internal error" not in run.stderr, run.stderr
+    assert lena.sync().rejected == 1
+    with lena.session() as s:
+        assert "c-after" in records.all_refs(s.vault.conn, "clients")
+        assert "d-v" not in records.all_refs(s.vault.conn, "documents")

@@ -24,6 +24,19 @@ def parse(stamp: str) -> tuple[int, int, str]:
     return int(found.group(1)), int(found.group(2)), found.group(3)
 
 
+MAX_AHEAD_MS = 24 * 3600 * 1000  # a laptop's clock may be this far ahead of ours, no further
+
+
+def check_received(stamp: str, now_ms: int | None = None) -> None:
+    """Raise ValueError for a received stamp that is not one, or is more than a day ahead of
+    this laptop's clock. A stamp far in the future won every later edit of its field and
+    pinned every clock that saw it there; the largest one overflowed the 13 digits, and the
+    laptop's own stamps were then refused everywhere and its saved clock unreadable."""
+    ms, _counter, _device = parse(stamp)
+    if ms > (int(time.time() * 1000) if now_ms is None else now_ms) + MAX_AHEAD_MS:
+        raise ValueError(f"a clock stamp too far ahead: {stamp!r}")
+
+
 def format_stamp(ms: int, counter: int, device: str) -> str:
     return f"{ms:013d}-{counter:06d}-{device}"
 

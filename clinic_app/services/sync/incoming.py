@@ -15,6 +15,7 @@ same vault transaction as the rows it covers, so a crash re-pulls, never skips.
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -128,6 +129,7 @@ def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record,
         _check_record(record)
         if kind in sync_rows.TABLE_OF:
             sync_rows.check_fields(ctx.conn, kind, merge.values(record))
+            sync_rows.check_mirrors(kind, ref, merge.values(record))
     except (EnvelopeError, KeyError, TypeError, ValueError):
         return None
     member = ctx.state.member(author)
@@ -151,13 +153,13 @@ def _check_record(record: Any) -> None:
         if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], str) \
                 or not isinstance(value[2], str):
             raise ValueError("field")
-        hlc.parse(value[1])
+        hlc.check_received(value[1])
     deleted = record.get("deleted")
     if deleted is not None and (not isinstance(deleted, list) or len(deleted) != 2
                                 or not isinstance(deleted[0], str) or not isinstance(deleted[1], str)):
         raise ValueError("deleted")
     if deleted is not None:
-        hlc.parse(deleted[0])
+        hlc.check_received(deleted[0])
 
 
 def _within_letters(conn: Connection, kind: str, ref: str, remote: merge.Record) -> bool:
@@ -201,11 +203,12 @@ def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
         ctx.clock.observe(value[1])
     if remote["deleted"]:
         ctx.clock.observe(remote["deleted"][0])
-    _merge_and_apply(ctx, kind, ref, remote, {row.scope: row.version}, report, from_scope=row.scope)
+    _merge_and_apply(ctx, kind, ref, remote, {row.scope: row.version}, report, from_scope=row.scope,
+                     volunteer=member.role == "volunteer")
 
 
 def _merge_and_apply(ctx: _Context, kind: str, ref: str, remote: merge.Record, versions: dict[str, int],
-                     report: PullReport, from_scope: str = "") -> None:
+                     report: PullReport, from_scope: str = "", volunteer: bool = False) -> None:
     conn = ctx.conn
     base_rec, old_versions = sync_state.base(conn, kind, ref)
     outbox = sync_state.outbox(conn, kind, ref) or merge.empty()
@@ -224,7 +227,8 @@ def _merge_and_apply(ctx: _Context, kind: str, ref: str, remote: merge.Record, v
         except sync_rows.MissingReference:
             conn.execute("ROLLBACK TO apply_record")  # nothing half-written: no rows, no partial blob
             conn.execute("RELEASE apply_record")
-            sync_state.put_pending(conn, kind, ref, {"record": remote, "versions": versions, "scope": from_scope})
+            sync_state.put_pending(conn, kind, ref, {"record": remote, "versions": versions, "scope": from_scope,
+                                                     "volunteer": volunteer})
             return
         except _UNAPPLICABLE:
             conn.execute("ROLLBACK TO apply_record")
@@ -259,7 +263,7 @@ def _merge_and_apply(ctx: _Context, kind: str, ref: str, remote: merge.Record, v
 # every later sync of every other laptop ("Internal error"), for good. Storage failures
 # (disk full, I/O) are not among these: they still stop the round, losing nothing.
 _UNAPPLICABLE = (sync_rows.BadRecord, IntegrityError, InterfaceError, ValidationError, ValueError, TypeError,
-                 KeyError, AttributeError)
+                 KeyError, AttributeError, EnvelopeError, struct.error)  # the last two: chunks that do not open
 
 
 def _retry_pending(ctx: _Context, report: PullReport) -> None:
@@ -268,7 +272,15 @@ def _retry_pending(ctx: _Context, report: PullReport) -> None:
         progress = False
         for kind, ref, entry in sync_state.pending(ctx.conn):
             before = len(sync_state.pending(ctx.conn))
-            _merge_and_apply(ctx, kind, ref, entry["record"], entry["versions"], report, entry.get("scope", ""))
+            volunteer = bool(entry.get("volunteer"))
+            if volunteer and not _within_letters(ctx.conn, kind, ref, entry["record"]):
+                # checked again now that what it names is here: a letter parked on a ref no one held
+                # yet named the evidence later stored under that ref, and this laptop published it to
+                # the letters scope. It waits instead, applied only if the document comes to travel
+                # with letters (its letters copy may simply not have arrived yet).
+                continue
+            _merge_and_apply(ctx, kind, ref, entry["record"], entry["versions"], report, entry.get("scope", ""),
+                             volunteer=volunteer)
             progress = progress or len(sync_state.pending(ctx.conn)) < before
 
 
