@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from clinic_app.vault.connection import Connection
@@ -131,7 +132,10 @@ def put_parts(conn: Connection, rowid: int, body: str) -> None:
 
 
 def _terms(query: str) -> list[str]:
-    words = _WORD.findall(query)
+    """The query's words, quoted for FTS5. NFC first, as the stored text is: a name typed or
+    pasted decomposed (macOS gives "i" + a combining accent) was split at the accent and
+    found nothing."""
+    words = _WORD.findall(unicodedata.normalize("NFC", query))
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     if quoted:
         quoted[-1] += "*"

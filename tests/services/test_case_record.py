@@ -98,6 +98,17 @@ def test_search_finds_document_text_and_ignores_fts_syntax(admin_session) -> Non
     assert records.search_records(admin_session, 'NEAR( "unbalanced * AND') == []
 
 
+def test_a_name_typed_decomposed_finds_the_same_client(admin_session) -> None:
+    """macOS input and pasted text give "i" + a combining accent; the query was split at the
+    accent ("Garci" AND "a") and found nothing, though stored names are composed (NFC)."""
+    import unicodedata
+
+    _seed(admin_session)
+    composed = [h.ref for h in records.search_records(admin_session, "García")]
+    assert composed and "c-garcia" in composed
+    assert [h.ref for h in records.search_records(admin_session, unicodedata.normalize("NFD", "García"))] == composed
+
+
 def test_volunteers_get_letters_but_never_narratives_or_records(role_sessions) -> None:
     with role_sessions("admin") as admin:
         _seed(admin)
