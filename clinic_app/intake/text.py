@@ -42,11 +42,19 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+# Format characters that are spelling, kept: the zero-width non-joiner and joiner (Persian,
+# Dari and Urdu write "می‌خواهم" with a ZWNJ; without it the letters join and the word is
+# misspelled in the bundle) and the left-to-right, right-to-left and Arabic letter marks.
+_SPELLING = frozenset("\u200c\u200d\u200e\u200f\u061c")
+
+
 def clean_text(text: str) -> str:
-    """Normalise newlines and drop control characters that would draw as boxes."""
+    """Normalise newlines and drop control characters that would draw as boxes (and format
+    characters other than those `_SPELLING` keeps)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", TAB)
     return "".join(
-        ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+        ch for ch in text
+        if ch == "\n" or ch in _SPELLING or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     )
 
 

@@ -206,3 +206,15 @@ def test_a_very_long_line_is_cut_measuring_about_a_line_at_a_time(line: str, mon
     assert "".join(lines).replace("\u200e", "") == line and len(lines) > 100
     assert all(real_width(one, fonts.MONO, FONT_SIZE) <= PAGE_W - 2 * MARGIN for one in lines)
     assert measured < 60 * len(line), measured
+
+
+def test_persian_joiner_controls_are_kept_so_words_keep_their_spelling() -> None:
+    """Persian, Dari and Urdu spell words with a zero-width non-joiner ("می‌خواهم"); it was dropped
+    with the other format characters, so the letters joined and the bundle page misspelled the word."""
+    from clinic_app.intake.text import clean_text, render_text_pdf
+
+    spelled = "من می\u200cخواهم به خانه بروم"
+    joined = spelled.replace("\u200c", "")
+    assert clean_text(spelled) == spelled
+    assert clean_text("a\u202eb\u2066c\u2069\u00ad") == "abc"  # overrides, isolates and soft hyphens still go
+    assert render_text_pdf(spelled) != render_text_pdf(joined)
