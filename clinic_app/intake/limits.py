@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 MB = 1024 * 1024
+OCR_SHARE_OF_TIMEOUT = 0.75  # OCR stops here, leaving time to build the answer
 
 
 @dataclass(frozen=True)

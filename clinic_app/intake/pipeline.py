@@ -22,12 +22,11 @@ from clinic_app.intake import images, ocr, office, pdf_parse, pdf_sanitize, text
 from clinic_app.intake.errors import EmptyFile, FileTooLarge, FileUnreadable, IntakeError, Refusal
 from clinic_app.intake.files import open_regular
 from clinic_app.intake.language import guess_language
-from clinic_app.intake.limits import MB, Limits, peak_rss_mb
+from clinic_app.intake.limits import MB, OCR_SHARE_OF_TIMEOUT, Limits, peak_rss_mb
 from clinic_app.intake.sniff import sniff
 from clinic_app.intake.suggest import suggest_date, suggest_title
 
 Warnings = list[tuple[str, dict[str, int]]]
-OCR_SHARE_OF_TIMEOUT = 0.75  # OCR stops here, leaving time to build the answer
 
 
 def text_fingerprint(content: str) -> str:
@@ -111,10 +110,18 @@ def parse_document(
     return finish_document(state, working, ocr_done, ocr_warnings, started)
 
 
-def ocr_part(working: bytes, indexes: list[int], limits: Limits, started: float) -> tuple[dict[str, Any], bytes]:
+def ocr_part(working: bytes, indexes: list[int], limits: Limits, started: float,
+             until: float | None = None) -> tuple[dict[str, Any], bytes]:
     """Recognise some pages of a working copy (one job of a file's OCR spread over workers):
-    their Tesseract pages, concatenated, with each one's length (-1: failed; absent: no time)."""
+    their Tesseract pages, concatenated, with each one's length (-1: failed; absent: no time).
+    `until` (time.monotonic(), the same clock in every process here) is when the whole file's
+    OCR must stop: each part used to get a fresh 30 s, so a small file of many empty-looking
+    pages kept every worker busy for hours."""
     deadline = started + limits.timeout_s * OCR_SHARE_OF_TIMEOUT
+    if until is not None:
+        deadline = min(deadline, until)
+    if deadline <= time.monotonic():
+        return {"found": [], "elapsed_s": round(time.monotonic() - started, 3)}, b""
     try:
         found = ocr.recognise(working, indexes, deadline)
     except Exception:  # incl. MemoryError: OCR is a bonus, these pages stay without text

@@ -15,6 +15,7 @@ bonus, the file still imports.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from clinic_app.domain.progress import CancelToken
 from clinic_app.errors import Cancelled
 from clinic_app.intake.errors import FileTooLarge, IntakeError, ParseOutOfMemory, ParseTimeout, ReaderCrashed, error_from_child
-from clinic_app.intake.limits import Limits
+from clinic_app.intake.limits import OCR_SHARE_OF_TIMEOUT, Limits
 from clinic_app.intake.pool import Pool
 from clinic_app.intake.sandbox import WorkerDied
 
@@ -69,6 +70,7 @@ class FileParse:
         self._lock = threading.Lock()
         self._sha256 = ""
         self._elapsed = 0.0
+        self._started = 0.0  # when the parse job began running (a queued file has not begun)
 
     def start(self, job: dict[str, Any], scratch: Any) -> Future[Any]:
         first = self._pool.run((self._order, PARSE, 0), job, cancel=self._cancel, scratch=scratch)
@@ -92,6 +94,7 @@ class FileParse:
             header, pdf = answer(future, self._name, self._pool.limits)
             self._sha256 = str(header.get("sha256", ""))
             self._elapsed += float(header.get("elapsed_s", 0.0))
+            self._started = time.monotonic() - float(header.get("elapsed_s", 0.0))
             if header.get("stage") == "ocr":
                 self._spread(header["state"], pdf)
             else:
@@ -103,8 +106,11 @@ class FileParse:
         todo = [int(i) for i in state["todo"]]
         size = pages_per_part(len(todo), self._pool.size)
         parts = [todo[i:i + size] for i in range(0, len(todo), size)]
-        futures = [self._pool.run((self._order, OCR, n), {"op": "ocr", "pages": part}, payload=working,
-                                  cancel=self._cancel) for n, part in enumerate(parts)]
+        # the file's OCR ends when one worker's would have (its share of the file's time, parse
+        # included), however many parts it was cut into: pages not reached stay unrecognised
+        until = self._started + self._pool.limits.timeout_s * OCR_SHARE_OF_TIMEOUT
+        futures = [self._pool.run((self._order, OCR, n), {"op": "ocr", "pages": part, "until": until},
+                                  payload=working, cancel=self._cancel) for n, part in enumerate(parts)]
         left = [len(futures)]
 
         def one_done(_future: Future[tuple[Any, bytes]]) -> None:

@@ -127,7 +127,9 @@ def run_job(
         if op in TEST_OPS and allow_test_ops:
             return _test_op(op), b""
         if op == "ocr":
-            header, pdf = ocr_part(payload, [int(i) for i in job["pages"]], limits, started)
+            until = job.get("until")
+            header, pdf = ocr_part(payload, [int(i) for i in job["pages"]], limits, started,
+                                   float(until) if until is not None else None)
             return {**header, "ok": True}, pdf
         if op == "finish":
             size = int(job["working"])

@@ -146,3 +146,50 @@ def test_ocr_spread_over_workers_gives_the_bytes_of_ocr_in_one_job(make: SimpleN
         one_header.pop(key), spread_header.pop(key)
     assert spread_header == one_header and one_header["ocr_pages"] == [1, 2, 3]
     assert "declaration page 3" in one_header["text"].lower()
+
+
+@needs_tesseract
+def test_a_files_spread_ocr_stops_at_the_files_deadline_not_each_parts(make: SimpleNamespace, tmp_path: Path) -> None:
+    """Each part of a spread file got a fresh 30 s: a 400 KB TIFF of 3,000 tiny frames kept both
+    workers busy for over 11 minutes. Now every part carries the file's deadline; a part that
+    starts after it recognises nothing, and the import goes on with the usual warning."""
+    import time
+
+    from clinic_app.intake.limits import Limits
+    from clinic_app.intake.pipeline import finish_ocr, ocr_part, parse_document
+
+    pages = [make.text_image([f"Declaration page {n}"], size=(1200, 900)) for n in (1, 2, 3)]
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=200)
+    limits = Limits()
+    stage, working = parse_document(out.getvalue(), ".pdf", None, limits, time.monotonic(), Path("/nonexistent"),
+                                    split_ocr=True)
+    now = time.monotonic()
+    header, recognised = ocr_part(working, [0, 1, 2], limits, now, until=now - 0.001)
+    assert header["found"] == [] and recognised == b""  # no page was even started
+    done_header, _pdf = finish_ocr(stage["state"], working, {}, time.monotonic())
+    assert done_header["ocr_pages"] == [] and "ocr_incomplete" in {w[0] for w in done_header["warnings"]}
+    header, recognised = ocr_part(working, [0], limits, now, until=now + 60)  # within it: recognised
+    assert [index for index, length in header["found"] if length > 0] == [0] and recognised
+
+
+def test_every_part_of_a_spread_file_carries_the_same_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent cuts a file's OCR into parts; the deadline it gives each is the file's."""
+    from concurrent.futures import Future
+
+    from clinic_app.intake import spread
+    from clinic_app.intake.limits import OCR_SHARE_OF_TIMEOUT, Limits
+
+    sent: list[dict] = []
+
+    class Pool:
+        size, limits = 2, Limits()
+
+        def run(self, key, job, **_kw):  # type: ignore[no-untyped-def]
+            sent.append(job)
+            return Future()
+
+    parse = spread.FileParse(Pool(), 0, "scan.pdf", None, lambda *a: a)  # type: ignore[arg-type]
+    parse._started = 1000.0
+    parse._spread({"todo": list(range(40))}, b"%PDF")
+    assert len(sent) > 2 and {job["until"] for job in sent} == {1000.0 + Limits().timeout_s * OCR_SHARE_OF_TIMEOUT}
