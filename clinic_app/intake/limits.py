@@ -19,6 +19,11 @@ MB = 1024 * 1024
 OCR_SHARE_OF_TIMEOUT = 0.75  # OCR stops here, leaving time to build the answer
 
 
+def ocr_switched_off() -> bool:
+    """Whether the clinic turned OCR off (HAVEN_OCR=off) to import big batches fast."""
+    return os.environ.get("HAVEN_OCR", "").strip().lower() in ("0", "off", "no", "false")
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-job budgets. Defaults follow docs/reliability.md section 4."""

@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from clinic_app.i18n import N_, _, ngettext
+from clinic_app.intake.limits import ocr_switched_off
 
+OCR_OFF_HINT = N_("Text recognition is switched off on this computer (HAVEN_OCR=off); import the file "
+                  "again with it on to make such pages searchable.")
 TESSERACT_HINT = N_(
     "Install Tesseract OCR (free) so Haven can make such pages searchable: on Linux "
     "'apt install tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa'; on Windows or macOS, "
@@ -115,8 +118,8 @@ def render_warnings(raw: Any, name: str) -> tuple[str, ...]:
             sentence = counted.format(**values)
         except (KeyError, IndexError, ValueError):
             continue  # a param the child did not send: drop the warning, never crash
-        if code == "ocr_unavailable":
-            sentence = f"{sentence} {_(TESSERACT_HINT)}"
+        if code == "ocr_unavailable":  # switched off on purpose: installing Tesseract would not help
+            sentence = f"{sentence} {_(OCR_OFF_HINT) if ocr_switched_off() else _(TESSERACT_HINT)}"
         if sentence not in sentences:
             sentences.append(sentence)
     return tuple(sentences)

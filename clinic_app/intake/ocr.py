@@ -21,6 +21,8 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
+from clinic_app.intake.limits import ocr_switched_off
+
 PREFERRED_LANGUAGES = ("eng", "fra", "spa")
 OCR_DPI = 300
 MAX_RENDER_PIXELS = 20_000_000
@@ -36,7 +38,7 @@ class OcrOutcome:
 
 def tesseract_path() -> str | None:
     """Tesseract, unless the clinic turned OCR off (HAVEN_OCR=off) to import big batches fast."""
-    if os.environ.get("HAVEN_OCR", "").strip().lower() in ("0", "off", "no", "false"):
+    if ocr_switched_off():
         return None
     return shutil.which("tesseract")
 

@@ -158,6 +158,18 @@ def test_warnings_from_the_child_are_filtered() -> None:
     assert len(sentences) == 1 and "2 scanned pages of scan.pdf" in sentences[0]
 
 
+def test_pages_left_unrecognised_say_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With OCR switched off on purpose (HAVEN_OCR=off), the warning told people to install
+    Tesseract, which was installed; it now says recognition is off."""
+    raw = [["ocr_unavailable", {"count": 3}]]
+    monkeypatch.setenv("HAVEN_OCR", "off")
+    (off,) = render_warnings(raw, "scan.pdf")
+    assert "3 pages of scan.pdf" in off and "HAVEN_OCR=off" in off and "Install Tesseract" not in off
+    monkeypatch.delenv("HAVEN_OCR")
+    (missing,) = render_warnings(raw, "scan.pdf")
+    assert "Install Tesseract" in missing and "HAVEN_OCR" not in missing
+
+
 def test_limits_round_trip_and_tools_report() -> None:
     limits = Limits(timeout_s=5, memory_mb=256)
     assert Limits.from_dict({**limits.to_dict(), "unknown": 1}) == limits
