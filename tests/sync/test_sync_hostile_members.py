@@ -28,6 +28,7 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Role
 from clinic_app.services import case_record, evidence, letters_workflow
 from clinic_app.services.sync import envelope, local, server
+from clinic_app.services.sync.merge import values as merge_values
 from clinic_app.vault import records, sync_rows
 
 from laptops import Laptop, admin_laptop, join_laptop
@@ -150,9 +151,10 @@ def test_a_volunteer_reaches_no_document_beyond_the_letters(tmp_path: Path, serv
     now = f"{int(time.time() * 1000):013d}-000000-{me}"
     _push_as(vic, "document", "d-1", {}, deleted=[now, me])  # evidence she never saw
     _push_as(vic, "document", "d-7", {}, deleted=[now, me])  # laid in advance for a ref not yet used
-    _push_as(vic, "letter", "l-1", {**_letter_fields(vic, "l-1"), "col.document_id": "d-1"})  # would publish d-1
-    for lap in (admin, lena):
-        assert lap.sync().rejected == 3
+    _push_as(vic, "letter", "l-1", {**_letter_fields(vic, "l-1"), "col.document_id": "d-1",
+                                    "data.document_ref": "d-1"})  # would publish d-1
+    assert admin.sync().rejected == 3
+    assert lena.sync().rejected == 2  # the letter is the admin's again: refused rows are answered with ours
     with admin.session() as s:
         evidence.store_document(s, io.BytesIO(b"later evidence"), DocumentMeta(ref="d-7", title="Later"), ["m-1"])
     admin.sync()
@@ -261,3 +263,30 @@ def test_a_document_whose_chunks_do_not_open_is_refused_alone(tmp_path: Path, se
     with lena.session() as s:
         assert "c-after" in records.all_refs(s.vault.conn, "clients")
         assert "d-v" not in records.all_refs(s.vault.conn, "documents")
+
+
+def test_a_row_a_member_may_not_write_is_answered_with_the_laptops_own_copy(tmp_path: Path, server_url: str) -> None:
+    """Vic swapped the matter's label (which only staff write) on the server for one she signed.
+    Every laptop refused it and kept its own copy, but the server kept hers: a volunteer joining
+    later never received the matter, nor its letters. Now a laptop that may write the record
+    sends its own version back over the refused row."""
+    from clinic_app.services.sync import scopes
+    from clinic_app.vault import sync_state
+
+    admin = admin_laptop(tmp_path, server_url, users_to_add={"vic": Role.VOLUNTEER, "vera": Role.VOLUNTEER})
+    with admin.session() as s:
+        case_record.save_client(s, Client(ref="c-1", legal_name="Amira Haddad", public_initials="A.H."))
+        case_record.save_matter(s, Matter(ref="m-1", client_ref="c-1", type="hc", title="H&C"))
+        case_record.save_letter(s, SupportLetter(ref="l-1", matter_ref="m-1", writer="A teacher"))
+    admin.sync()
+    with admin.session() as s:
+        label = merge_values(sync_state.base(s.vault.conn, scopes.LABEL, "m-1")[0])
+    vic = join_laptop(admin, tmp_path, "vic", Role.VOLUNTEER)
+    _push_as(vic, scopes.LABEL, "m-1", {**label, "client_initials": "Q.Q.", "matter_type": "not-a-type"})
+    assert admin.sync().rejected == 1
+    vera = join_laptop(admin, tmp_path, "vera", Role.VOLUNTEER)
+    report = vera.sync()
+    assert report.rejected == 0 and report.waiting == 0
+    with vera.session() as s:
+        assert records.all_refs(s.vault.conn, "matters") == ["m-1"]
+        assert [x.ref for x in case_record.letters(s, "m-1")] == ["l-1"]

@@ -119,7 +119,7 @@ def _known(ctx: _Context, row: server.PulledRow) -> bool:
     return versions.get(row.scope, 0) >= row.version
 
 
-def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record, membership.Member] | None:
+def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record, membership.Member] | _Refused | None:
     key = ctx.keys.get((row.scope, row.epoch))
     if key is None:
         return None
@@ -137,11 +137,36 @@ def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record,
         return None
     if key.record_id(kind, ref) != row.record_id or kind not in (*sync_rows.ORDER, scopes.LABEL):
         return None
-    if not scopes.may_write(member.role, row.scope, kind):
-        return None
     if not envelope.verify_row(key, row.record_id, content, signature, member.sign_pub):
         return None
+    if not scopes.may_write(member.role, row.scope, kind):
+        return _Refused(kind, ref)
     return kind, ref, record, member
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A row its signer really wrote but whose role may not write it (a volunteer's matter label,
+    a letter reaching beyond the letters): it stands on the server in place of the record's
+    last good version, which laptops joining later would then never receive."""
+
+    kind: str
+    ref: str
+
+
+def _send_ours_again(ctx: _Context, row: server.PulledRow, refused: _Refused) -> None:
+    """Put this laptop's own version of a record back on the server over a refused row, when
+    this laptop may write it there: its base takes the row's version (so the swap succeeds) and
+    the record goes in the outbox to be sent as it stands here."""
+    kind, ref = refused.kind, refused.ref
+    if not scopes.may_write(ctx.role, row.scope, kind):
+        return
+    base_rec, versions = sync_state.base(ctx.conn, kind, ref)
+    if base_rec is None or row.scope not in versions or versions[row.scope] >= row.version:
+        return  # never sent there by this laptop (evidence must not go to the letters), or ours is newer
+    sync_state.put_base(ctx.conn, kind, ref, base_rec, {**versions, row.scope: row.version})
+    out = sync_state.outbox(ctx.conn, kind, ref) or merge.empty()
+    sync_state.put_outbox(ctx.conn, kind, ref, {**out, "republish": True})
 
 
 def _check_record(record: Any) -> None:
@@ -192,12 +217,15 @@ def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
     if row.author == ctx.clock.device and _known(ctx, row):
         return  # our own push coming back: already the base here
     opened = _open(ctx, row)
-    if opened is None:
+    if opened is None or isinstance(opened, _Refused):
         report.rejected += 1
+        if opened is not None:
+            _send_ours_again(ctx, row, opened)
         return
     kind, ref, remote, member = opened
     if member.role == "volunteer" and not _within_letters(ctx.conn, kind, ref, remote):
         report.rejected += 1
+        _send_ours_again(ctx, row, _Refused(kind, ref))
         return
     for value in remote["fields"].values():
         ctx.clock.observe(value[1])
