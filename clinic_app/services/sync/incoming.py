@@ -4,7 +4,7 @@ Every row is checked before anything in it is used: it must open with a scope ke
 laptop was granted, carry a valid signature of a member who has not been removed, name
 the record its id says, be of a kind the author's role may write in that scope, name only
 fields this schema has (field names reach SQL), and carry clock stamps. A volunteer's row
-must also stay within the letters (`_within_letters`). A signed row the tables still cannot
+must also stay within the letters (`admission.within_letters`). A signed row the tables still cannot
 take is rolled back alone. Anything else is counted as rejected and never applied, and
 the rows after it still come in. Rows are applied in the order
 the server committed them; a record naming one not here yet (a letter before its matter)
@@ -26,7 +26,7 @@ from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter, MatterType
 from clinic_app.services import indexing
-from clinic_app.services.sync import envelope, hlc, membership, merge, scopes, server
+from clinic_app.services.sync import admission, envelope, membership, merge, scopes, server
 from clinic_app.services.sync.envelope import EnvelopeError, ScopeKey
 from clinic_app.services.sync.hlc import Clock
 from clinic_app.services.sync.outgoing import in_letters
@@ -126,7 +126,7 @@ def _open(ctx: _Context, row: server.PulledRow) -> tuple[str, str, merge.Record,
     try:
         author, content, signature = envelope.open_row(ctx.clinic_id, key, row.record_id, row.body)
         kind, ref, record = str(content["kind"]), str(content["ref"]), content["record"]
-        _check_record(record)
+        admission.check_record(record)
         if kind in sync_rows.TABLE_OF:
             sync_rows.check_fields(ctx.conn, kind, merge.values(record))
             sync_rows.check_mirrors(kind, ref, merge.values(record))
@@ -169,49 +169,6 @@ def _send_ours_again(ctx: _Context, row: server.PulledRow, refused: _Refused) ->
     sync_state.put_outbox(ctx.conn, kind, ref, {**out, "republish": True})
 
 
-def _check_record(record: Any) -> None:
-    """The record's shape, and every clock stamp in it: a stamp that is not one used to stop
-    every later sync on every laptop (the clock could not move past it)."""
-    if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
-        raise ValueError("record")
-    for value in record["fields"].values():
-        if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], str) \
-                or not isinstance(value[2], str):
-            raise ValueError("field")
-        hlc.check_received(value[1])
-    deleted = record.get("deleted")
-    if deleted is not None and (not isinstance(deleted, list) or len(deleted) != 2
-                                or not isinstance(deleted[0], str) or not isinstance(deleted[1], str)):
-        raise ValueError("deleted")
-    if deleted is not None:
-        hlc.check_received(deleted[0])
-
-
-def _within_letters(conn: Connection, kind: str, ref: str, remote: merge.Record) -> bool:
-    """Whether a volunteer's row stays inside the letters scope as this laptop holds it.
-
-    The scope rule alone let a volunteer write any `document` ref (refs are guessable): a
-    tombstone for `d-1` deleted confidential evidence on every staff laptop, and a letter
-    pointed at `d-1` made the staff laptops publish it to the letters scope. So a volunteer
-    may write a document only when it is new here or already travels with letters (and delete
-    only one held here), and may point a letter only at such a document."""
-    if kind == "document":
-        if remote["deleted"] and sync_rows.root_id(conn, "document", ref) is None:
-            return False  # a tombstone laid in advance would delete a document made later
-        return _letters_document(conn, ref)
-    if kind == "letter":
-        named = remote["fields"].get("col.document_id")
-        return named is None or named[0] is None or _letters_document(conn, str(named[0]))
-    return True
-
-
-def _letters_document(conn: Connection, ref: str) -> bool:
-    if sync_rows.root_id(conn, "document", ref) is None:
-        return True  # new here: it can only have come through the letters scope
-    _base, versions = sync_state.base(conn, "document", ref)
-    return scopes.LETTERS in versions or in_letters(conn, "document", ref)
-
-
 def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
     report.received += 1
     if row.author == ctx.clock.device and _known(ctx, row):
@@ -223,7 +180,7 @@ def _handle(ctx: _Context, row: server.PulledRow, report: PullReport) -> None:
             _send_ours_again(ctx, row, opened)
         return
     kind, ref, remote, member = opened
-    if member.role == "volunteer" and not _within_letters(ctx.conn, kind, ref, remote):
+    if member.role == "volunteer" and not admission.within_letters(ctx.conn, kind, ref, remote):
         report.rejected += 1
         _send_ours_again(ctx, row, _Refused(kind, ref))
         return
@@ -301,7 +258,7 @@ def _retry_pending(ctx: _Context, report: PullReport) -> None:
         for kind, ref, entry in sync_state.pending(ctx.conn):
             before = len(sync_state.pending(ctx.conn))
             volunteer = bool(entry.get("volunteer"))
-            if volunteer and not _within_letters(ctx.conn, kind, ref, entry["record"]):
+            if volunteer and not admission.within_letters(ctx.conn, kind, ref, entry["record"]):
                 # checked again now that what it names is here: a letter parked on a ref no one held
                 # yet named the evidence later stored under that ref, and this laptop published it to
                 # the letters scope. It waits instead, applied only if the document comes to travel
