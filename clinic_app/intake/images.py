@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -131,18 +132,35 @@ def _jpeg_stream(image: Image.Image, data: bytes) -> StreamObject:
 
 
 def _pdf_mode(image: Image.Image) -> Image.Image:
-    """Bring any decoded image to 1-bit, grey or RGB, flattening transparency on white."""
+    """Bring any decoded image to 1-bit, grey or RGB, flattening transparency on white.
+
+    Converted a strip at a time into the result: whole-image conversions held several
+    full-size copies at once (RGBA: the image, its RGBA copy, its alpha band and the
+    result; 16-bit grey: two 32-bit copies), so scans under the 50-megapixel limit, such
+    as a 7000 x 7000 RGBA PNG or 16-bit greyscale TIFF, ran out of the worker's 512 MB."""
     if image.mode in ("1", "L", "RGB"):
         return image
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+        return _by_strips(image, "L", lambda strip: strip.convert("I").point(lambda v: v * (1 / 256)).convert("L"))
     has_alpha = image.mode in ("LA", "RGBA", "PA", "La", "RGBa") or "transparency" in image.info
     if has_alpha:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
+        def flatten(strip: Image.Image) -> Image.Image:
+            rgba = strip.convert("RGBA")
+            out = Image.new("RGB", rgba.size, (255, 255, 255))
+            out.paste(rgba, mask=rgba.getchannel("A"))
+            return out
+        return _by_strips(image, "RGB", flatten)
     return image.convert("RGB")
+
+
+def _by_strips(image: Image.Image, mode: str, convert: Callable[[Image.Image], Image.Image]) -> Image.Image:
+    """`convert` applied to horizontal strips of `image`, pasted into one new image of `mode`."""
+    width, height = image.size
+    result = Image.new(mode, (width, height))
+    for top in range(0, height, STRIP_ROWS):
+        box = (0, top, width, min(height, top + STRIP_ROWS))
+        result.paste(convert(image.crop(box)), box)
+    return result
 
 
 def _flate_stream(image: Image.Image) -> StreamObject:

@@ -134,3 +134,40 @@ def test_jpeg_with_dpi_gets_its_physical_page_size(tmp_path: Path, sandbox: Inta
             "/DeviceGray",
         )
         assert bytes(image.read_raw_bytes()) == scan.read_bytes()
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "I;16", "P"])
+def test_images_converted_by_strips_match_a_whole_image_conversion(mode: str) -> None:
+    """The strip-by-strip conversion gives exactly the pixels a whole-image one gives."""
+    import os
+
+    from clinic_app.intake.images import STRIP_ROWS, _pdf_mode
+
+    size = (333, 2 * STRIP_ROWS + 77)
+    if mode == "I;16":
+        image = Image.frombytes("I;16", size, os.urandom(size[0] * size[1] * 2))
+        expected = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    else:
+        image = Image.frombytes("RGBA", size, os.urandom(size[0] * size[1] * 4))
+        if mode == "LA":
+            image = image.convert("LA")
+        elif mode == "P":
+            image = image.convert("RGB").convert("P")
+            image.info["transparency"] = 5
+        rgba = image.convert("RGBA")
+        expected = Image.new("RGB", size, (255, 255, 255))
+        expected.paste(rgba, mask=rgba.getchannel("A"))
+    assert _pdf_mode(image).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "I;16"])
+def test_a_49_megapixel_scan_with_alpha_or_16_bits_imports(tmp_path: Path, sandbox: IntakeSandbox, mode: str) -> None:
+    """Under the 50-megapixel limit, yet refused for memory: whole-image conversions held several
+    full-size copies at once and passed the worker's 512 MB."""
+    scan = tmp_path / "scan.png"
+    Image.new(mode, (7000, 7000), (10, 200, 30, 128) if mode == "RGBA" else 1000).save(scan, compress_level=1)
+    result = sandbox.parse(scan)
+    assert isinstance(result, ParsedFile) and len(result.pages) == 1
+    with pikepdf.open(io.BytesIO(result.working_pdf)) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert (int(image.Width), int(image.Height)) == (7000, 7000)
