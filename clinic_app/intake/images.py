@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -88,7 +87,7 @@ def _add_frame(writer: PdfWriter, image: Image.Image, media_type: str, data: byt
         if orientation != 1:
             image = ImageOps.exif_transpose(image)
         width_px, height_px = image.size
-        stream = _flate_stream(_pdf_mode(image))
+        stream = _flate_stream(image)
         rotation = 0
     page_w, page_h, draw = _page_geometry(dpi, width_px, height_px)
     page = writer.add_blank_page(page_w, page_h)
@@ -131,45 +130,43 @@ def _jpeg_stream(image: Image.Image, data: bytes) -> StreamObject:
     return stream
 
 
-def _pdf_mode(image: Image.Image) -> Image.Image:
-    """Bring any decoded image to 1-bit, grey or RGB, flattening transparency on white.
+_SIXTEEN_BITS = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 
-    Converted a strip at a time into the result: whole-image conversions held several
-    full-size copies at once (RGBA: the image, its RGBA copy, its alpha band and the
-    result; 16-bit grey: two 32-bit copies), so scans under the 50-megapixel limit, such
-    as a 7000 x 7000 RGBA PNG or 16-bit greyscale TIFF, ran out of the worker's 512 MB."""
+
+def _pdf_mode_of(image: Image.Image) -> str:
+    """The mode the PDF gets: 1-bit, grey or RGB."""
     if image.mode in ("1", "L", "RGB"):
-        return image
-    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        return _by_strips(image, "L", lambda strip: strip.convert("I").point(lambda v: v * (1 / 256)).convert("L"))
-    has_alpha = image.mode in ("LA", "RGBA", "PA", "La", "RGBa") or "transparency" in image.info
-    if has_alpha:
-        def flatten(strip: Image.Image) -> Image.Image:
-            rgba = strip.convert("RGBA")
-            out = Image.new("RGB", rgba.size, (255, 255, 255))
-            out.paste(rgba, mask=rgba.getchannel("A"))
-            return out
-        return _by_strips(image, "RGB", flatten)
-    return image.convert("RGB")
+        return image.mode
+    return "L" if image.mode in _SIXTEEN_BITS else "RGB"
 
 
-def _by_strips(image: Image.Image, mode: str, convert: Callable[[Image.Image], Image.Image]) -> Image.Image:
-    """`convert` applied to horizontal strips of `image`, pasted into one new image of `mode`."""
-    width, height = image.size
-    result = Image.new(mode, (width, height))
-    for top in range(0, height, STRIP_ROWS):
-        box = (0, top, width, min(height, top + STRIP_ROWS))
-        result.paste(convert(image.crop(box)), box)
-    return result
+def _to_pdf_mode(part: Image.Image) -> Image.Image:
+    """A decoded image (or a strip of one) in its PDF mode, transparency flattened on white.
+    Every step works pixel by pixel, so strips convert exactly as the whole image would."""
+    if part.mode in ("1", "L", "RGB"):
+        return part
+    if part.mode in _SIXTEEN_BITS:
+        return part.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if part.mode in ("LA", "RGBA", "PA", "La", "RGBa") or "transparency" in part.info:
+        rgba = part.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return part.convert("RGB")
 
 
 def _flate_stream(image: Image.Image) -> StreamObject:
+    """The decoded image as a Flate image stream, converted to its PDF mode a strip at a time:
+    peak memory stays near the one decoded copy. (Converting the whole image first held several
+    full-size copies, so a 7000 x 7000 RGBA PNG or 16-bit grey scan, under the 50-megapixel
+    limit, ran out of the worker's 512 MB.)"""
     colour = {"1": "/DeviceGray", "L": "/DeviceGray", "RGB": "/DeviceRGB"}
+    mode = _pdf_mode_of(image)
     width, height = image.size
     compressor = zlib.compressobj(6)
     chunks = []
-    for top in range(0, height, STRIP_ROWS):  # strips keep peak memory near one decoded copy
-        strip = image.crop((0, top, width, min(height, top + STRIP_ROWS)))
+    for top in range(0, height, STRIP_ROWS):
+        strip = _to_pdf_mode(image.crop((0, top, width, min(height, top + STRIP_ROWS))))
         chunks.append(compressor.compress(strip.tobytes()))
     chunks.append(compressor.flush())
     stream = StreamObject()
@@ -180,8 +177,8 @@ def _flate_stream(image: Image.Image) -> StreamObject:
             NameObject("/Subtype"): NameObject("/Image"),
             NameObject("/Width"): NumberObject(width),
             NameObject("/Height"): NumberObject(height),
-            NameObject("/ColorSpace"): NameObject(colour[image.mode]),
-            NameObject("/BitsPerComponent"): NumberObject(1 if image.mode == "1" else 8),
+            NameObject("/ColorSpace"): NameObject(colour[mode]),
+            NameObject("/BitsPerComponent"): NumberObject(1 if mode == "1" else 8),
             NameObject("/Filter"): NameObject("/FlateDecode"),
         }
     )
