@@ -35,9 +35,9 @@ _registered_fonts: list[str] = []
 
 def register_fonts() -> list[str]:
     """Give Qt the fonts Haven ships for its bundles (resources/fonts: Droid Sans Fallback
-    for Chinese and Japanese, Noto Sans for Arabic, Hebrew, Devanagari, Bengali, Tamil and
-    Ethiopic), so that the window's font fallback finds them: on a computer with only
-    DejaVu, a Chinese name showed as empty boxes. Once per process; the families added."""
+    for Chinese and Japanese, a Noto face for each other script clients write), so that the
+    window's font fallback finds them: on a computer with only DejaVu, a Chinese name showed
+    as empty boxes. Once per process; the families added."""
     if not _registered_fonts:
         from clinic_app.paths import resources_dir
 

@@ -33,13 +33,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from clinic_app.errors import HavenError
 from clinic_app.i18n import _
 from clinic_app.fsutil import fsync_dir, named_temp, open_input, sweep_stale_temps
 from clinic_app.vault.errors import BackupInvalid, storage_error
+from clinic_app.vault.keyslot_auth import mac_key_for
 
 MAGIC = b"HAVENBK1"
 VERSION = 1
@@ -127,7 +125,7 @@ def _signed_part(doc: dict[str, object]) -> bytes:
 
 def mac_key(data_key: bytes, vault_id: str) -> bytes:
     """The header MAC key: only a holder of the data key (an open vault) can make or check one."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=MAC_INFO + vault_id.encode()).derive(data_key)
+    return mac_key_for(MAC_INFO, data_key, vault_id)
 
 
 def verify_header(header: BackupHeader, key: bytes) -> bool:

@@ -7,6 +7,7 @@ The `id` field is not stored in the JSON; it is the row's primary key.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import types
@@ -112,14 +113,12 @@ def _check(tp: Any, value: Any, where: str) -> None:
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return
-        options = [a for a in args if a is not type(None)]
-        for option in options:
-            try:
+        *earlier, last = [a for a in args if a is not type(None)]
+        for option in earlier:
+            with contextlib.suppress(ShapeError):
                 _check(option, value, where)
                 return
-            except ShapeError:
-                if option is options[-1]:
-                    raise
+        _check(last, value, where)  # its error names the field
         return
     if origin in (tuple, list):
         if not isinstance(value, list):

@@ -26,8 +26,14 @@ from clinic_app.vault.keyslots import SlotFile, canonical, key_id
 _INFO = b"haven/keyslots-mac/v2\0"
 
 
+def mac_key_for(purpose: bytes, data_key: bytes, vault_id: str) -> bytes:
+    """A MAC key for one purpose (key slots, backup headers), derived from the data key and
+    bound to the vault: only a holder of the data key can make or check such a MAC."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose + vault_id.encode()).derive(data_key)
+
+
 def _mac_key(data_key: bytes, vault_id: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO + vault_id.encode()).derive(data_key)
+    return mac_key_for(_INFO, data_key, vault_id)
 
 
 def _mac(slot_file: SlotFile, data_key: bytes) -> bytes:
