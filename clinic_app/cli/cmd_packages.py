@@ -29,6 +29,21 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(_("not a date (use YYYY-MM-DD): {value}").format(value=text)) from None
 
 
+def _named_date(text: str) -> tuple[str, date | None]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(_("write NAME=YYYY-MM-DD, e.g. leave_filed=2026-12-03: {value}").format(
+            value=text))
+    return name.strip(), _day(value.strip()) if value.strip() else None
+
+
+def _named_option(text: str) -> tuple[str, str | None]:
+    rule, sep, value = text.partition("=")
+    if not sep or not rule.strip():
+        raise argparse.ArgumentTypeError(_("write RULE=OPTION, e.g. rpd.boc=inland: {value}").format(value=text))
+    return rule.strip(), value.strip() or None
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("deadlines", parents=[common],
                        help=_("deadlines of one matter, or the agenda of every open matter"))
@@ -46,6 +61,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     marking.add_argument("--undone", metavar="RULE_ID",
                          help=_("undo a done or not-applicable mark: the deadline is open again"))
     p.add_argument("--reason", default="", help=_("why the deadline does not apply (with --not-applicable)"))
+    p.add_argument("--date", metavar="NAME=YYYY-MM-DD", action="append", default=[], type=_named_date,
+                   help=_("record a date of the matter, e.g. leave_filed=2026-12-03 (NAME= clears it); repeatable"))
+    p.add_argument("--option", metavar="RULE=OPTION", action="append", default=[], type=_named_option,
+                   help=_("choose the case that applies to a rule with options, e.g. rpd.boc=inland "
+                          "(RULE= goes back to the default); repeatable"))
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("checklist", parents=[common], help=_("show a package's checklist and pre-flight problems"))
@@ -81,6 +101,26 @@ def _problem(p: PackageProblem) -> dict[str, str]:
     return {"severity": p.severity, "code": p.code, "message": p.message, "item": p.item, "ref": p.ref}
 
 
+def _print_timing(data: dict[str, Any]) -> None:
+    """The matter's steps' dates and rule options, with how to change them."""
+    if data["steps"]:
+        print()
+        print(_("Dates of steps (change with --date NAME=YYYY-MM-DD):"))
+        for step in data["steps"]:
+            print(f"  {step['name']:<24} {step['date'] or '-':<10}  {step['label']}")
+    if data["options"]:
+        print()
+        print(_("Options (change with --option RULE=OPTION):"))
+        for rule in data["options"]:
+            chosen = rule["chosen"] or _("{option} (default: none chosen)").format(option=rule["default"])
+            print(f"  {rule['rule']}: {chosen}  {rule['title']}")
+            for option in rule["options"]:
+                print(f"      {option['key']}: {option['label']}")
+    for stale in data["stale_options"]:
+        print(_("! The rules in force have no option {option} for {rule}: its default counts.").format(
+            option=stale["option"], rule=stale["rule"]))
+
+
 def cmd_deadlines(ctx: CliContext) -> int:
     from clinic_app.services import deadlines
 
@@ -92,7 +132,11 @@ def cmd_deadlines(ctx: CliContext) -> int:
         raise UsageError(_("--done, --not-applicable and --undone need the matter: deadlines MATTER --done RULE_ID"))
     if args.reason and not args.not_applicable:
         raise UsageError(_("--reason goes with --not-applicable."))
+    if (args.date or args.option) and not args.matter:
+        raise UsageError(_("--date and --option need the matter: deadlines MATTER --date leave_filed=2026-12-03"))
     with ctx.unlock() as session:
+        if args.date or args.option:
+            deadlines.set_timing(session, args.matter, dates=dict(args.date), options=dict(args.option))
         if rule:
             state = "done" if args.done else "not_applicable" if args.not_applicable else None
             deadlines.set_mark(session, args.matter, rule, state, args.reason, province=args.province)
@@ -102,7 +146,8 @@ def cmd_deadlines(ctx: CliContext) -> int:
                 "matter": found.matter_ref, "today": today.isoformat(),
                 "deadlines": [deadlines.deadline_row(d, today, lang, found.mark(d)) for d in found.deadlines],
                 "pending": [{"rule": p.rule_id, "title": p.title.get(lang), "needs": list(p.needs)}
-                            for p in found.pending]}
+                            for p in found.pending],
+                **deadlines.timing_rows(session, found, lang)}
         else:
             agenda = deadlines.agenda(session, today=today, province=args.province)
             data = {"today": today.isoformat(), "groups": {
@@ -128,6 +173,7 @@ def cmd_deadlines(ctx: CliContext) -> int:
                 print(f"{'':19}! {flag}")
         for p in data["pending"]:
             print(_("Needs a date ({dates}): {title}").format(dates=", ".join(p["needs"]), title=p["title"]))
+        _print_timing(data)
     else:
         for key, rows in data["groups"].items():
             if rows:

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
+from clinic_app.domain.deadlines.parse import ID_RE, KEY_RE
 from clinic_app.domain.common import MAX_NAME, SafeRepr, clean_line, parse_enum, set_attr, validate_ref
 from clinic_app.domain.identifiers import FileNumbers
 from clinic_app.domain.ids import MatterId
@@ -20,6 +21,7 @@ from clinic_app.errors import ValidationError
 from clinic_app.i18n import N_, _, translate_for
 
 MAX_ADVERSE_PARTIES = 100
+MAX_DEADLINE_OPTIONS = 100
 
 
 class MatterType(StrEnum):
@@ -112,16 +114,35 @@ class MatterStatus(StrEnum):
 
 
 class KeyDate(StrEnum):
+    """The dates deadlines count from: the six key dates every matter shows, then the dates
+    of steps taken, which only the matter types whose rules count from them ask for."""
+
     REFERRAL = "referral"
     HEARING = "hearing"
     DECISION = "decision"
     REASONS_RECEIVED = "reasons_received"
     NOTIFICATION = "notification"
     REMOVAL = "removal"
+    ELIGIBILITY = "eligibility"
+    LEAVE_FILED = "leave_filed"
+    RECORD_SERVED = "record_served"
+    RESPONDENT_MEMO_SERVED = "respondent_memo_served"
+    APPEAL_PERFECTED = "appeal_perfected"
+    APPEAL_FILED = "appeal_filed"
+    CROSS_EXAM_COMPLETED = "cross_exam_completed"
+    CROSSING = "crossing"
+    REASONS_MAILED = "reasons_mailed"
+    CONTACT_CHANGED = "contact_changed"
+    PRIOR_PRRA_REJECTED = "prior_prra_rejected"
 
     @property
     def label(self) -> str:
         return _(KEY_DATE_LABELS[self])
+
+    @property
+    def is_step(self) -> bool:
+        """A step's date (leave filed, record served...), not one of the six key dates."""
+        return self not in _KEY_ONLY
 
 
 KEY_DATE_LABELS: dict[KeyDate, str] = {
@@ -131,19 +152,37 @@ KEY_DATE_LABELS: dict[KeyDate, str] = {
     KeyDate.REASONS_RECEIVED: N_("Reasons received"),
     KeyDate.NOTIFICATION: N_("Notification"),
     KeyDate.REMOVAL: N_("Removal"),
+    KeyDate.ELIGIBILITY: N_("Eligibility interview (inland claim)"),
+    KeyDate.LEAVE_FILED: N_("Leave application filed (Federal Court)"),
+    KeyDate.RECORD_SERVED: N_("Applicant's record served"),
+    KeyDate.RESPONDENT_MEMO_SERVED: N_("Respondent's memorandum served"),
+    KeyDate.APPEAL_PERFECTED: N_("Appeal perfected (appellant's record filed)"),
+    KeyDate.APPEAL_FILED: N_("Notice of appeal filed (IAD)"),
+    KeyDate.CROSS_EXAM_COMPLETED: N_("Cross-examinations completed"),
+    KeyDate.CROSSING: N_("Crossed from the United States"),
+    KeyDate.REASONS_MAILED: N_("Reasons mailed"),
+    KeyDate.CONTACT_CHANGED: N_("Contact information changed"),
+    KeyDate.PRIOR_PRRA_REJECTED: N_("Earlier PRRA rejected"),
 }
+
+_KEY_ONLY = frozenset({KeyDate.REFERRAL, KeyDate.HEARING, KeyDate.DECISION, KeyDate.REASONS_RECEIVED,
+                       KeyDate.NOTIFICATION, KeyDate.REMOVAL})
 
 # (earlier, later): pairs that cannot be out of order when both are known.
 _ORDER = (
     (KeyDate.REFERRAL, KeyDate.HEARING),
     (KeyDate.REFERRAL, KeyDate.DECISION),
     (KeyDate.DECISION, KeyDate.REASONS_RECEIVED),
+    (KeyDate.DECISION, KeyDate.REASONS_MAILED),
+    (KeyDate.REASONS_MAILED, KeyDate.REASONS_RECEIVED),
+    (KeyDate.LEAVE_FILED, KeyDate.RECORD_SERVED),
+    (KeyDate.RECORD_SERVED, KeyDate.RESPONDENT_MEMO_SERVED),
 )
 
 
 @dataclass(frozen=True)
 class KeyDates:
-    """The dates deadlines are computed from; None = not known yet."""
+    """The dates deadlines are computed from (key dates and steps' dates); None = not known yet."""
 
     referral: date | None = None
     hearing: date | None = None
@@ -151,6 +190,17 @@ class KeyDates:
     reasons_received: date | None = None
     notification: date | None = None
     removal: date | None = None
+    eligibility: date | None = None
+    leave_filed: date | None = None
+    record_served: date | None = None
+    respondent_memo_served: date | None = None
+    appeal_perfected: date | None = None
+    appeal_filed: date | None = None
+    cross_exam_completed: date | None = None
+    crossing: date | None = None
+    reasons_mailed: date | None = None
+    contact_changed: date | None = None
+    prior_prra_rejected: date | None = None
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -205,6 +255,9 @@ class Matter(SafeRepr):
     counsel: str = ""
     adverse_parties: tuple[AdverseParty, ...] = ()
     decision_maker: DecisionMaker | None = None
+    # rule id -> the option chosen for this matter (e.g. {"rpd.boc": "inland"}); a rule
+    # not named here counts with its default option, and its deadline says so.
+    deadline_options: dict[str, str] = field(default_factory=dict)
     id: MatterId | None = None
 
     def __post_init__(self) -> None:
@@ -218,6 +271,7 @@ class Matter(SafeRepr):
         set_attr(self, "adverse_parties", tuple(self.adverse_parties))
         if self.decision_maker is not None:
             set_attr(self, "decision_maker", parse_enum(DecisionMaker, self.decision_maker, "decision_maker"))
+        set_attr(self, "deadline_options", _checked_options(self.deadline_options))
         if len(self.adverse_parties) > MAX_ADVERSE_PARTIES:
             raise ValidationError(
                 _("has too many entries ({count}; at most {limit})").format(
@@ -234,3 +288,21 @@ class Matter(SafeRepr):
             if value and value != "N/A":
                 return value  # type: ignore[no-any-return]
         return None
+
+
+def _checked_options(options: object) -> dict[str, str]:
+    """Rule ids to option keys, as the rules files spell them (which rules and options exist
+    is the rules' business, checked where they are loaded: `services.deadlines`)."""
+    if not isinstance(options, dict):
+        raise ValidationError(_("must be a list of rules and their options"), field="deadline_options")
+    if len(options) > MAX_DEADLINE_OPTIONS:
+        raise ValidationError(_("has too many entries ({count}; at most {limit})").format(
+            count=len(options), limit=MAX_DEADLINE_OPTIONS), field="deadline_options")
+    for rule, key in options.items():
+        if not isinstance(rule, str) or not ID_RE.match(rule) or len(rule) > 100:
+            raise ValidationError(_("{rule} is not a rule id such as rpd.boc").format(rule=str(rule)[:100]),
+                                  field="deadline_options")
+        if not isinstance(key, str) or not KEY_RE.match(key) or len(key) > 100:
+            raise ValidationError(_("the option of {rule} must be a lower-case name such as inland").format(
+                rule=rule), field="deadline_options")
+    return dict(sorted(options.items()))

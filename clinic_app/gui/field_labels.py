@@ -30,6 +30,7 @@ FIELD_LABELS: dict[str, str] = {
     "client": N_("Client"), "type": N_("Type"), "title": N_("Title"), "counsel": N_("Counsel"),
     "adverse_parties": N_("Adverse parties"), "description": N_("Description"), "irb": N_("IRB file"),
     "fc": N_("Federal Court file"), "ircc": N_("IRCC application"), "dates": N_("Key dates"),
+    "deadline_options": N_("Deadline options"),
     "matter_type": N_("Type"),
     # documents and translations (documents and translations tabs)
     "date": N_("Date"), "language": N_("Language"), "language_guess": N_("Language"),

@@ -17,6 +17,8 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.roles import Permission
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.services import indexing
+from clinic_app.services.deadline_options import check_options
+from clinic_app.services.deadline_rules import LoadedRules, load_rules_cached
 from clinic_app.services.session import Session
 from clinic_app.vault import records
 from clinic_app.vault.connection import Connection
@@ -31,13 +33,28 @@ def save_client(session: Session, client: Client) -> Changes:
     return Changes(clients=frozenset({ClientId(client_id)}))
 
 
-def save_matter(session: Session, matter: Matter) -> Changes:
+def save_matter(session: Session, matter: Matter, *, rules: LoadedRules | None = None,
+                check_rules: bool = True) -> Changes:
+    """A deadline option that changed must be one the rules in force offer (`rules`, loaded
+    when needed). `check_rules=False` keeps options as they come: a case file from another
+    clinic may name an option this clinic's rules dropped, and the deadlines then say so."""
     session.require(Permission.EDIT_RECORDS)
     with session.transaction() as conn:
+        if check_rules:
+            _check_deadline_options(conn, matter, rules)
         matter_id, created = records.save_matter(conn, matter)
         indexing.index_matter(conn, matter_id, matter)
         session.audit("matter_created" if created else "matter_updated", target=f"matter:{matter_id}")
     return Changes(matters=frozenset({MatterId(matter_id)}))
+
+
+def _check_deadline_options(conn: Connection, matter: Matter, rules: LoadedRules | None) -> None:
+    known = records.id_for(conn, "matters", matter.ref)
+    before = records.load(conn, Matter, known) if known is not None else None
+    if before is not None and before.type is matter.type and before.deadline_options == matter.deadline_options:
+        return
+    if matter.deadline_options:
+        check_options(matter, rules or load_rules_cached(None), before)
 
 
 def save_letter(session: Session, letter: SupportLetter) -> Changes:

@@ -8,6 +8,8 @@ the rule engine is pure, so `today` is always passed in (tests pin it).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,11 +30,12 @@ from clinic_app.domain.citations import cite
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.deadlines.marks import DeadlineMark, mark_of, open_deadlines
 from clinic_app.domain.ids import MatterId
-from clinic_app.domain.matter import Matter, MatterStatus
+from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterStatus, MatterType
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import BadInput
 from clinic_app.i18n import _, current_language
-from clinic_app.services import ics
+from clinic_app.services import case_record, ics
+from clinic_app.services.deadline_options import TimingFields, timing_fields
 from clinic_app.services.deadline_rules import LoadedRules, calendar_for, load_rules_cached
 from clinic_app.services.session import Session
 from clinic_app.vault import deadline_marks, records
@@ -45,6 +48,8 @@ class MatterDeadlines:
     deadlines: tuple[Deadline, ...] = ()
     pending: tuple[PendingRule, ...] = ()
     marks: dict[str, DeadlineMark] = field(default_factory=dict)  # rule id -> done / not applicable
+    # options the matter chose that the rules in force no longer have: (rule id, option key)
+    stale_options: tuple[tuple[str, str], ...] = ()
 
     def mark(self, deadline: Deadline) -> DeadlineMark | None:
         return mark_of(deadline, self.marks)
@@ -85,12 +90,67 @@ class RuleContext:
 
 def of_matter_record(matter: Matter, ctx: RuleContext,
                      marks: dict[str, DeadlineMark] | None = None) -> MatterDeadlines:
-    """Deadlines and pending rules of one loaded matter (no permission check: callers hold one)."""
+    """Deadlines and pending rules of one loaded matter (no permission check: callers hold one).
+
+    Every date the matter holds counts, the steps' too, and so do the options it chose. An
+    option the rules in force no longer have (a clinic's edited file dropped it) counts as
+    the default and is reported in `stale_options`, rather than hiding every deadline."""
     dates = {key.value: day for key, day in matter.dates.known().items()}
     rules = ctx.rules.rules
-    found = compute_deadlines(matter.type.value, dates, rules, ctx.calendar, matter_ref=matter.ref)
-    pending = pending_rules(matter.type.value, dates, rules, ctx.calendar)
-    return MatterDeadlines(matter.ref, matter.type.value, tuple(found), tuple(pending), dict(marks or {}))
+    by_id = ctx.rules.by_id()
+    chosen = {r: k for r, k in matter.deadline_options.items() if r in by_id and k in by_id[r].variant_keys()}
+    stale = tuple((r, k) for r, k in matter.deadline_options.items() if r not in chosen
+                  and (r not in by_id or matter.type.value in by_id[r].applies_to))
+    found = compute_deadlines(matter.type.value, dates, rules, ctx.calendar, variants=chosen, matter_ref=matter.ref)
+    pending = pending_rules(matter.type.value, dates, rules, ctx.calendar, variants=chosen)
+    return MatterDeadlines(matter.ref, matter.type.value, tuple(found), tuple(pending), dict(marks or {}), stale)
+
+
+def timing_fields_by_type(ctx: RuleContext) -> dict[str, TimingFields]:
+    """`timing_fields` of every matter type, for a form that lets the type change."""
+    return {t.value: timing_fields(ctx.rules, t.value) for t in MatterType}
+
+
+def timing_rows(session: Session, found: MatterDeadlines, lang: str | None = None) -> dict[str, Any]:
+    """Plain data for --json and the CLI: the steps' dates and rule options of `found`'s matter."""
+    lang = lang or current_language()
+    conn = session.vault.conn
+    matter = records.load(conn, Matter, records.require_id(conn, "matters", found.matter_ref))
+    fields = timing_fields(RuleContext().rules, matter.type.value)
+    steps = [k for k in KeyDate if k.is_step and (k in fields.steps or matter.dates.get(k))]
+    return {
+        "steps": [{"name": k.value, "label": k.label, "date": d.isoformat() if (d := matter.dates.get(k)) else None}
+                  for k in steps],
+        "options": [{"rule": r.rule_id, "title": r.title.get(lang), "default": r.default,
+                     "chosen": matter.deadline_options.get(r.rule_id),
+                     "options": [{"key": key, "label": label.get(lang)} for key, label in r.options]}
+                    for r in fields.options],
+        "stale_options": [{"rule": rule, "option": key} for rule, key in found.stale_options],
+    }
+
+
+def set_timing(session: Session, matter_ref: str, *, dates: Mapping[str, date | None] | None = None,
+               options: Mapping[str, str | None] | None = None, context: RuleContext | None = None) -> Matter:
+    """Record steps' dates (or key dates) and rule options on a matter: a date or option of
+    None clears it (the rule's default option then counts). Saved as any matter edit is."""
+    session.require(Permission.EDIT_RECORDS)
+    conn = session.vault.conn
+    before = records.load(conn, Matter, records.require_id(conn, "matters", matter_ref))
+    new_dates = dataclasses.asdict(before.dates)
+    for name, day in (dates or {}).items():
+        if name not in new_dates:
+            raise BadInput(_("{name} is not a date a matter records (dates: {names}).").format(
+                name=name, names=", ".join(k.value for k in KeyDate)))
+        new_dates[name] = day
+    new_options = dict(before.deadline_options)
+    for rule_id, key in (options or {}).items():
+        if key is None:
+            new_options.pop(rule_id, None)
+        else:
+            new_options[rule_id] = key
+    after = dataclasses.replace(before, dates=KeyDates(**new_dates), deadline_options=new_options)
+    case_record.save_matter(session, after, rules=(context or RuleContext()).rules)
+    return after
 
 
 def for_matter(session: Session, matter_ref: str, *, province: str = "ON",

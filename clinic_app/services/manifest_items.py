@@ -31,6 +31,8 @@ from clinic_app.domain.letter import SupportLetter, TranslationStatus
 from clinic_app.domain.matter import MAX_ADVERSE_PARTIES, AdverseParty, KeyDates, Matter
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
+from clinic_app.services.deadline_options import check_options
+from clinic_app.services.deadline_rules import load_rules_cached
 from clinic_app.services.manifest_schema import KEYS, MAX_CORRESPONDENCE, ItemReader
 
 MAX_PATH = 4096
@@ -173,7 +175,7 @@ def parse_matter(data: object, label: str) -> Matter:
     if dates:
         key_dates = _build(r, KeyDates, "dates", **{k: dates.date(k) for k in KEYS["dates"]})
     parties = [_adverse(r, i, p) for i, p in enumerate(r.items("adverse_parties", MAX_ADVERSE_PARTIES))]
-    return _build(
+    matter = _build(
         r,
         Matter,
         ref=r.ref("ref", required=True),
@@ -187,7 +189,23 @@ def parse_matter(data: object, label: str) -> Matter:
         counsel=r.text("counsel"),
         adverse_parties=tuple(parties),
         decision_maker=r.text("decision_maker") or None,
+        deadline_options=_options(r),
     )
+    try:
+        check_options(matter, load_rules_cached(None))
+    except ValidationError as err:
+        raise r.wrap(err) from None
+    return matter
+
+
+def _options(r: ItemReader) -> dict[str, str]:
+    """`deadline_options`: a map of rule ids to the option chosen (`rpd.boc: inland`)."""
+    value = r.data.get("deadline_options")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise r.error("deadline_options", _("must map rule ids to options, e.g. rpd.boc: inland"))
+    return {k.strip(): v.strip() for k, v in value.items()}
 
 
 def _adverse(parent: ItemReader, index: int, data: object) -> AdverseParty:

@@ -17,6 +17,7 @@ from typing import Any
 
 from clinic_app.domain.common import MAX_LINE, rewrap, shown, validate_ref
 from clinic_app.errors import ValidationError
+from clinic_app.domain.matter import KeyDate
 from clinic_app.i18n import _
 
 MAX_MANIFEST_BYTES = 20 * 1024 * 1024
@@ -39,11 +40,11 @@ KEYS: dict[str, frozenset[str]] = {
     ),
     "matters": frozenset(
         "ref client type title file_numbers language dates status counsel adverse_parties decision_maker "
-        "correspondence".split()
+        "deadline_options correspondence".split()
     ),
     "correspondence": frozenset("date direction party subject document note".split()),
     "file_numbers": frozenset("uci irb fc ircc".split()),
-    "dates": frozenset("referral hearing decision reasons_received notification removal".split()),
+    "dates": frozenset(k.value for k in KeyDate),
     "adverse_party": frozenset("name description".split()),
     "documents": frozenset(
         "ref matter matters file title source date language category tags "

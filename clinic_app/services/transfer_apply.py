@@ -61,7 +61,8 @@ def apply(session: Session, payload: dict[str, Any], reader: SealedReader, res: 
         if ("matter", matter.ref) in same:
             _bump(result.reused, "matter")
         else:
-            case_record.save_matter(session, dataclasses.replace(matter, ref=matter_ref, client_ref=client_ref))
+            case_record.save_matter(session, dataclasses.replace(matter, ref=matter_ref, client_ref=client_ref),
+                                    check_rules=False)
             _bump(result.created, "matter")
     _documents(session, payload, reader, res, same, result, matter_ref, nothing, progress, cancel)
     _served_content(session, payload, reader, res, same, nothing, cancel)

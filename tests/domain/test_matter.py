@@ -35,9 +35,48 @@ def test_every_matter_type_has_its_own_label() -> None:
 
 
 def test_key_dates_are_exactly_the_agreed_names() -> None:
-    assert [k.value for k in KeyDate] == [
+    assert [k.value for k in KeyDate if not k.is_step] == [
         "referral", "hearing", "decision", "reasons_received", "notification", "removal",
     ]
+
+
+def test_a_matter_records_every_date_the_rules_count_from() -> None:
+    """The rules engine's date names and the matter's are one list, so every rule that counts
+    from a step (leave filed, crossing) can be given its date."""
+    from clinic_app.domain.deadlines.model import DATE_KEYS, KEY_DATES
+
+    assert tuple(k.value for k in KeyDate) == DATE_KEYS
+    assert tuple(k.value for k in KeyDate if not k.is_step) == KEY_DATES
+    assert len({k.label for k in KeyDate}) == len(KeyDate)
+
+
+def test_step_dates_in_an_impossible_order_are_refused() -> None:
+    with pytest.raises(ValidationError) as err:
+        KeyDates(leave_filed=date(2026, 12, 3), record_served=date(2026, 12, 1))
+    assert err.value.field == "record_served"
+    with pytest.raises(ValidationError) as err:
+        KeyDates(reasons_mailed=date(2026, 12, 3), reasons_received=date(2026, 12, 1))
+    assert err.value.field == "reasons_received"
+    assert KeyDates(leave_filed=date(2026, 12, 3), record_served=date(2026, 12, 3)).record_served
+
+
+@pytest.mark.parametrize("options, wrong", [
+    ({"rpd.boc; DROP": "inland"}, "rpd.boc; DROP"),
+    ({"rpd.boc": "Inland"}, "rpd.boc"),
+    ({"boc": "inland"}, "boc"),
+    ({"rpd.boc": 3}, "rpd.boc"),
+])
+def test_deadline_options_are_rule_ids_and_option_names(options: dict, wrong: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        Matter(ref="m-1", client_ref="c-1", type="rpd_claim", title="Claim", deadline_options=options)  # type: ignore[arg-type]
+    assert err.value.field == "deadline_options"
+    assert wrong in str(err.value)
+
+
+def test_deadline_options_are_kept_in_a_stable_order() -> None:
+    m = Matter(ref="m-1", client_ref="c-1", type="fc_jr", title="JR",  # type: ignore[arg-type]
+               deadline_options={"fc.leave_application": "outside_canada", "fc.applicants_record": "reasons_requested"})
+    assert list(m.deadline_options) == ["fc.applicants_record", "fc.leave_application"]
 
 
 def test_matter_defaults_and_text_values() -> None:

@@ -106,6 +106,10 @@ def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
         flags.append(_("UNCONFIRMED: check this rule against its source before relying on it."))
     if deadline.estimated:
         flags.append(_("Estimate: the date this counts from has not been entered yet."))
+    if deadline.variant_assumed and deadline.variant_label is not None:
+        flags.append(_("Assumed, because no option is chosen for this matter: {option}. If that is not "
+                       "this matter's case, choose the right option for {rule} in the matter's deadline "
+                       "options.").format(option=deadline.variant_label.get(lang), rule=deadline.rule_id))
     if deadline.moved_reason is not None:
         flags.append(_("Moved from {date} ({reason}).").format(
             date=deadline.unadjusted.isoformat(), reason=deadline.moved_reason.get(lang)))

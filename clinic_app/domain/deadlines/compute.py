@@ -224,6 +224,7 @@ class _Engine:
             matter_ref=self.matter_ref,
             variant=variant.key if variant else None,
             variant_label=variant.label if variant else None,
+            variant_assumed=variant is not None and rule.id not in self.variants,
             trigger=basis,
             trigger_date=base,
             estimated=estimated,

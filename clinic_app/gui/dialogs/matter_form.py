@@ -1,9 +1,15 @@
-"""Add or edit a matter: client, type, title, language, file numbers and key dates."""
+"""Add or edit a matter: client, type, title, language, file numbers, key dates, and what its
+deadlines count from beyond them: the dates of steps taken (leave filed, record served...) and
+the options of rules that depend on the matter's circumstances (a claim made inland). Which
+steps and options a type has comes from the rules in force, read off the GUI thread; the form
+shows only the current type's, and a step date already entered always."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import TYPE_CHECKING
+
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
@@ -22,6 +28,7 @@ from clinic_app.errors import HavenError
 from clinic_app.gui.context import Context
 from clinic_app.gui.dialogs.conflicts import checked_save, not_saved_text
 from clinic_app.gui.operations import clients as client_ops
+from clinic_app.gui.operations import deadlines as deadline_ops
 from clinic_app.gui.operations import records as record_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.undo import ServiceEdit
@@ -29,7 +36,7 @@ from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.gui.widgets.fields import (
     choice, clear_texts, join_list, line, parse_date, show_date, split_list,
 )
-from clinic_app.i18n import _
+from clinic_app.i18n import _, current_language
 
 if TYPE_CHECKING:
     from clinic_app.services.conflict_check import CheckedSave
@@ -83,11 +90,74 @@ class MatterForm(QDialog):
             form.addRow(edit.accessibleName() + ":", edit)
         for key, edit in self.dates.items():
             form.addRow(key.label + ":", edit)
+            if key.is_step:  # until the rules say which steps this type counts from
+                form.setRowVisible(edit, bool(edit.text()))
+        self.form = form
+        self.options: dict[str, QComboBox] = {}
+        self.fields_by_type: dict[str, Any] | None = None  # matter type -> services TimingFields
+        self.options_heading = QLabel(_("Deadline options: the case that applies to this matter"))
+        self.options_heading.setWordWrap(True)
+        form.addRow(self.options_heading)
+        form.setRowVisible(self.options_heading, False)
+        self.type.currentIndexChanged.connect(self._show_timing_fields)
         self.buttons = dialog_buttons(self, self.save, save=True)
         stack(self, form, self.error, self.buttons)
         self._closed = False
         self.finished.connect(self._forget)
         record_ops.client_choices(ctx.runner).success(self._clients).run()
+        deadline_ops.timing_fields(ctx.runner).success(self._timing_fields).failure(self._rules_unreadable).run()
+
+    def _rules_unreadable(self, exc: BaseException) -> None:
+        """A clinic's rules file that does not load: say so; the matter can still be saved."""
+        if not self._closed:
+            self.error.setText(describe(exc))
+
+    def _timing_fields(self, by_type: dict[str, Any]) -> None:
+        """One choice per rule with options (a rule may serve several types), then the rows
+        the current type needs."""
+        if self._closed:
+            return
+        lang = current_language()
+        chosen = self.before.deadline_options if self.before else {}
+        for fields in by_type.values():
+            for rule in fields.options:
+                if rule.rule_id in self.options:
+                    continue
+                default = dict(rule.options).get(rule.default)
+                assumed = _("Not chosen: counts as “{option}”").format(option=default.get(lang) if default else "")
+                combo = choice([("", assumed)] + [(key, label.get(lang)) for key, label in rule.options],
+                               name=rule.title.get(lang), current=chosen.get(rule.rule_id, ""))
+                combo.setToolTip(rule.rule_id)
+                self.options[rule.rule_id] = combo
+                self.form.addRow(rule.title.get(lang) + ":", combo)
+        self.fields_by_type = by_type
+        self._show_timing_fields()
+
+    def _show_timing_fields(self) -> None:
+        if self.fields_by_type is None:
+            return
+        fields = self.fields_by_type.get(self.type.currentData())
+        steps = set(fields.steps) if fields else set()
+        for key, edit in self.dates.items():
+            if key.is_step:
+                self.form.setRowVisible(edit, key in steps or bool(edit.text().strip()))
+        wanted = self._option_rules()
+        for rule_id, combo in self.options.items():
+            self.form.setRowVisible(combo, rule_id in wanted)
+        self.form.setRowVisible(self.options_heading, bool(wanted))
+
+    def _option_rules(self) -> set[str]:
+        fields = (self.fields_by_type or {}).get(self.type.currentData())
+        return {r.rule_id for r in fields.options} if fields else set()
+
+    def _deadline_options(self) -> dict[str, str]:
+        """The options chosen for the current type's rules; until the rules are read, the
+        matter's own, unchanged."""
+        if self.fields_by_type is None:
+            return dict(self.before.deadline_options) if self.before else {}
+        wanted = self._option_rules()
+        return {rule_id: combo.currentData() for rule_id, combo in self.options.items()
+                if rule_id in wanted and combo.currentData()}
 
     def _forget(self) -> None:
         """Empty the form once it is closed, as ClientForm does: Qt keeps a closed form (a child
@@ -114,6 +184,7 @@ class MatterForm(QDialog):
                       title=self.title.text(), language=ProceedingLanguage(self.language.currentData()),
                       status=MatterStatus(self.status.currentData()), counsel=self.counsel.text(),
                       file_numbers=numbers, dates=dates, adverse_parties=self._adverse_parties(),
+                      deadline_options=self._deadline_options(),
                       decision_maker=DecisionMaker(self.decision_maker.currentData())
                       if self.decision_maker.currentData() else None)
         if self.before is not None:

@@ -16,6 +16,18 @@ def matter_deadlines(runner: TaskRunner, *, matter_ref: str) -> Op:
     return Op(runner, work)
 
 
+def timing_fields(runner: TaskRunner) -> Op:
+    """services.deadline_options.TimingFields of every matter type: the step dates and rule
+    options a matter form offers (read from the rules files, so off the GUI thread)."""
+
+    def work(job: Job) -> object:
+        from clinic_app.services.deadlines import RuleContext, timing_fields_by_type
+
+        return timing_fields_by_type(RuleContext())
+
+    return Op(runner, work)
+
+
 def mark_deadline(runner: TaskRunner, *, matter_ref: str, rule_id: str, state: str | None, reason: str = "") -> Op:
     """Mark `rule_id` of `matter_ref` done or not applicable (`state`), or open again (None)."""
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPus
 
 from clinic_app.domain.changes import Changes
 from clinic_app.domain.citations import cite
-from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days
+from clinic_app.domain.deadlines.agenda import AgendaItem, describe_days, describe_flags
 from clinic_app.domain.deadlines.marks import DONE, NOT_APPLICABLE
+from clinic_app.domain.matter import KeyDate
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import deadlines as deadline_ops
@@ -31,6 +32,26 @@ Mark = tuple[str, str] | None  # (state, reason), or None: open
 
 def title_of(deadline: Any) -> str:
     return str(deadline.title.get(current_language()))
+
+
+def markers_of(deadline: Any) -> str:
+    """The warnings that change how far to trust the date, in a few words (the flags say why)."""
+    words = [word for flag, word in ((deadline.unconfirmed, _("UNCONFIRMED")), (deadline.estimated, _("Estimate")),
+                                     (deadline.variant_assumed, _("Assumed case"))) if flag]
+    return " · ".join(words)
+
+
+def deadline_cell(deadline: Any) -> str:
+    """The title, and its markers on a second line: the window shows what the CLI and the
+    calendar file show, an UNCONFIRMED rule or an estimated date is never a plain date."""
+    markers = markers_of(deadline)
+    return f"{title_of(deadline)}\n{markers}" if markers else title_of(deadline)
+
+
+def deadline_details(deadline: Any) -> str:
+    """Title, citation and every warning in full, for a tooltip and the details line."""
+    lang = current_language()
+    return "\n".join([title_of(deadline), cite(deadline.citation, lang), *describe_flags(deadline, lang)])
 
 
 class DeadlineMarker:
@@ -101,11 +122,15 @@ class DeadlinesTab(QWidget):
             Column(_("Due"), lambda d: d.due.isoformat()),
             Column(_("When"), lambda d: describe_days(AgendaItem(d, (d.due - date.today()).days))),
             Column(_("Status"), self._state_text, tooltip=self._state_text),
-            Column(_("Deadline"), title_of, tooltip=lambda d: f"{title_of(d)}\n{cite(d.citation, current_language())}"),
+            Column(_("Deadline"), deadline_cell, tooltip=deadline_details),
         ], self, warn=lambda d: self._mark(d) is None and d.kind == "due" and d.due < date.today())
         self.table = rows_table(self.model, name=_("Deadlines of this matter"), stretch=3, wrap=True)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.details = QLabel()  # the selected deadline's warnings in full, for keyboard users too
+        self.details.setWordWrap(True)
+        self.details.setAccessibleName(_("About the selected deadline"))
+        self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.marker = DeadlineMarker(ctx, self, self.selected)
         self.reopen_button = QPushButton(_("Reope&n"))
         self.reopen_button.setToolTip(_("Undo the mark: the deadline is open and on the agenda again."))
@@ -118,9 +143,14 @@ class DeadlinesTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addLayout(row)
         ctx.runner.changed.connect(self.on_changed)
         self.refresh()
+
+    def _show_details(self) -> None:
+        chosen = self.selected()
+        self.details.setText(deadline_details(chosen[1]) if chosen else "")
 
     def _mark(self, deadline: Any) -> Any:
         return self.found.mark(deadline) if self.found is not None else None
@@ -138,8 +168,15 @@ class DeadlinesTab(QWidget):
     def _show(self, found: Any) -> None:
         self.found = found
         self.model.set_rows(list(found.deadlines))
-        pending = [p.title.get(current_language()) for p in found.pending]
-        self.note.setText(_("Waiting for a date: {rules}").format(rules="; ".join(pending)) if pending else "")
+        lang = current_language()
+        names = {k.value: k.label for k in KeyDate}
+        pending = [_("{rule} (needs: {dates})").format(
+            rule=p.title.get(lang), dates=_(" or ").join(names.get(n, n) for n in p.needs)) for p in found.pending]
+        lines = [_("Waiting for a date: {rules}. Enter it with Edit matter.").format(rules="; ".join(pending))] \
+            if pending else []
+        lines += [_("The rules in force have no option {option} for {rule}: its default counts.").format(
+            option=key, rule=rule) for rule, key in found.stale_options]
+        self.note.setText("\n".join(lines))
 
     def selected(self) -> tuple[str, Any, Mark] | None:
         index = self.table.currentIndex()
@@ -157,6 +194,7 @@ class DeadlinesTab(QWidget):
         self.found = None
         self.model.clear()
         self.note.clear()
+        self.details.clear()
 
     def has_unsaved(self) -> bool:
         return False

@@ -12,13 +12,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.changes import Changes
-from clinic_app.domain.citations import cite
 from clinic_app.domain.display import isolate
 from clinic_app.domain.roles import Permission
 from clinic_app.gui.context import Context
 from clinic_app.gui.operations import adapters
 from clinic_app.gui.operations import records as record_ops
-from clinic_app.gui.pages.deadlines import DeadlineMarker
+from clinic_app.gui.pages.deadlines import DeadlineMarker, deadline_cell, deadline_details
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.widgets.highlight import MatchDelegate
 from clinic_app.gui.widgets.rows import Column, RowsModel, fit_columns, rows_table
@@ -93,8 +92,8 @@ class HomePage(QWidget):
         self.agenda_model = RowsModel([
             Column(_("Due"), lambda r: f"{r[1].deadline.due.isoformat()}\n{_describe_days(r[1])}"),
             Column(_("Matter"), lambda r: str(r[1].deadline.matter_ref or "")),
-            Column(_("Deadline"), lambda r: r[1].deadline.title.get(_lang()),
-                   tooltip=lambda r: f"{r[1].deadline.title.get(_lang())}\n{cite(r[1].deadline.citation, _lang())}"),
+            Column(_("Deadline"), lambda r: deadline_cell(r[1].deadline),
+                   tooltip=lambda r: deadline_details(r[1].deadline)),
         ], self, warn=lambda r: r[0] == "overdue")
         self.agenda = rows_table(self.agenda_model, name=_("Agenda of deadlines"), stretch=2, wrap=True)
         self.agenda.activated.connect(self._open_deadline)
@@ -266,12 +265,6 @@ class HomePage(QWidget):
         self.agenda_model.clear()
         self.recent.clear()
         self.show_notice("")
-
-
-def _lang() -> str:
-    from clinic_app.i18n import current_language
-
-    return current_language()
 
 
 def _describe_days(item: object) -> str:
