@@ -362,13 +362,6 @@ def put_chunk(conn: psycopg.Connection[Any], scope: str, chunk_id: str, body: by
                      "ON CONFLICT DO NOTHING", (scope, chunk_id, body))
 
 
-def get_chunk(conn: psycopg.Connection[Any], scope: str, chunk_id: str) -> bytes | None:
-    row = conn.execute("SELECT body FROM haven.chunks WHERE scope = %s AND chunk_id = %s",
-                       (scope, chunk_id)).fetchone()
-    conn.commit()
-    return bytes(row[0]) if row else None
-
-
 def get_chunks(conn: psycopg.Connection[Any], scope: str, chunk_ids: list[str]) -> dict[str, bytes]:
     """Several chunks in one round trip (a new laptop pulls thousands)."""
     rows = conn.execute("SELECT chunk_id, body FROM haven.chunks WHERE scope = %s AND chunk_id = ANY(%s)",
