@@ -31,13 +31,20 @@ def jr_vault(new_vault) -> Path:
     return folder
 
 
-def _open_form(qtbot, window):  # type: ignore[no-untyped-def]
+def _open_form(qtbot, window, from_deadlines: bool = False):  # type: ignore[no-untyped-def]
+    """The matter form, from the overview's "Edit matter…" or the Deadlines tab's "Dates and options…"."""
     from clinic_app.gui.dialogs.matter_form import MatterForm
 
     ws = window.desk.current_workspace()
-    ws.setCurrentWidget(ws.overview)
-    qtbot.waitUntil(lambda: ws.overview.view is not None, timeout=10000)
-    ws.overview.edit_matter.click()
+    if from_deadlines:
+        ws.setCurrentWidget(ws.deadlines)
+        ws.deadlines.dates_button.click()
+    else:
+        ws.setCurrentWidget(ws.overview)
+        qtbot.waitUntil(lambda: ws.overview.view is not None, timeout=10000)
+        ws.overview.edit_matter.click()
+    qtbot.waitUntil(lambda: any(isinstance(w, MatterForm) and w.isVisible() for w in QApplication.topLevelWidgets()),
+                    timeout=10000)
     form = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MatterForm) and w.isVisible())
     qtbot.waitUntil(lambda: form.client.count() == 1 and bool(form.options), timeout=10000)
     return form
@@ -73,7 +80,7 @@ def test_steps_and_options_from_the_matter_form(qtbot, make_window, jr_vault: Pa
     tab.table.setCurrentIndex(tab.model.index(_row(tab, "fc.leave_application"), 0))
     assert "Matter arising in Canada (15 days)" in tab.details.text()  # the assumed case, in full
 
-    form = _open_form(qtbot, window)
+    form = _open_form(qtbot, window, from_deadlines=True)
     # an FC judicial review asks for its steps and options, not an STCA crossing
     assert _shown(form, form.dates[KeyDate.LEAVE_FILED]) and _shown(form, form.dates[KeyDate.RECORD_SERVED])
     assert not _shown(form, form.dates[KeyDate.CROSSING])

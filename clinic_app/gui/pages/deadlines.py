@@ -136,10 +136,16 @@ class DeadlinesTab(QWidget):
         self.reopen_button.setToolTip(_("Undo the mark: the deadline is open and on the agenda again."))
         self.reopen_button.clicked.connect(lambda: self.marker.mark(None))
         self.reopen_button.setVisible(ctx.can(Permission.EDIT_RECORDS))
+        self.dates_button = QPushButton(_("Dates and option&s…"))
+        self.dates_button.setToolTip(_("Enter a step's date (leave filed, record served…) or choose the case a rule "
+                                       "applies to: the matter form, where the deadlines count from."))
+        self.dates_button.clicked.connect(self.edit_dates)
+        self.dates_button.setVisible(ctx.can(Permission.EDIT_RECORDS))
         row = QHBoxLayout()
         for b in (*self.marker.buttons(), self.reopen_button):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(self.dates_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
@@ -147,6 +153,16 @@ class DeadlinesTab(QWidget):
         layout.addLayout(row)
         ctx.runner.changed.connect(self.on_changed)
         self.refresh()
+
+    def edit_dates(self) -> None:
+        """The matter form, opened on the matter as saved now."""
+        from clinic_app.gui.dialogs.matter_form import MatterForm
+        from clinic_app.gui.operations import records as record_ops
+
+        def opened(view: Any) -> None:
+            MatterForm(self.ctx, view.matter, parent=self.window()).open()
+
+        record_ops.load_matter(self.ctx.runner, ref=self.ref).success(opened).run()
 
     def _show_details(self) -> None:
         chosen = self.selected()
@@ -172,7 +188,7 @@ class DeadlinesTab(QWidget):
         names = {k.value: k.label for k in KeyDate}
         pending = [_("{rule} (needs: {dates})").format(
             rule=p.title.get(lang), dates=_(" or ").join(names.get(n, n) for n in p.needs)) for p in found.pending]
-        lines = [_("Waiting for a date: {rules}. Enter it with Edit matter.").format(rules="; ".join(pending))] \
+        lines = [_("Waiting for a date: {rules}. Enter it with Dates and options.").format(rules="; ".join(pending))] \
             if pending else []
         lines += [_("The rules in force have no option {option} for {rule}: its default counts.").format(
             option=key, rule=rule) for rule, key in found.stale_options]
