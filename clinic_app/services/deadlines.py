@@ -236,12 +236,20 @@ def set_mark(session: Session, matter_ref: str, rule_id: str, state: str | None,
     return Changes(matters=frozenset({MatterId(matter_id)}))
 
 
+def step_done_text(d: Deadline) -> str:
+    """Why a deadline counts as done without a mark: its step's date is entered."""
+    name = KeyDate(d.done_by).label if d.done_by in {k.value for k in KeyDate} else d.done_by
+    return _("{step}: {date}").format(step=name, date=d.met_on.isoformat() if d.met_on else "")
+
+
 def deadline_row(d: Deadline, today: date, lang: str | None = None,
                  mark: DeadlineMark | None = None) -> dict[str, Any]:
     """Plain data for --json and tables."""
     lang = lang or current_language()
+    state = mark.state if mark else "done" if d.met_on else "open"
+    reason = mark.reason if mark else step_done_text(d) if d.met_on else ""
     return {
-        "state": mark.state if mark else "open", "reason": mark.reason if mark else "",
+        "state": state, "reason": reason, "met_on": d.met_on.isoformat() if d.met_on else None,
         "matter": d.matter_ref, "rule": d.rule_id, "title": d.title.get(lang), "kind": d.kind,
         "due": d.due.isoformat(), "days": (d.due - today).days, "citation": cite(d.citation, lang),
         "unconfirmed": d.unconfirmed, "estimated": d.estimated, "variant": d.variant,

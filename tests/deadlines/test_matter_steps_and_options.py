@@ -177,3 +177,33 @@ def test_steps_and_options_survive_a_case_file_move(admin_session, tmp_path: Pat
         moved = records.load(s.vault.conn, Matter, records.require_id(s.vault.conn, "matters", "m-jr"))
     assert moved.dates.leave_filed == date(2026, 12, 3)
     assert moved.deadline_options == {"fc.leave_application": "outside_canada"}
+
+
+def test_entering_a_steps_date_meets_its_deadline(admin_session) -> None:
+    """Leave filed on time: the deadline to file leaves the agenda without a mark; filed
+    late: it leaves the agenda too, with a warning to check for an extension."""
+    from clinic_app.domain.deadlines.agenda import describe_flags as flags_of
+
+    decided = date(2026, 11, 20)
+    _matter(admin_session, "m-jr", MatterType.FC_JR, dates=KeyDates(decision=decided, notification=decided))
+    before = deadlines.for_matter(admin_session, "m-jr")
+    leave = _due(before, "fc.leave_application")
+    assert leave is not None and leave.met_on is None and leave in before.open
+    assert any(i.deadline.rule_id == "fc.leave_application"
+               for _k, items in deadlines.agenda(admin_session, today=decided).groups() for i in items)
+
+    deadlines.set_timing(admin_session, "m-jr", dates={"leave_filed": date(2026, 12, 3)})
+    after = deadlines.for_matter(admin_session, "m-jr")
+    leave = _due(after, "fc.leave_application")
+    assert leave is not None and leave.met_on == date(2026, 12, 3) and not leave.met_late
+    assert leave not in after.open
+    assert not any(i.deadline.rule_id == "fc.leave_application"
+                   for _k, items in deadlines.agenda(admin_session, today=decided).groups() for i in items)
+    row = deadlines.deadline_row(leave, decided, "en", after.mark(leave))
+    assert row["state"] == "done" and row["met_on"] == "2026-12-03" and "Leave application filed" in row["reason"]
+    assert _due(after, "fc.applicants_record") in after.open  # the next step is still to do
+
+    deadlines.set_timing(admin_session, "m-jr", dates={"leave_filed": date(2026, 12, 11)})  # after the 15 days
+    late = _due(deadlines.for_matter(admin_session, "m-jr"), "fc.leave_application")
+    assert late is not None and late.met_late
+    assert any("after the due date" in f for f in flags_of(late, "en"))

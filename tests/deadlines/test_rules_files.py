@@ -180,3 +180,19 @@ def test_unconfirmed_rules_are_listed(loaded) -> None:
     ids = {r.id for r in loaded.unconfirmed()}
     assert {"rad.record", "fc.stay_motion_record", "stca.fourteen_days"} <= ids
     assert "rpd.boc" not in ids
+
+
+@pytest.mark.parametrize("value, kind, words", [
+    ("leave_filled", "due", "must be one of"),
+    ("decision", "due", "must be one of"),  # a key date is not a step taken
+    ("leave_filed", "not_before", "never done"),
+])
+def test_done_by_names_a_step_date_and_not_on_an_earliest_date(value: str, kind: str, words: str) -> None:
+    from clinic_app.domain.deadlines import parse_rules_document
+
+    rule = {"id": "fc.x", "name": {"en": "X", "fr": "X"}, "applies_to": ["fc_jr"], "kind": kind,
+            "trigger": {"date": "decision"}, "offset_days": 5, "roll": "none", "citation": "c", "sources": ["S"],
+            "last_checked": "2026-11-23", "unconfirmed": False, "done_by": value}
+    with pytest.raises(ValidationError) as err:
+        parse_rules_document({"forum": "fc", "rules": [rule]}, "fc.yaml")
+    assert "done_by" in str(err.value) and words in str(err.value)

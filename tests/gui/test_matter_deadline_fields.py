@@ -111,6 +111,8 @@ def test_steps_and_options_from_the_matter_form(qtbot, make_window, jr_vault: Pa
     leave = next(d for d in tab.found.deadlines if d.rule_id == "fc.leave_application")
     assert leave.variant == "outside_canada" and not leave.variant_assumed
     assert "Assumed case" not in _cell(tab, "fc.leave_application")
+    status = str(tab.model.data(tab.model.index(_row(tab, "fc.leave_application"), 2)))
+    assert status == "Done: Leave application filed (Federal Court) 2026-12-03"  # filed: no mark needed
     assert "Estimate" not in _cell(tab, "fc.applicants_record")
 
     # Ctrl+Z puts the matter back as it was: no step date, no option

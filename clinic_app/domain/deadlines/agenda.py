@@ -118,4 +118,7 @@ def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
             reason=deadline.closed_day.get(lang)))
     if deadline.may_extend is not None:
         flags.append(deadline.may_extend.get(lang))
+    if deadline.met_late and deadline.met_on is not None:
+        flags.append(_("Done on {date}, after the due date: check whether an extension was needed.").format(
+            date=deadline.met_on.isoformat()))
     return flags

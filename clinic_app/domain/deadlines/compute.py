@@ -232,6 +232,8 @@ class _Engine:
             notes=(variant.notes if variant and variant.notes else rule.notes),
             optional=rule.optional,
             may_extend=may_extend(base, timing, rule.kind, self.cal, due) if relied else None,
+            done_by=rule.done_by or "",
+            met_on=self.dates.get(rule.done_by) if rule.done_by else None,
         )
 
 

@@ -54,5 +54,6 @@ def mark_of(deadline: Deadline, marks: Mapping[str, DeadlineMark]) -> DeadlineMa
 
 
 def open_deadlines(deadlines: Iterable[Deadline], marks: Mapping[str, DeadlineMark]) -> list[Deadline]:
-    """The deadlines nobody has marked done or not applicable (for their current date)."""
-    return [d for d in deadlines if mark_of(d, marks) is None]
+    """The deadlines nobody has marked done or not applicable (for their current date), and
+    whose step has no date yet (leave filed meets the deadline to file for leave)."""
+    return [d for d in deadlines if mark_of(d, marks) is None and d.met_on is None]

@@ -143,6 +143,7 @@ class Rule:
     variants: tuple[Variant, ...] = ()
     default_variant: str | None = None
     origin: str = ""  # the rules file it came from, for error messages
+    done_by: str | None = None  # a step date that, once entered, means the clinic has taken this step
 
     def variant(self, key: str | None) -> Variant | None:
         """The chosen variant (default when `key` is None), or None for rules without any."""
@@ -182,6 +183,13 @@ class Deadline:
     notes: Bilingual | None = None
     optional: bool = False  # only if the clinic takes this step (e.g. a reply memorandum)
     may_extend: Bilingual | None = None  # a holiday or recess Haven does not rely on may give a later date
+    done_by: str = ""  # the step date that meets this deadline (the rule's done_by)
+    met_on: date | None = None  # that step's date, once entered: the deadline is done
+
+    @property
+    def met_late(self) -> bool:
+        """The step was taken after the due date (shown: an extension may be needed)."""
+        return self.met_on is not None and self.kind == "due" and self.met_on > self.due
 
     @property
     def moved(self) -> bool:

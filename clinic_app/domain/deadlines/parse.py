@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from clinic_app.domain.deadlines.model import (
-    COUNTS, DATE_KEYS, HOLIDAY_DEFINITIONS, KINDS, MATTER_TYPES, RECESSES, ROLLS,
+    COUNTS, DATE_KEYS, HOLIDAY_DEFINITIONS, KINDS, MATTER_TYPES, RECESSES, ROLLS, STEP_DATES,
     Bilingual, Rule, Timing, Trigger, Variant,
 )
 from clinic_app.errors import BadInput, ValidationError
@@ -24,7 +24,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TIMING_KEYS = {"trigger", "offset_days", "offset_months", "count", "clear_days", "roll", "holidays", "recess"}
 _RULE_KEYS = _TIMING_KEYS | {"id", "name", "applies_to", "kind", "citation", "sources",
-                             "last_checked", "unconfirmed", "notes", "optional", "variants"}
+                             "last_checked", "unconfirmed", "notes", "optional", "variants", "done_by"}
 _VARIANT_KEYS = _TIMING_KEYS | {"label", "citation", "unconfirmed", "notes"}
 _REQUIRED = ("id", "name", "applies_to", "kind", "trigger", "offset_days", "roll",
              "citation", "sources", "last_checked", "unconfirmed")
@@ -191,6 +191,9 @@ def parse_rule(data: Any, file: str, forum: str, index: int) -> Rule:
     timing = _timing(ctx, data, kind)
     variants, default = _variants(ctx, data["variants"], timing, kind) if "variants" in data else ((), None)
     citation = ctx.text(data, "citation")
+    done_by = ctx.choice(data, "done_by", STEP_DATES, "") if "done_by" in data else None
+    if done_by is not None and kind == "not_before":
+        raise ctx.fail("done_by", _("an earliest date is never done: leave done_by out"))
     # A variant without its own citation inherits the rule's.
     variants = tuple(v if v.citation else Variant(v.key, v.label, v.timing, citation, v.unconfirmed, v.notes)
                      for v in variants)
@@ -200,6 +203,7 @@ def parse_rule(data: Any, file: str, forum: str, index: int) -> Rule:
         last_checked=_last_checked(ctx, data["last_checked"]), unconfirmed=ctx.flag(data, "unconfirmed"),
         notes=ctx.bilingual(data["notes"], "notes", need_fr=False) if "notes" in data else None,
         optional=ctx.flag(data, "optional"), variants=variants, default_variant=default, origin=file,
+        done_by=done_by,
     )
 
 

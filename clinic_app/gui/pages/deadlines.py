@@ -123,7 +123,8 @@ class DeadlinesTab(QWidget):
             Column(_("When"), lambda d: describe_days(AgendaItem(d, (d.due - date.today()).days))),
             Column(_("Status"), self._state_text, tooltip=self._state_text),
             Column(_("Deadline"), deadline_cell, tooltip=deadline_details),
-        ], self, warn=lambda d: self._mark(d) is None and d.kind == "due" and d.due < date.today())
+        ], self, warn=lambda d: self._mark(d) is None and d.met_on is None and d.kind == "due"
+            and d.due < date.today())
         self.table = rows_table(self.model, name=_("Deadlines of this matter"), stretch=3, wrap=True)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -173,6 +174,9 @@ class DeadlinesTab(QWidget):
 
     def _state_text(self, deadline: Any) -> str:
         mark = self._mark(deadline)
+        if mark is None and deadline.met_on is not None:  # the step's date is entered
+            return _("Done: {step} {date}").format(step=KeyDate(deadline.done_by).label,
+                                                    date=deadline.met_on.isoformat())
         if mark is None:
             return _("To do")
         return f"{mark.label}: {mark.reason}" if mark.reason else mark.label
