@@ -127,18 +127,24 @@ def test_a_broken_copy_is_shown_on_the_agenda_and_in_the_dialog(qtbot, make_wind
     unlock(qtbot, window)
     home = window.desk.home
     qtbot.waitUntil(lambda: len(_notices(window)) == 2, timeout=10000)
+    window.open_matter("m-march")
+    tab = window.desk.current_workspace().deadlines
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10000)
 
     copy.write_text(RAD_TEXT.replace("roll: forward", "roll: later", 1), encoding="utf-8")  # a slip while editing
     dialog = _open_dialog(qtbot, window)
     expected = f"In {copy}, rule rad.notice, field roll:"
     assert dialog.error.isVisible() and expected in dialog.error.text()
     assert dialog.files_model.rowCount() == 0
-    dialog.close()  # closing it refreshes the agenda
+    dialog.province.setCurrentIndex(dialog.province.findData("BC"))  # saving still works: every view reloads
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: expected in tab.note.text(), timeout=10000)
+    assert tab.model.rowCount() == 0  # the matter's tab keeps no date from rules no longer in force
     qtbot.waitUntil(lambda: expected in home.agenda_note.text(), timeout=10000)
     assert home.agenda_note.text().startswith("In ")  # the loader's words, not prefixed again
-    assert home.agenda_model.rowCount() == 0  # no date from rules no longer in force, nor from Haven's file
+    assert home.agenda_model.rowCount() == 0  # nor does the agenda, and it does not fall back to Haven's file
 
-    copy.write_text(RAD_TEXT, encoding="utf-8")  # the lawyer fixes the file
-    _open_dialog(qtbot, window).close()
+    copy.write_text(RAD_TEXT, encoding="utf-8")  # the lawyer fixes the file, then closes the dialog
+    dialog.close()
     qtbot.waitUntil(lambda: len(_notices(window)) == 2, timeout=10000)
     assert home.agenda_note.text() == "" and _notices(window)["m-march"].due == date(2027, 3, 16)
