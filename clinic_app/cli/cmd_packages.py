@@ -42,6 +42,10 @@ def _named_option(text: str) -> tuple[str, str | None]:
     if not sep or not rule.strip():
         raise argparse.ArgumentTypeError(_("write RULE=OPTION, e.g. rpd.boc=inland: {value}").format(value=text))
     return rule.strip(), value.strip() or None
+def _province_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--province", metavar="XX",
+                   help=_("province or territory for holidays, for this command only "
+                          "(default: the clinic's, see deadline-rules)"))
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -52,7 +56,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--ics", metavar="FILE", type=file_to_write, help=_("also write the deadlines to an iCalendar (.ics) file"))
     p.add_argument("--ics-with-refs", action="store_true",
                    help=_("put matter refs in calendar event titles (an export: needs the export permission)"))
-    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    _province_option(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("count as if today were this date"))
     marking = p.add_mutually_exclusive_group()
     marking.add_argument("--done", metavar="RULE_ID", help=_("mark the matter's deadline RULE_ID done"))
@@ -72,7 +76,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("matter")
     p.add_argument("--package", required=True, choices=[t.value for t in PackageType])
     p.add_argument("--json", action="store_true", help=_("print as JSON"))
-    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    _province_option(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("count as if today were this date"))
     p.set_defaults(func=cmd_checklist)
 
@@ -87,7 +91,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--themes", metavar="LIST",
                    help=_("only support letters with one of these themes (comma-separated)"))
     p.add_argument("--no-cover-letter", action="store_true", help=_("leave the generated cover letter out"))
-    p.add_argument("--province", metavar="XX", default="ON", help=_("province or territory for holidays (default ON)"))
+    _province_option(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_day, help=_("build as if today were this date"))
     p.set_defaults(func=cmd_build)
 

@@ -15,6 +15,7 @@ from clinic_app.cli import (
     cmd_case,
     cmd_conflicts,
     cmd_correspondence,
+    cmd_deadline_rules,
     cmd_demo,
     cmd_documents,
     cmd_import_files,
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_case.register(sub, common)
     cmd_import_files.register(sub, common)
     cmd_packages.register(sub, common)
+    cmd_deadline_rules.register(sub, common)
     cmd_attach.register(sub, common)
     cmd_documents.register(sub, common)
     cmd_serve.register(sub, common)

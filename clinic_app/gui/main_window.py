@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
             S("users", m["vault"], _("&Users…"), "", self.manage_users, permission=Permission.MANAGE_USERS),
             S("passphrase", m["vault"], _("Change my &passphrase…"), "", self.change_passphrase),
+            S("deadline_rules", m["vault"], _("Deadline &rules…"), "", self.deadline_rules,
+              permission=Permission.READ_RECORDS),
             *sync_menu.specs(self, m["vault"]),
             *help_menu.specs(self, m["help"]),
         ]
@@ -279,6 +281,11 @@ class MainWindow(QMainWindow):
             dialog = ChangePassphraseDialog(self.runner, self.opened.user, self)
             dialog.accepted.connect(lambda: self.statusBar().showMessage(_("Passphrase changed."), 8000))
             self._show_admin_dialog(dialog)
+
+    def deadline_rules(self) -> None:
+        from clinic_app.gui.dialogs import deadline_rules
+
+        deadline_rules.show(self)
 
     def backup_now(self) -> None:
         from clinic_app.gui.dialogs.backup_dialog import BackupDialog

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from clinic_app.domain.deadlines import RulesFileError
 from clinic_app.errors import HavenError, ValidationError
 from clinic_app.gui.field_labels import shown_error
 from clinic_app.i18n import _
@@ -21,6 +22,8 @@ from clinic_app.i18n import _
 def describe(exc: BaseException, labels: Mapping[str, str] | None = None) -> str:
     """The message to show; a field a ValidationError names is given as the window labels it
     (`labels`: a page's own words for field names, see gui/field_labels.py)."""
+    if isinstance(exc, RulesFileError):  # names the file, rule and field as written in the file
+        return str(exc)
     if isinstance(exc, ValidationError):
         return shown_error(exc, labels)
     if isinstance(exc, HavenError):

@@ -99,14 +99,16 @@ def _matter_and_client(session: Session, matter_ref: str) -> tuple[Matter, Clien
     return matter, client
 
 
-def disclosure_deadline(matter: Matter, province: str = "ON") -> date | None:
+def disclosure_deadline(session: Session, matter: Matter) -> date | None:
+    """The matter's disclosure deadline under the clinic's rules and province, if it has one."""
     rule_id = DISCLOSURE_RULES.get(matter.type.value)
     if rule_id is None:
         return None
-    from clinic_app.services.deadline_rules import calendar_for, load_rules
+    from clinic_app.services.deadlines import context_for
 
+    context = context_for(session)
     dates = {k: v for k, v in dataclasses.asdict(matter.dates).items() if v}
-    found = compute_deadlines(matter.type.value, dates, load_rules().rules, calendar_for(province))
+    found = compute_deadlines(matter.type.value, dates, context.rules.rules, context.calendar)
     return next((d.due for d in found if d.rule_id == rule_id and d.kind == "due"), None)
 
 
@@ -131,7 +133,7 @@ def check(session: Session, bundle_ref: str, *, today: date | None = None) -> li
     matter_ref, spec = load_project(session, bundle_ref)
     matter, _client = _matter_and_client(session, matter_ref)
     today = today or date.today()
-    return preflight(spec, document_facts(session, spec), deadline=disclosure_deadline(matter), today=today)
+    return preflight(spec, document_facts(session, spec), deadline=disclosure_deadline(session, matter), today=today)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from clinic_app.domain.translation import TranslationLink
 from clinic_app.services import indexing
 from clinic_app.services.deadline_options import check_options
 from clinic_app.services.deadline_rules import LoadedRules, load_rules_cached
+from clinic_app.services.deadline_settings import rules_folder
 from clinic_app.services.session import Session
 from clinic_app.vault import records
 from clinic_app.vault.connection import Connection
@@ -54,7 +55,7 @@ def _check_deadline_options(conn: Connection, matter: Matter, rules: LoadedRules
     if before is not None and before.type is matter.type and before.deadline_options == matter.deadline_options:
         return
     if matter.deadline_options:
-        check_options(matter, rules or load_rules_cached(None), before)
+        check_options(matter, rules or load_rules_cached(rules_folder()), before)
 
 
 def save_letter(session: Session, letter: SupportLetter) -> Changes:

@@ -1,9 +1,10 @@
 """Deadlines of one matter or of every open matter, the agenda, and calendar export.
 
 Rules come from `deadline_rules.load_rules` (bundled files, or a clinic's edited
-copies in `override_dir`); closed days from `calendar_for(province)`, a clinic
-setting that defaults to Ontario. Dates are counted from the matter's key dates;
-the rule engine is pure, so `today` is always passed in (tests pin it).
+copies in its rules folder); closed days from `calendar_for(province)`, the clinic's
+province saved in the vault (Ontario by default); `context_for` chooses both. Dates are
+counted from the matter's key dates; the rule engine is pure, so `today` is always passed
+in (tests pin it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.domain.deadlines import (
-    PROVINCES,
     Agenda,
     BusinessCalendar,
     Deadline,
@@ -36,6 +36,7 @@ from clinic_app.errors import BadInput
 from clinic_app.i18n import _, current_language
 from clinic_app.services import case_record, ics
 from clinic_app.services.deadline_options import TimingFields, timing_fields
+from clinic_app.services.deadline_settings import checked_province, clinic_province, rules_folder
 from clinic_app.services.deadline_rules import LoadedRules, calendar_for, load_rules_cached
 from clinic_app.services.session import Session
 from clinic_app.vault import deadline_marks, records
@@ -70,10 +71,7 @@ class RuleContext:
     _calendar: BusinessCalendar | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.province = self.province.strip().upper()
-        if self.province not in PROVINCES:
-            raise BadInput(_("Unknown province or territory {code}: use one of {codes}.").format(
-                code=self.province, codes=", ".join(sorted(PROVINCES))))
+        self.province = checked_province(self.province)
 
     @property
     def rules(self) -> LoadedRules:
@@ -86,6 +84,13 @@ class RuleContext:
         if self._calendar is None:
             self._calendar = calendar_for(self.province)
         return self._calendar
+
+
+def context_for(session: Session, province: str | None = None) -> RuleContext:
+    """The clinic's rules and calendar: the rules folder on this computer (a corrected copy
+    there replaces Haven's file of that name) and `province` if given for one command, else
+    the province saved in the vault. Every deadline computation starts here."""
+    return RuleContext(province or clinic_province(session), rules_folder())
 
 
 def of_matter_record(matter: Matter, ctx: RuleContext,
@@ -116,7 +121,7 @@ def timing_rows(session: Session, found: MatterDeadlines, lang: str | None = Non
     lang = lang or current_language()
     conn = session.vault.conn
     matter = records.load(conn, Matter, records.require_id(conn, "matters", found.matter_ref))
-    fields = timing_fields(RuleContext().rules, matter.type.value)
+    fields = timing_fields(context_for(session).rules, matter.type.value)
     steps = [k for k in KeyDate if k.is_step and (k in fields.steps or matter.dates.get(k))]
     return {
         "steps": [{"name": k.value, "label": k.label, "date": d.isoformat() if (d := matter.dates.get(k)) else None}
@@ -149,24 +154,25 @@ def set_timing(session: Session, matter_ref: str, *, dates: Mapping[str, date | 
         else:
             new_options[rule_id] = key
     after = dataclasses.replace(before, dates=KeyDates(**new_dates), deadline_options=new_options)
-    case_record.save_matter(session, after, rules=(context or RuleContext()).rules)
+    case_record.save_matter(session, after, rules=(context or context_for(session)).rules)
     return after
 
 
-def for_matter(session: Session, matter_ref: str, *, province: str = "ON",
+def for_matter(session: Session, matter_ref: str, *, province: str | None = None,
                context: RuleContext | None = None) -> MatterDeadlines:
     session.require(Permission.READ_RECORDS)
     conn = session.vault.conn
     matter_id = records.require_id(conn, "matters", matter_ref)
     matter = records.load(conn, Matter, matter_id)
-    return of_matter_record(matter, context or RuleContext(province), deadline_marks.marks_of(conn, matter_id))
+    return of_matter_record(matter, context or context_for(session, province),
+                            deadline_marks.marks_of(conn, matter_id))
 
 
-def for_all(session: Session, *, province: str = "ON", include_closed: bool = False,
+def for_all(session: Session, *, province: str | None = None, include_closed: bool = False,
             context: RuleContext | None = None) -> list[MatterDeadlines]:
     """Every open matter's deadlines (closed matters too if asked), by matter ref."""
     session.require(Permission.READ_RECORDS)
-    ctx = context or RuleContext(province)
+    ctx = context or context_for(session, province)
     conn = session.vault.conn
     marks = deadline_marks.marks_by_matter(conn)
     matters = records.load_all(conn, Matter)
@@ -174,7 +180,7 @@ def for_all(session: Session, *, province: str = "ON", include_closed: bool = Fa
             if include_closed or m.status is MatterStatus.OPEN]
 
 
-def agenda(session: Session, *, today: date | None = None, province: str = "ON", week_days: int = 7,
+def agenda(session: Session, *, today: date | None = None, province: str | None = None, week_days: int = 7,
            matter_ref: str | None = None) -> Agenda:
     """Overdue, today, this week and later, across open matters (or one matter): only the
     deadlines nobody has marked done or not applicable."""
@@ -183,7 +189,7 @@ def agenda(session: Session, *, today: date | None = None, province: str = "ON",
     return build_agenda([d for m in found for d in m.open], today or date.today(), week_days=week_days)
 
 
-def export_ics(session: Session, target: Path, *, matter_ref: str | None = None, province: str = "ON",
+def export_ics(session: Session, target: Path, *, matter_ref: str | None = None, province: str | None = None,
                today: date | None = None, lang: str | None = None, with_refs: bool = False,
                now: datetime | None = None) -> int:
     """Write upcoming (and overdue) deadlines to an .ics file; returns the number of events.
@@ -212,7 +218,7 @@ def export_ics(session: Session, target: Path, *, matter_ref: str | None = None,
 
 
 def set_mark(session: Session, matter_ref: str, rule_id: str, state: str | None, reason: str = "", *,
-             province: str = "ON") -> Changes:
+             province: str | None = None) -> Changes:
     """Mark one of a matter's deadlines done or not applicable (`state`), or clear its mark
     (`state` None: undo). Audited with the rule and the state; the reason stays in the vault."""
     session.require(Permission.EDIT_RECORDS)

@@ -33,6 +33,7 @@ from clinic_app.errors import ValidationError
 from clinic_app.i18n import _
 from clinic_app.services.deadline_options import check_options
 from clinic_app.services.deadline_rules import load_rules_cached
+from clinic_app.services.deadline_settings import rules_folder
 from clinic_app.services.manifest_schema import KEYS, MAX_CORRESPONDENCE, ItemReader
 
 MAX_PATH = 4096
@@ -192,7 +193,7 @@ def parse_matter(data: object, label: str) -> Matter:
         deadline_options=_options(r),
     )
     try:
-        check_options(matter, load_rules_cached(None))
+        check_options(matter, load_rules_cached(rules_folder()))
     except ValidationError as err:
         raise r.wrap(err) from None
     return matter

@@ -96,7 +96,7 @@ def _page_counts(spec: BundleSpec, documents: Iterable[DocumentMeta],
 
 def build_package(
     session: Session, matter_ref: str, package: str, out_path: Path, *, force: bool = False,
-    today: date | None = None, province: str = "ON", letter_themes: Iterable[str] | None = None,
+    today: date | None = None, province: str | None = None, letter_themes: Iterable[str] | None = None,
     include_cover_letter: bool = True, withhold_name: bool | None = None,
     progress: Progress = no_progress, cancel: CancelToken | None = None,
 ) -> PackageBuild:

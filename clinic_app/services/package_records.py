@@ -104,13 +104,13 @@ class Prepared:
     report: PreflightReport
 
 
-def prepare(session: Session, matter_ref: str, package: str, *, today: date, province: str = "ON",
+def prepare(session: Session, matter_ref: str, package: str, *, today: date, province: str | None = None,
             letter_themes: Iterable[str] | None = None) -> Prepared:
     definition = get_package(package)
     rec = load_records(session, matter_ref)
     inputs = package_inputs(session, rec, definition, letter_themes)
     filled = evaluate(definition, inputs)
-    rule_context = deadline_service.RuleContext(province)
+    rule_context = deadline_service.context_for(session, province)
     found = deadline_service.of_matter_record(rec.matter, rule_context)
     kinds = {rule.id: rule.kind for rule in rule_context.rules.rules}
     pending = [p for p in found.pending if kinds.get(p.rule_id) == "due"]  # a missing date to watch is no problem
@@ -119,7 +119,7 @@ def prepare(session: Session, matter_ref: str, package: str, *, today: date, pro
 
 
 def preflight(session: Session, matter_ref: str, package: str, *, today: date | None = None,
-              province: str = "ON", letter_themes: Iterable[str] | None = None) -> PreflightReport:
+              province: str | None = None, letter_themes: Iterable[str] | None = None) -> PreflightReport:
     """The filled checklist and every problem, errors first (see PreflightReport.ready)."""
     return prepare(session, matter_ref, package, today=today or date.today(), province=province,
                    letter_themes=letter_themes).report

@@ -207,3 +207,22 @@ def test_entering_a_steps_date_meets_its_deadline(admin_session) -> None:
     late = _due(deadlines.for_matter(admin_session, "m-jr"), "fc.leave_application")
     assert late is not None and late.met_late
     assert any("after the due date" in f for f in flags_of(late, "en"))
+
+
+def test_options_are_those_of_the_clinics_rules_folder(admin_session) -> None:
+    """A clinic's corrected copy in its rules folder may add an option: the matter may choose
+    it, from the CLI's service and the form's alike, and its deadline counts with it."""
+    from clinic_app.services.deadline_settings import make_rules_folder
+
+    folder = make_rules_folder()
+    data = yaml.safe_load((bundled_rules_dir() / "ircc.yaml").read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r["id"] == "prra.application")
+    rule["variants"]["options"]["courier"] = {"label": {"en": "Sent by courier (17 days)", "fr": "Messager (17 jours)"},
+                                              "offset_days": 17}
+    (folder / "ircc.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _matter(admin_session, "m-prra", MatterType.PRRA, dates=KeyDates(notification=date(2026, 12, 7)))
+    by_type = deadlines.timing_fields_by_type(deadlines.context_for(admin_session))
+    assert "courier" in dict(by_type["prra"].options[0].options)
+    deadlines.set_timing(admin_session, "m-prra", options={"prra.application": "courier"})
+    chosen = _due(deadlines.for_matter(admin_session, "m-prra"), "prra.application")
+    assert chosen is not None and chosen.variant == "courier" and chosen.unadjusted == date(2026, 12, 24)

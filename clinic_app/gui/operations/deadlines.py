@@ -1,4 +1,5 @@
-"""Deadlines: one matter's, with their marks, and marking one done / not applicable / open again."""
+"""Deadlines: one matter's, with their marks, and marking one done / not applicable / open again;
+the clinic's deadline rules (its rules folder and province)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ def timing_fields(runner: TaskRunner) -> Op:
     options a matter form offers (read from the rules files, so off the GUI thread)."""
 
     def work(job: Job) -> object:
-        from clinic_app.services.deadlines import RuleContext, timing_fields_by_type
+        from clinic_app.services.deadlines import context_for, timing_fields_by_type
 
-        return timing_fields_by_type(RuleContext())
+        return timing_fields_by_type(context_for(job.session))
 
     return Op(runner, work)
 
@@ -37,3 +38,37 @@ def mark_deadline(runner: TaskRunner, *, matter_ref: str, rule_id: str, state: s
         return set_mark(job.session, matter_ref, rule_id, state, reason)
 
     return Op(runner, work, writes=True)
+
+
+def rules_overview(runner: TaskRunner) -> Op:
+    """services.deadline_settings.RulesOverview: the rules folder, the clinic's province, the
+    rules files in force and the unconfirmed rules (or the loader's message about a broken file)."""
+
+    def work(job: Job) -> object:
+        from clinic_app.services.deadline_settings import rules_overview as overview
+
+        return overview(job.session)
+
+    return Op(runner, work)
+
+
+def set_province(runner: TaskRunner, *, province: str) -> Op:
+    """Save the clinic's province in the vault; returns Changes (every matter's deadlines)."""
+
+    def work(job: Job) -> object:
+        from clinic_app.services.deadline_settings import set_clinic_province
+
+        return set_clinic_province(job.session, province)
+
+    return Op(runner, work, writes=True)
+
+
+def make_rules_folder(runner: TaskRunner) -> Op:
+    """The clinic's rules folder, created if missing (no vault needed: the render thread)."""
+
+    def work(_job: Job) -> object:
+        from clinic_app.services.deadline_settings import make_rules_folder as make
+
+        return make()
+
+    return Op(runner, work, pool="render")

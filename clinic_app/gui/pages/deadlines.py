@@ -183,7 +183,13 @@ class DeadlinesTab(QWidget):
 
     def refresh(self) -> None:
         deadline_ops.matter_deadlines(self.ctx.runner, matter_ref=self.ref).success(self._show) \
-            .failure(lambda exc: self.note.setText(describe(exc))).run()
+            .failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        """Say why (a refused rules file names its file, rule and field); keep no deadline
+        computed by rules no longer in force."""
+        self.clear()
+        self.note.setText(describe(exc))
 
     def _show(self, found: Any) -> None:
         self.found = found

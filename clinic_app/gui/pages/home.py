@@ -179,9 +179,18 @@ class HomePage(QWidget):
             self.agenda_note.setText(_("The deadline agenda is not available in this version of Haven yet."))
             self.agenda.hide()
             return
-        record_ops.agenda(self.ctx.runner, today=date.today()).success(
-            lambda a: self.agenda_model.set_rows(agenda_rows(a))).failure(
-            lambda exc: self.agenda_note.setText(describe(exc))).run()
+        record_ops.agenda(self.ctx.runner, today=date.today()).success(self._show_agenda).failure(
+            self._agenda_failed).run()
+
+    def _show_agenda(self, agenda: object) -> None:
+        self.agenda_note.clear()
+        self.agenda_model.set_rows(agenda_rows(agenda))
+
+    def _agenda_failed(self, exc: BaseException) -> None:
+        """Say why (a rules file the loader refused names its file, rule and field) and show
+        no deadline rather than ones computed by rules no longer in force."""
+        self.agenda_note.setText(describe(exc))
+        self.agenda_model.clear()
 
     def on_changed(self, changes: Changes, initiator: object) -> None:
         if changes.clients or changes.matters or changes.documents or changes.letters or changes.links:
