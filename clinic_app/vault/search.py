@@ -4,8 +4,8 @@ One row per searchable entity: a title (names, aliases, file numbers, document
 titles) and a body (notes, extracted text). Diacritics are folded, so "Garcia"
 finds "García". The query language is not exposed: user input is split into
 words and each is quoted, so punctuation can never become FTS syntax. Numbers with
-dashes are indexed and queried as `search_text` says (schema 13), and every snippet
-passes through `search_text.shown`.
+dashes and Chinese, Japanese and Korean text are indexed and queried as `search_text`
+says (schema 13), and every snippet passes through `search_text.shown`.
 
 Speed (schema 10): prefix indexes of 1 and 2 characters serve what the instant
 search types first; FTS5 ranks inside the index and the snippet and label of a hit

@@ -1,5 +1,5 @@
 """What the search index stores of a text, how a query is written for it, and how a snippet
-is shown: what FTS5's unicode61 words miss (schema 13).
+is shown: two things FTS5's unicode61 words miss (schema 13).
 
 - **Numbers with dashes.** unicode61 reads a UCI `1234-5678`, an IRB file `TB5-10001` or a
   docket `IMM-1234-26` as separate words, so the number typed without its dashes found
@@ -7,8 +7,13 @@ is shown: what FTS5's unicode61 words miss (schema 13).
   `_OPEN` and `_CLOSE`. A number in a query is searched as its words in a row or as that
   form, so the record whose number it is matches both and ranks above a longer number
   that merely contains it (`3456-7890` in `12-3456-7890`).
+- **Scripts written without spaces.** unicode61 keeps a run of Chinese, Japanese or Korean
+  characters as one word, so `张伟` did not find `王张伟`. Each such character is stored
+  as a word of its own (`_GAP` between), and a query's run is the phrase of its characters.
+  FTS5 offers no tokenizer for this: `trigram` misses the two-character names that are
+  most Chinese names, and a tokenizer of our own would need C.
 
-The two marks are deprecated format characters, which unicode61 treats as spaces; they
+The three marks are deprecated format characters, which unicode61 treats as spaces; they
 are taken out of the text indexed (nobody types them) and out of every snippet (`shown`),
 which therefore shows the text as written.
 """
@@ -21,8 +26,14 @@ import unicodedata
 # Snippets mark matches with two private-use characters, removed from indexed text so
 # that no document can forge a mark.
 MATCH_START, MATCH_END = "\ue000", "\ue001"
-_OPEN, _CLOSE = "\u206c", "\u206d"
-_OURS = str.maketrans("", "", _OPEN + _CLOSE + MATCH_START + MATCH_END)
+_GAP, _OPEN, _CLOSE = "\u206a", "\u206c", "\u206d"
+_OURS = str.maketrans("", "", _GAP + _OPEN + _CLOSE + MATCH_START + MATCH_END)
+# Hangul jamo, CJK symbols' iteration marks, kana, Hangul compatibility jamo, kana
+# extensions, CJK ideographs (with extension A), Hangul syllables, compatibility
+# ideographs, half-width kana, ideograph extensions B to G.
+_CJK = re.compile("[\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
+                  "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+                  "\U00020000-\U0003134f]+")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # as domain.identifiers normalises
 _NUMBER = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # in stored titles, whose numbers are normalised
 _WORD = re.compile(r"\w+")
@@ -31,24 +42,30 @@ _WORD = re.compile(r"\w+")
 _FORM = re.compile(f"((?:[^\\W_]|[-{MATCH_START}{MATCH_END}])*){_OPEN}([^{_OPEN}{_CLOSE}…]*){_CLOSE}?")
 
 
+def _spaced(text: str) -> str:
+    """Each Chinese, Japanese or Korean character a word of its own."""
+    return _CJK.sub(lambda m: _GAP + _GAP.join(m.group()) + _GAP, text)
+
+
 def _compact(number: str) -> str:
     return "".join(_WORD.findall(number))
 
 
 def title(text: str) -> str:
-    """A title as indexed: each number with dashes followed by its form without them."""
-    return _NUMBER.sub(lambda m: m.group() + _OPEN + _compact(m.group()) + _CLOSE
-                       if any(c.isdigit() for c in m.group()) else m.group(), text.translate(_OURS))
+    """A title as indexed: each number with dashes followed by its form without them, each
+    Chinese, Japanese or Korean character a word."""
+    return _spaced(_NUMBER.sub(lambda m: m.group() + _OPEN + _compact(m.group()) + _CLOSE
+                               if any(c.isdigit() for c in m.group()) else m.group(), text.translate(_OURS)))
 
 
 def body(text: str) -> str:
-    """A body as indexed."""
-    return text.translate(_OURS)
+    """A body as indexed: each Chinese, Japanese or Korean character a word."""
+    return _spaced(text.translate(_OURS))
 
 
 def as_written(indexed: str) -> str:
     """The text `title` or `body` was given (but for marks it removed)."""
-    return re.sub(f"{_OPEN}[^{_OPEN}{_CLOSE}]*{_CLOSE}", "", indexed)
+    return re.sub(f"{_OPEN}[^{_OPEN}{_CLOSE}]*{_CLOSE}", "", indexed).replace(_GAP, "")
 
 
 def terms(query: str) -> list[str]:
@@ -79,14 +96,14 @@ def terms(query: str) -> list[str]:
 
 
 def _quoted(words: str) -> str:
-    return '"' + words.replace('"', '""') + '"'
+    return '"' + _spaced(words).replace('"', '""') + '"'
 
 
 def shown(snippet: str) -> str:
     """A snippet of indexed text as written: no marks of ours, and a match on a number's form
     without dashes marked on the number."""
     if _OPEN not in snippet and _CLOSE not in snippet:
-        return snippet
+        return snippet.replace(_GAP, "")
     start = 1 if snippet.startswith("…") else 0
     close, open_ = snippet.find(_CLOSE), snippet.find(_OPEN)
     if start and close >= 0 and (open_ < 0 or close < open_):  # begins inside a form: its number is cut off
@@ -101,7 +118,7 @@ def shown(snippet: str) -> str:
             return MATCH_START + plain + MATCH_END if plain else ""
         return written
 
-    return _balanced(_FORM.sub(number, snippet))
+    return _balanced(_FORM.sub(number, snippet).replace(_GAP, ""))
 
 
 def _balanced(snippet: str) -> str:

@@ -1,6 +1,8 @@
-"""Schema 13: the search index holds numbers without their dashes (vault/search_text.py).
+"""Schema 13: the search index holds numbers without their dashes and Chinese, Japanese
+and Korean characters as words of their own (vault/search_text.py).
 
-A UCI typed without its dashes (`12345678`) found nothing. Every row is indexed again as `search.put` now indexes it: `search_index` is
+A UCI typed without its dashes (`12345678`) found nothing, and `张伟` did not find
+`王张伟`. Every row is indexed again as `search.put` now indexes it: `search_index` is
 rebuilt (same columns, tokenizer, prefixes, rowids and ranking weights; one row in memory
 at a time), and the parts of a long body are cut again where its text changed. Labels
 and the list of long bodies are unchanged. Local, derived data: never shared.
