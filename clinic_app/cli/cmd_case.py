@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("search", parents=[common],
-                       help=_("search names, aliases, file numbers, titles and document text"))
+                       help=_("search names, aliases, file numbers, titles and document text"),
+                       dashed_value=_('To search for words that begin with "-", put "--" before them: {command}'))
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help=_("print results as JSON"))
     p.set_defaults(func=cmd_search)

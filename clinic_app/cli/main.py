@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from typing import Any
 
 from clinic_app import __version__
 from clinic_app.cli import (
@@ -40,11 +41,37 @@ EPILOG = _(
 
 
 class _Parser(argparse.ArgumentParser):
+    """`dashed_value`: what to tell a user whose argument begins with "-" (argparse reads
+    `search -cruz` as an unknown option), with {command}: the command written with "--"."""
+
+    def __init__(self, *args: Any, dashed_value: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._dashed_value = dashed_value
+        self._given: list[str] = []
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> None:  # argparse's own exit code is 2 too; keep it explicit
         self.print_usage(sys.stderr)
         print("{prog}: {error}: {message}".format(prog=self.prog, error=_("error"), message=message),
               file=sys.stderr)
+        dashed = self._unknown_dashed()
+        if self._dashed_value and dashed:
+            print(self._dashed_value.format(command=f"{self.prog} -- {dashed}"), file=sys.stderr)
         raise SystemExit(ExitCode.USAGE)
+
+    def _unknown_dashed(self) -> str | None:
+        """The first argument before any "--" that begins with "-" and is none of the options."""
+        given = self._given[:self._given.index("--")] if "--" in self._given else self._given
+        options = [o for o in self._option_string_actions if o.startswith("--")]
+        for arg in given:
+            name = arg.split("=", 1)[0]
+            if arg.startswith("-") and arg != "-" and name not in self._option_string_actions and \
+                    not (name.startswith("--") and any(o.startswith(name) for o in options)):
+                return arg
+        return None
 
 
 def _common() -> argparse.ArgumentParser:

@@ -3,7 +3,9 @@
 One row per searchable entity: a title (names, aliases, file numbers, document
 titles) and a body (notes, extracted text). Diacritics are folded, so "Garcia"
 finds "García". The query language is not exposed: user input is split into
-words and each is quoted, so punctuation can never become FTS syntax.
+words and each is quoted, so punctuation can never become FTS syntax. Numbers with
+dashes and Chinese, Japanese and Korean text are indexed and queried as `search_text`
+says (schema 13), and every snippet passes through `search_text.shown`.
 
 Speed (schema 10): prefix indexes of 1 and 2 characters serve what the instant
 search types first; FTS5 ranks inside the index and the snippet and label of a hit
@@ -26,17 +28,11 @@ Narrower queries are ranked by relevance, names and titles weighing ten times th
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from dataclasses import dataclass
 
+from clinic_app.vault import search_text
 from clinic_app.vault.connection import Connection
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Snippets mark matches with two private-use characters, removed from indexed text so
-# that no document can forge a mark.
-MATCH_START, MATCH_END = "\ue000", "\ue001"
-_MARKS = str.maketrans("", "", MATCH_START + MATCH_END)
+from clinic_app.vault.search_text import MATCH_END, MATCH_START
 
 LONG_BODY = 8_000  # characters; longer bodies get their snippet from a part (see the module doc)
 PART_CHARS = 8_000  # a part's length, cut at a space where there is one
@@ -85,7 +81,7 @@ def put(conn: Connection, kind: str, entity_id: int, title: str, body: str, *, r
     the transaction that changed it."""
     remove(conn, kind, entity_id)
     rowid = _rowid(kind, entity_id)
-    title, body = title.translate(_MARKS), body.translate(_MARKS)
+    title, body = search_text.title(title), search_text.body(body)
     conn.execute(
         "INSERT INTO search_index (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
         (rowid, kind, str(entity_id), title, body),
@@ -131,20 +127,9 @@ def put_parts(conn: Connection, rowid: int, body: str) -> None:
                      ((rowid * MAX_PARTS + n, part) for n, part in enumerate(split_parts(body))))
 
 
-def _terms(query: str) -> list[str]:
-    """The query's words, quoted for FTS5. NFC first, as the stored text is: a name typed or
-    pasted decomposed (macOS gives "i" + a combining accent) was split at the accent and
-    found nothing."""
-    words = _WORD.findall(unicodedata.normalize("NFC", query))
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    if quoted:
-        quoted[-1] += "*"
-    return quoted
-
-
 def to_match(query: str) -> str:
     """User text to a safe FTS5 expression: every word must appear (prefix match on the last)."""
-    return " AND ".join(_terms(query))
+    return " AND ".join(search_text.terms(query))
 
 
 def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int = 50,
@@ -171,6 +156,7 @@ def search(conn: Connection, query: str, *, kinds: tuple[str, ...], limit: int =
             f"SELECT rowid, rank FROM search_index WHERE search_index MATCH ? {only}ORDER BY rank LIMIT ?",
             (expr, limit))]
     made_now = _long_snippets(conn, query, {int(rowid): str(snip) for rowid, _rank, snip in rows if snip is not None})
+    made_now = {rowid: search_text.shown(snip) for rowid, snip in made_now.items()}
     hits = [Hit(_KIND_OF[rowid % 8], rowid // 8, made_now.get(int(rowid)), float(rank)) for rowid, rank, _snip in rows]
     missing = [hit.rowid for hit in hits[:made] if hit.snippet is None]
     if missing:
@@ -193,7 +179,7 @@ def snippets_of(conn: Connection, query: str, rowids: list[int]) -> dict[int, st
         f"SELECT rowid, {_BEST} FROM search_index "
         f"WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({listed})",
         (MATCH_START, MATCH_END, expr, min(rowids), max(rowids)))}
-    return _long_snippets(conn, query, found)
+    return {rowid: search_text.shown(snip) for rowid, snip in _long_snippets(conn, query, found).items()}
 
 
 def _is_broad(conn: Connection, expr: str) -> bool:
@@ -233,7 +219,7 @@ def _long_snippets(conn: Connection, query: str, made: dict[int, str]) -> dict[i
     if not pending and not titled:
         return made
     out = dict(made)
-    terms = _terms(query)
+    terms = search_text.terms(query)
     if pending:
         listed = ",".join(map(str, pending))
         titled.update(int(r) for (r,) in conn.execute(  # the index alone: no row is read
@@ -276,7 +262,7 @@ def _title_snippets(conn: Connection, query: str, rowids: list[int]) -> dict[int
         conn.executemany("INSERT INTO temp.search_title_probe (rowid, title) VALUES (?, ?)", titles)
         found = {int(rowid): str(snip) for rowid, snip in conn.execute(
             f"SELECT rowid, snippet(search_title_probe, 0, {_SNIPPET}) FROM temp.search_title_probe "
-            "WHERE search_title_probe MATCH ?", (MATCH_START, MATCH_END, " OR ".join(_terms(query))))}
+            "WHERE search_title_probe MATCH ?", (MATCH_START, MATCH_END, " OR ".join(search_text.terms(query))))}
     finally:
         conn.execute("DELETE FROM temp.search_title_probe")
     for rowid in set(rowids) - found.keys():  # no word of the query in the title: FTS5's own answer

@@ -74,3 +74,25 @@ def test_import_files_prints_one_line_per_file_and_fails_on_refusal(vault_folder
     assert lines[-1] == "0 imported, 1 duplicate linked, 1 refused."  # one, not "1 duplicates"
     ok = run_cli(*v, "import-files", "m-cruz", str(tmp_path / "docs"), "--json", stdin=ADMIN_PASS + "\n")
     assert ok.returncode == 0 and {f["outcome"] for f in json.loads(ok.stdout)} == {"duplicate"}
+
+
+def test_a_search_that_begins_with_a_dash(vault_folder: Path) -> None:
+    """`search -cruz` is read by argparse as an unknown option: the command says how to write
+    it (in the user's language), and that way finds what "cruz" finds."""
+    from clinic_app.domain.client import Client
+    from clinic_app.services import case_record
+    from clinic_app.services.session import unlock
+
+    from support import ADMIN
+
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        case_record.save_client(session, Client(ref="c-cruz", legal_name="Marvin Cruz"))
+    v = ("--vault", str(vault_folder), "--passphrase-stdin")
+    done = run_cli(*v, "search", "-cruz", stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "clinic-app search -- -cruz" in done.stderr, done.stderr
+    assert "clinic-app search -- -cruz" in run_cli(*v, "search", "-cruz", "--json", env={"HAVEN_LANG": "fr"}).stderr
+    french = run_cli(*v, "search", "-cruz", env={"HAVEN_LANG": "fr"}).stderr
+    assert "clinic-app search -- -cruz" in french and "«\u00a0--\u00a0»" in french, french
+    hits = json.loads(run_cli(*v, "search", "--json", "--", "-cruz", stdin=ADMIN_PASS + "\n").stdout)
+    assert [h["ref"] for h in hits] == ["c-cruz"]

@@ -40,6 +40,8 @@ def test_frozen_vault_upgrades_to_the_latest_schema(fixture: Path, tmp_path: Pat
             assert len(records.listing(session, "documents").rows) >= 3
             assert vault_check.check(session, record=False).document_problems == ()
             assert records.show_matter(session, "m-garcia")["bundles"] == ["b-1"]
+            # indexed again by schema 13: the IRB file TB1-12345 typed without its dash
+            assert [h.ref for h in records.search_records(session, "TB112345")] == ["m-garcia"]
     unlock(folder, user="staff", passphrase="staff keep the files in order").lock()
 
 

@@ -20,7 +20,7 @@ from clinic_app.domain.document import DocumentMeta
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.services import records as record_service
-from clinic_app.vault import records, search
+from clinic_app.vault import records, search, search_text
 from clinic_app.vault.steps import m0002_case_record
 
 KINDS = ("client", "matter", "document", "letter")
@@ -53,11 +53,13 @@ def _before(conn, query: str, limit: int) -> list[tuple[str, str, str, str]]:  #
                         conn.execute("SELECT rowid, kind, entity_id, title, body FROM search_index").fetchall())
         _before.db = old  # type: ignore[attr-defined]
     rows = old.execute(
-        "SELECT kind, entity_id, snippet(search_index, -1, '[', ']', '…', 12), rank FROM search_index "
+        "SELECT kind, entity_id, snippet(search_index, -1, ?, ?, '…', 12), rank FROM search_index "
         "WHERE search_index MATCH ? AND kind IN (?, ?, ?, ?) ORDER BY rank LIMIT ?",
-        (search.to_match(query), *KINDS, limit)).fetchall() if search.to_match(query) else []
+        (search.MATCH_START, search.MATCH_END, search.to_match(query), *KINDS, limit)).fetchall() \
+        if search.to_match(query) else []
     out = []
-    for kind, entity_id, snippet, _rank in rows:
+    for kind, entity_id, marked, _rank in rows:  # shown as text as written (schema 13's marks out)
+        snippet = search_text.shown(marked).replace(search.MATCH_START, "[").replace(search.MATCH_END, "]")
         record = records.load(conn, CLASSES[kind], int(entity_id))
         label = {"client": "legal_name", "matter": "title", "document": "title", "letter": "writer"}[kind]
         out.append((kind, record.ref, getattr(record, label), snippet))
