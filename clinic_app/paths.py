@@ -31,20 +31,37 @@ def docs_dir() -> Path:
     return (Path(frozen) if frozen else Path(__file__).resolve().parent.parent) / "docs"
 
 
+VAULT_FOLDER = "Vault"
+# A vault's own files (vault/store.py): a vault an earlier version made in the data folder itself.
+_VAULT_FILES = ("vault.db", "keyslots.json")
+
+
+def _data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def default_vault_dir() -> Path:
+    """A folder of its own inside Haven's data folder. On Windows and macOS platformdirs
+    gives one folder for data, settings and state, so a vault in the data folder itself
+    shared it with gui.ini, the rules folder and the in-flight journal, and creating it
+    failed. A vault an earlier version made there (Linux) is still the default."""
     override = os.environ.get("HAVEN_VAULT")
     if override:
         return Path(override)
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    data = _data_dir()
+    if any((data / name).exists() for name in _VAULT_FILES):
+        return data
+    return data / VAULT_FOLDER
 
 
 def demo_vault_dir() -> Path:
     """Where `clinic-app demo` keeps its vault of fictional people: a "Haven-demo" folder
-    beside the default vault (never inside it, never the vault itself)."""
+    beside Haven's data folder (never inside the vault, never the vault itself)."""
     override = os.environ.get("HAVEN_DEMO_VAULT")
     if override:
         return Path(override)
-    return default_vault_dir().parent / f"{APP_NAME}-demo"
+    vault_override = os.environ.get("HAVEN_VAULT")
+    return (Path(vault_override) if vault_override else _data_dir()).parent / f"{APP_NAME}-demo"
 
 
 def state_dir() -> Path:
