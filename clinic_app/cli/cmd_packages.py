@@ -171,7 +171,7 @@ def cmd_deadlines(ctx: CliContext) -> int:
             state = "" if r["state"] == "open" else f"[{_(STATE_LABELS[r['state']])}] "
             print(f"{r['due']}  {r['days']:>5}  {state}{r['title']}  ({r['citation']})  {r['rule']}")
             if r["reason"]:
-                reason = _("Reason: {reason}").format(reason=r["reason"])
+                reason = r["reason"] if r["done_by_step"] else _("Reason: {reason}").format(reason=r["reason"])
                 print(f"{'':19}{reason}")
             for flag in r["flags"]:
                 print(f"{'':19}! {flag}")

@@ -256,6 +256,7 @@ def deadline_row(d: Deadline, today: date, lang: str | None = None,
     reason = mark.reason if mark else step_done_text(d) if d.met_on else ""
     return {
         "state": state, "reason": reason, "met_on": d.met_on.isoformat() if d.met_on else None,
+        "done_by_step": mark is None and d.met_on is not None,
         "matter": d.matter_ref, "rule": d.rule_id, "title": d.title.get(lang), "kind": d.kind,
         "due": d.due.isoformat(), "days": (d.due - today).days, "citation": cite(d.citation, lang),
         "unconfirmed": d.unconfirmed, "estimated": d.estimated, "variant": d.variant,

@@ -61,6 +61,7 @@ def test_dates_and_options_from_the_command_line(prra_vault: Path, cli) -> None:
     assert chosen["due"] == "2026-12-07" and not any("Assumed" in f for f in chosen["flags"])
     assert _row(after, "prra.bar_after_prra")["due"] == "2027-01-16"  # 12 months after, never early
     assert next(s for s in after["steps"] if s["name"] == "prior_prra_rejected")["date"] == "2026-01-15"
+    assert chosen["state"] == "open" and not chosen["done_by_step"]
 
     code, _out, err = cli(*v, "deadlines", "m-prra", "--option", "prra.application=")  # back to the default
     assert code == 0, err
@@ -82,6 +83,26 @@ def test_a_wrong_date_or_option_is_refused_and_nothing_changes(prra_vault: Path,
     code, out, _err = cli(*v, "deadlines", "m-prra", "--json")
     data = json.loads(out)
     assert data["options"][0]["chosen"] is None and all(s["date"] is None for s in data["steps"])
+
+
+def test_a_steps_date_shows_its_deadline_done(vault_folder: Path, tmp_path: Path) -> None:
+    """An IAD sponsorship appeal: recording that the notice of appeal was filed meets it."""
+    manifest = tmp_path / "case.yaml"
+    manifest.write_text(yaml.safe_dump({"version": 1, "clients": [{"ref": "c-1", "name": "Ana Example"}],
+                                        "matters": [{"ref": "m-iad", "client": "c-1", "type": "sponsorship",
+                                                     "title": "Sponsorship appeal",
+                                                     "dates": {"reasons_received": "2026-11-02"}}]}),
+                        encoding="utf-8")
+    assert run_cli(*_v(vault_folder), "import", str(manifest), stdin=ADMIN_PASS + "\n").returncode == 0
+    done = run_cli(*_v(vault_folder), "deadlines", "m-iad", "--today", "2026-11-20",
+                   "--date", "appeal_filed=2026-11-19", stdin=ADMIN_PASS + "\n")
+    assert done.returncode == 0, done.stderr
+    line = next(n for n, text in enumerate(done.stdout.splitlines()) if "iad.sponsorship_notice" in text)
+    shown = done.stdout.splitlines()
+    assert "[Done]" in shown[line] and shown[line + 1].strip() == "Notice of appeal filed (IAD): 2026-11-19"
+    agenda = run_cli(*_v(vault_folder), "deadlines", "--json", "--today", "2026-11-20", stdin=ADMIN_PASS + "\n")
+    rules = [r["rule"] for rows in json.loads(agenda.stdout)["groups"].values() for r in rows]
+    assert "iad.sponsorship_notice" not in rules and rules  # the rest of the matter is still on the agenda
 
 
 def test_a_manifest_records_steps_and_options(vault_folder: Path, tmp_path: Path, cli) -> None:
