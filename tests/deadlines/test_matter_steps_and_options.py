@@ -226,3 +226,18 @@ def test_options_are_those_of_the_clinics_rules_folder(admin_session) -> None:
     deadlines.set_timing(admin_session, "m-prra", options={"prra.application": "courier"})
     chosen = _due(deadlines.for_matter(admin_session, "m-prra"), "prra.application")
     assert chosen is not None and chosen.variant == "courier" and chosen.unadjusted == date(2026, 12, 24)
+
+
+def test_only_a_default_that_another_case_could_beat_says_assumed(admin_session) -> None:
+    """15 days in Canada is the earlier of the Federal Court's two readings: no flag. A PRRA's
+    in-person notification is not: a port-of-entry PRRA is due at once, so it asks."""
+    decided = date(2026, 11, 20)
+    _matter(admin_session, "m-jr", MatterType.FC_JR, dates=KeyDates(decision=decided, notification=decided))
+    leave = _due(deadlines.for_matter(admin_session, "m-jr"), "fc.leave_application")
+    assert leave is not None and leave.variant == "in_canada" and not leave.variant_assumed
+    _matter(admin_session, "m-rad", MatterType.RAD_APPEAL, dates=KeyDates(decision=decided, reasons_received=decided))
+    record = _due(deadlines.for_matter(admin_session, "m-rad"), "rad.record")
+    assert record is not None and record.variant == "regulation_30" and not record.variant_assumed  # 30 < 45
+    _matter(admin_session, "m-rpd", MatterType.RPD_CLAIM, dates=KeyDates(referral=decided))
+    boc = _due(deadlines.for_matter(admin_session, "m-rpd"), "rpd.boc")
+    assert boc is not None and boc.variant_assumed  # inland counts from an eligibility date not entered

@@ -75,10 +75,12 @@ def test_steps_and_options_from_the_matter_form(qtbot, make_window, jr_vault: Pa
     qtbot.waitUntil(lambda: tab.found is not None, timeout=10000)
     record = next(d for d in tab.found.deadlines if d.rule_id == "fc.applicants_record")
     assert record.estimated
-    leave_cell = _cell(tab, "fc.leave_application")
-    assert "Assumed case" in leave_cell and "Estimate" in leave_cell  # shown, as the CLI shows its flags
-    tab.table.setCurrentIndex(tab.model.index(_row(tab, "fc.leave_application"), 0))
-    assert "Matter arising in Canada (15 days)" in tab.details.text()  # the assumed case, in full
+    record_cell = _cell(tab, "fc.applicants_record")
+    assert "Assumed case" in record_cell and "Estimate" in record_cell  # shown, as the CLI shows its flags
+    tab.table.setCurrentIndex(tab.model.index(_row(tab, "fc.applicants_record"), 0))
+    assert "Written reasons already received" in tab.details.text()  # the assumed case, in full
+    # 15 days in Canada is already the earlier reading: no question asked about it
+    assert "Assumed case" not in _cell(tab, "fc.leave_application")
 
     form = _open_form(qtbot, window, from_deadlines=True)
     # an FC judicial review asks for its steps and options, not an STCA crossing
@@ -110,7 +112,7 @@ def test_steps_and_options_from_the_matter_form(qtbot, make_window, jr_vault: Pa
     assert not record.estimated and record.trigger_date == date(2026, 12, 3)
     leave = next(d for d in tab.found.deadlines if d.rule_id == "fc.leave_application")
     assert leave.variant == "outside_canada" and not leave.variant_assumed
-    assert "Assumed case" not in _cell(tab, "fc.leave_application")
+    assert leave.variant == "outside_canada"
     status = str(tab.model.data(tab.model.index(_row(tab, "fc.leave_application"), 2)))
     assert status == "Done: Leave application filed (Federal Court) 2026-12-03"  # filed: no mark needed
     assert "Estimate" not in _cell(tab, "fc.applicants_record")

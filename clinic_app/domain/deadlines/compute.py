@@ -15,6 +15,8 @@ month, or the month's last day. Two safety choices (documented in the rules READ
 
 from __future__ import annotations
 
+import dataclasses
+
 import calendar as _cal
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -200,8 +202,27 @@ class _Engine:
         timing = variant.timing if variant else rule.timing
         base = self._base(timing.trigger, stack + (rule_id,))
         result = None if base is None else self._make(rule, variant, timing, *base)
+        if result is not None and variant is not None and rule_id not in self.variants:
+            result = dataclasses.replace(result, variant_assumed=self._other_case_riskier(
+                rule, variant, result, stack + (rule_id,)))
         self.done[rule_id] = result
         return result
+
+    def _other_case_riskier(self, rule: Rule, assumed: Variant, found: Deadline, stack: tuple[str, ...]) -> bool:
+        """Whether a case the matter has not ruled out could need action sooner than the one
+        assumed: an earlier due date, or for an earliest date a later one, or a date this
+        matter cannot compute yet. Only then does the deadline ask for the matter's case; a
+        default that is already the safe reading (15 days in Canada, not 60) stays quiet."""
+        for other in rule.variants:
+            if other.key == assumed.key:
+                continue
+            base = self._base(other.timing.trigger, stack)
+            if base is None:
+                return True
+            alt = self._make(rule, other, other.timing, *base)
+            if (alt.due > found.due) if rule.kind == "not_before" else (alt.due < found.due):
+                return True
+        return False
 
     def _make(self, rule: Rule, variant: Variant | None, timing: Timing, base: date,
               basis: str, estimated: bool) -> Deadline:
@@ -224,7 +245,6 @@ class _Engine:
             matter_ref=self.matter_ref,
             variant=variant.key if variant else None,
             variant_label=variant.label if variant else None,
-            variant_assumed=variant is not None and rule.id not in self.variants,
             trigger=basis,
             trigger_date=base,
             estimated=estimated,

@@ -175,7 +175,8 @@ class Deadline:
     matter_ref: MatterRef = None
     variant: str | None = None
     variant_label: Bilingual | None = None
-    variant_assumed: bool = False  # the matter chose no option: counted with the rule's default
+    # the matter chose no option, and another case could need action sooner than the default
+    variant_assumed: bool = False
     trigger: str = ""  # the date key or "rule:<id>" actually counted from
     trigger_date: date | None = None
     estimated: bool = False  # counted from a fallback, not the real event
