@@ -1,0 +1,65 @@
+"""Cases of steps' dates and rule options the first tests did not try: a date no deadline can
+be counted from, a step reached only through another rule, a typo when going back to a
+rule's default. Real vault, the bundled rules; the CLI as a real process where a user meets it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from support import ADMIN, ADMIN_PASS, run_cli
+
+from clinic_app.domain.client import Client
+from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterType
+from clinic_app.errors import ValidationError
+from clinic_app.services import case_record
+
+
+def _v(folder: Path) -> tuple[str, ...]:
+    return ("--vault", str(folder), "--user", ADMIN, "--passphrase-stdin")
+
+
+@pytest.fixture
+def two_matters(vault_folder: Path) -> Path:
+    from clinic_app.services.session import unlock
+
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        case_record.save_client(s, Client(ref="c-1", legal_name="Ana Example"))
+        case_record.save_matter(s, Matter(ref="m-jr", client_ref="c-1", type=MatterType.FC_JR, title="JR",
+                                          dates=KeyDates(decision=date(2026, 11, 20))))
+        case_record.save_matter(s, Matter(ref="m-rad", client_ref="c-1", type=MatterType.RAD_APPEAL, title="RAD",
+                                          dates=KeyDates(reasons_received=date(2026, 12, 1))))
+    return vault_folder
+
+
+def test_a_date_no_deadline_can_count_from_is_refused_and_the_agenda_still_opens(two_matters: Path) -> None:
+    """`--date leave_filed=9999-12-20` (a typo for 2026) was saved, then every agenda, of every
+    matter, stopped with "Internal error (OverflowError)": 30 days after it is past year 9999."""
+    v = _v(two_matters)
+    typo = run_cli(*v, "deadlines", "m-jr", "--date", "leave_filed=9999-12-20", stdin=ADMIN_PASS + "\n")
+    assert typo.returncode == 4, typo.stderr
+    assert "Internal error" not in typo.stderr
+    assert "leave_filed" in typo.stderr and "9999-12-20" in typo.stderr
+    agenda = run_cli(*v, "deadlines", "--today", "2026-12-07", stdin=ADMIN_PASS + "\n")
+    assert agenda.returncode == 0, agenda.stderr
+    assert "m-rad" in agenda.stdout and "m-jr" in agenda.stdout
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1), date(2200, 1, 1), date(1899, 12, 31)])
+def test_every_matter_date_stays_within_the_years_the_rules_can_count(day: date) -> None:
+    for key in (KeyDate.HEARING, KeyDate.LEAVE_FILED, KeyDate.PRIOR_PRRA_REJECTED):
+        with pytest.raises(ValidationError) as err:
+            KeyDates(**{key.value: day})
+        assert err.value.field == key.value and day.isoformat() in str(err.value)
+    KeyDates(hearing=date(1900, 1, 1), leave_filed=date(2199, 12, 31))  # the ends are fine
+
+
+def test_a_stored_or_received_matter_with_such_a_date_is_refused_when_read() -> None:
+    """A sync row or a case file carries the matter's JSON: its dates are checked as it is read."""
+    from clinic_app.vault import codec
+
+    text = '{"client_ref":"c-1","dates":{"crossing":"9999-12-25"},"ref":"m-1","title":"T","type":"stca"}'
+    with pytest.raises(ValidationError):
+        codec.loads(Matter, text)
