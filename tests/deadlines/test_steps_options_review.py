@@ -14,7 +14,7 @@ from support import ADMIN, ADMIN_PASS, run_cli
 from clinic_app.domain.client import Client
 from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterType
 from clinic_app.errors import ValidationError
-from clinic_app.services import case_record
+from clinic_app.services import case_record, deadlines
 
 
 def _v(folder: Path) -> tuple[str, ...]:
@@ -63,3 +63,22 @@ def test_a_stored_or_received_matter_with_such_a_date_is_refused_when_read() -> 
     text = '{"client_ref":"c-1","dates":{"crossing":"9999-12-25"},"ref":"m-1","title":"T","type":"stca"}'
     with pytest.raises(ValidationError):
         codec.loads(Matter, text)
+
+
+def test_the_form_offers_every_step_a_types_deadlines_wait_for() -> None:
+    """A mandamus whose applicant requested reasons waits for 'Reasons received or Reasons
+    mailed' (through the Federal Court's deemed-receipt rule), but neither the form nor the
+    CLI's list offered 'Reasons mailed' for a mandamus."""
+    from clinic_app.domain.deadlines import pending_rules
+
+    ctx = deadlines.RuleContext()
+    by_type = deadlines.timing_fields_by_type(ctx)
+    key_only = {k.value for k in KeyDate if not k.is_step}
+    for mtype, fields in by_type.items():
+        offered = key_only | {k.value for k in fields.steps}
+        choices = [{}] + [{r.rule_id: key} for r in fields.options for key, _label in r.options]
+        for variants in choices:
+            for pending in pending_rules(mtype, {}, ctx.rules.rules, ctx.calendar, variants=variants):
+                missing = set(pending.needs) - offered
+                assert not missing, f"{mtype} {variants}: {pending.rule_id} waits for {missing}, not offered"
+    assert KeyDate.REASONS_MAILED in by_type["mandamus"].steps
