@@ -82,3 +82,18 @@ def test_the_form_offers_every_step_a_types_deadlines_wait_for() -> None:
                 missing = set(pending.needs) - offered
                 assert not missing, f"{mtype} {variants}: {pending.rule_id} waits for {missing}, not offered"
     assert KeyDate.REASONS_MAILED in by_type["mandamus"].steps
+
+
+def test_going_back_to_the_default_of_a_misspelt_rule_is_refused(admin_session) -> None:
+    """`--option fc.leave_aplication=` (meaning: back to the 15-day default) said nothing and
+    changed nothing: the matter kept its 60 days, and the user believed it had the 15."""
+    case_record.save_client(admin_session, Client(ref="c-1", legal_name="Ana Example"))
+    case_record.save_matter(admin_session, Matter(ref="m-jr", client_ref="c-1", type=MatterType.FC_JR, title="JR",
+                                                  deadline_options={"fc.leave_application": "outside_canada"}))
+    with pytest.raises(ValidationError) as err:
+        deadlines.set_timing(admin_session, "m-jr", options={"fc.leave_aplication": None})
+    assert err.value.field == "deadline_options" and "fc.leave_aplication" in str(err.value)
+    # the right name, an option of the type not chosen, and a stale option all go back to the default
+    deadlines.set_timing(admin_session, "m-jr", options={"fc.applicants_record": None})
+    deadlines.set_timing(admin_session, "m-jr", options={"fc.leave_application": None})
+    assert case_record.get_matter(admin_session, "m-jr").deadline_options == {}
