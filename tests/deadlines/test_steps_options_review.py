@@ -97,3 +97,37 @@ def test_going_back_to_the_default_of_a_misspelt_rule_is_refused(admin_session) 
     deadlines.set_timing(admin_session, "m-jr", options={"fc.applicants_record": None})
     deadlines.set_timing(admin_session, "m-jr", options={"fc.leave_application": None})
     assert case_record.get_matter(admin_session, "m-jr").deadline_options == {}
+
+
+def test_a_date_counted_from_an_assumed_option_says_so(admin_session) -> None:
+    """An inland claim with no option chosen: the BOC said 'Assumed' (port of entry, 15 days
+    after referral), but the application to extend its time, counted from it and later than
+    an inland claim allows, said nothing; so did the PRRA submissions after a port-of-entry
+    notification. Now every date counted through an unchosen option says which, and the
+    window marks it 'Assumed case'."""
+    from clinic_app.domain.deadlines import describe_flags
+    from clinic_app.gui.pages.deadlines import markers_of
+
+    case_record.save_client(admin_session, Client(ref="c-1", legal_name="Ana Example"))
+    case_record.save_matter(admin_session, Matter(ref="m-rpd", client_ref="c-1", type=MatterType.RPD_CLAIM,
+                                                  title="RPD", dates=KeyDates(referral=date(2026, 12, 1))))
+    found = deadlines.for_matter(admin_session, "m-rpd")
+    extension = next(d for d in found.deadlines if d.rule_id == "rpd.boc_extension")
+    assert extension.trigger == "rule:rpd.boc" and not extension.variant_assumed
+    flags = " ".join(describe_flags(extension, "en"))
+    assert "rpd.boc" in flags and "Claim made at a port of entry" in flags
+    assert "Assumed case" in markers_of(extension)
+    contact = next(d for d in found.deadlines if d.rule_id == "rpd.contact_info")  # from the referral itself
+    assert not contact.assumed_from and "Assumed" not in markers_of(contact)
+
+    deadlines.set_timing(admin_session, "m-rpd", options={"rpd.boc": "port_of_entry"})
+    chosen = next(d for d in deadlines.for_matter(admin_session, "m-rpd").deadlines
+                  if d.rule_id == "rpd.boc_extension")
+    assert not chosen.assumed_from and not any("port of entry" in f for f in describe_flags(chosen, "en"))
+
+    case_record.save_matter(admin_session, Matter(ref="m-prra", client_ref="c-1", type=MatterType.PRRA,
+                                                  title="PRRA", dates=KeyDates(notification=date(2026, 12, 7))))
+    submissions = next(d for d in deadlines.for_matter(admin_session, "m-prra").deadlines
+                       if d.rule_id == "prra.submissions")
+    assert [rule for rule, _label in submissions.assumed_from] == ["prra.application"]
+    assert any("Notification given in person" in f for f in describe_flags(submissions, "en"))

@@ -175,6 +175,9 @@ class Deadline:
     variant: str | None = None
     variant_label: Bilingual | None = None
     variant_assumed: bool = False  # the matter chose no option: counted with the rule's default
+    # the rules this date is counted through (a `{rule: ...}` trigger) that took their default
+    # because the matter chose no option: (rule id, the option assumed), earliest first
+    assumed_from: tuple[tuple[str, Bilingual], ...] = ()
     trigger: str = ""  # the date key or "rule:<id>" actually counted from
     trigger_date: date | None = None
     estimated: bool = False  # counted from a fallback, not the real event
