@@ -138,6 +138,10 @@ def cmd_deadlines(ctx: CliContext) -> int:
         raise UsageError(_("--reason goes with --not-applicable."))
     if (args.date or args.option) and not args.matter:
         raise UsageError(_("--date and --option need the matter: deadlines MATTER --date leave_filed=2026-12-03"))
+    for flag, pairs in (("--date", args.date), ("--option", args.option)):
+        names = [name for name, _value in pairs]
+        if twice := next((name for name in names if names.count(name) > 1), None):
+            raise UsageError(_("{flag} {name} is given twice: give each name once.").format(flag=flag, name=twice))
     with ctx.unlock() as session:
         if args.date or args.option:
             deadlines.set_timing(session, args.matter, dates=dict(args.date), options=dict(args.option))

@@ -22,6 +22,10 @@ from clinic_app.i18n import N_, _, translate_for
 
 MAX_ADVERSE_PARTIES = 100
 MAX_DEADLINE_OPTIONS = 100
+# A matter's dates stay within these years: deadlines count up to months either side of a
+# date, and one past year 9999 stopped the agenda of every matter (a typo, or a received row).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
 
 
 class MatterType(StrEnum):
@@ -207,6 +211,11 @@ class KeyDates:
             value = getattr(self, f.name)
             if value is not None and type(value) is not date:
                 raise ValidationError(_("must be a date"), field=f.name)
+            if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+                raise ValidationError(_("{name} ({value}) is not a plausible date: use a year from {first} to "
+                                        "{last}").format(name=KeyDate(f.name).label, value=value.isoformat(),
+                                                         first=EARLIEST_DATE.year, last=LATEST_DATE.year),
+                                      field=f.name)
         for earlier, later in _ORDER:
             a, b = self.get(earlier), self.get(later)
             if a and b and b < a:

@@ -40,13 +40,22 @@ class TimingFields:
 def timing_fields(rules: LoadedRules, matter_type: str) -> TimingFields:
     """The step dates and rule options that matter for `matter_type` under the rules in force."""
     applying = rules.for_matter(matter_type)
+    by_id = rules.by_id()
     used: set[str] = set()
-    for rule in applying:
+    todo, seen = [r.id for r in applying], set[str]()
+    while todo:  # a rule counted from another rule waits for that rule's dates too, whatever its types
+        rule_id = todo.pop()
+        if rule_id in seen or rule_id not in by_id:
+            continue
+        seen.add(rule_id)
+        rule = by_id[rule_id]
         for timing in [rule.timing] + [v.timing for v in rule.variants]:
             trigger = timing.trigger
             while trigger is not None:
                 if trigger.date is not None:
                     used.add(trigger.date)
+                elif trigger.rule is not None:
+                    todo.append(trigger.rule)
                 trigger = trigger.fallback
     steps = tuple(k for k in KeyDate if k.is_step and k.value in used)
     options = tuple(RuleOptions(r.id, r.name, r.default_variant or r.variants[0].key,

@@ -32,7 +32,7 @@ from clinic_app.domain.deadlines.marks import DeadlineMark, mark_of, open_deadli
 from clinic_app.domain.ids import MatterId
 from clinic_app.domain.matter import KeyDate, KeyDates, Matter, MatterStatus, MatterType
 from clinic_app.domain.roles import Permission
-from clinic_app.errors import BadInput
+from clinic_app.errors import BadInput, ValidationError
 from clinic_app.i18n import _, current_language
 from clinic_app.services import case_record, ics
 from clinic_app.services.deadline_options import TimingFields, timing_fields
@@ -147,14 +147,20 @@ def set_timing(session: Session, matter_ref: str, *, dates: Mapping[str, date | 
             raise BadInput(_("{name} is not a date a matter records (dates: {names}).").format(
                 name=name, names=", ".join(k.value for k in KeyDate)))
         new_dates[name] = day
+    rules = (context or context_for(session)).rules
+    offered = {r.rule_id for r in timing_fields(rules, before.type.value).options}
     new_options = dict(before.deadline_options)
     for rule_id, key in (options or {}).items():
+        if key is None and rule_id not in new_options and rule_id not in offered:
+            # a misspelt rule would "go back to its default" in silence, the real one unchanged
+            raise ValidationError(_("{rule} is not a rule with options for this type of matter").format(
+                rule=rule_id), field="deadline_options")
         if key is None:
             new_options.pop(rule_id, None)
         else:
             new_options[rule_id] = key
     after = dataclasses.replace(before, dates=KeyDates(**new_dates), deadline_options=new_options)
-    case_record.save_matter(session, after, rules=(context or context_for(session)).rules)
+    case_record.save_matter(session, after, rules=rules)
     return after
 
 

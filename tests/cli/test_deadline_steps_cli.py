@@ -124,3 +124,18 @@ def test_a_manifest_records_steps_and_options(vault_folder: Path, tmp_path: Path
     assert code != 0 and "matters[0] (ref m-rpd)" in err and "has no option by_sea" in err
     code, out, _err = cli(*_v(vault_folder), "deadlines", "m-rpd", "--json")
     assert _row(json.loads(out), "rpd.boc")["variant"] == "inland"  # the refused import changed nothing
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--date", "prior_prra_rejected=2026-01-15", "--date", "prior_prra_rejected=2026-10-15"),
+     "--date prior_prra_rejected is given twice"),
+    (("--option", "prra.application=mailed", "--option", "prra.application="), "--option prra.application is given twice"),
+])
+def test_a_name_given_twice_is_refused_rather_than_the_last_one_kept(prra_vault: Path, cli, args, words) -> None:
+    """A script that set a date twice kept the last one without a word (here a bar ending
+    nine months later than the first date says)."""
+    code, _out, err = cli(*_v(prra_vault), "deadlines", "m-prra", *args)
+    assert code == 2 and words in err
+    code, out, _err = cli(*_v(prra_vault), "deadlines", "m-prra", "--json")
+    data = json.loads(out)
+    assert data["options"][0]["chosen"] is None and all(s["date"] is None for s in data["steps"])

@@ -146,3 +146,23 @@ def test_changing_the_type_shows_that_types_fields_and_drops_the_others_options(
     saved = in_vault(qtbot, window, lambda s: case_record.get_matter(s, "m-001"))
     assert saved.type.value == "prra"
     assert saved.deadline_options == {"prra.application": "port_of_entry_or_subsequent"}
+
+
+def test_the_keyboard_reaches_the_options_before_save(qtbot, make_window, jr_vault: Path) -> None:
+    """Tab went from the last date to Save and Cancel, and only then to the options: the
+    options are read after the form is built, so Qt put them last in the focus chain."""
+    from clinic_app.domain.matter import KeyDate
+
+    window = make_window(jr_vault)
+    unlock(qtbot, window)
+    window.open_matter("m-001")
+    form = _open_form(qtbot, window)
+    save = form.buttons.button(QDialogButtonBox.StandardButton.Save)
+    order, widget = [], form.dates[KeyDate.REMOVAL]
+    while widget is not save and len(order) < 500:
+        widget = widget.nextInFocusChain()
+        order.append(widget)
+    assert widget is save
+    shown = [combo for rule_id, combo in form.options.items() if _shown(form, combo)]
+    assert len(shown) == 2 and all(combo in order for combo in shown)
+    assert order.index(shown[0]) > order.index(form.dates[KeyDate.REASONS_MAILED])

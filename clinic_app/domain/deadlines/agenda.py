@@ -110,6 +110,10 @@ def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
         flags.append(_("Assumed, because no option is chosen for this matter: {option}. If that is not "
                        "this matter's case, choose the right option for {rule} in the matter's deadline "
                        "options.").format(option=deadline.variant_label.get(lang), rule=deadline.rule_id))
+    for rule_id, label in deadline.assumed_from:
+        flags.append(_("Counted from {rule}, which assumes a case because no option is chosen for this matter: "
+                       "{option}. If that is not this matter's case, choose the right option for {rule} in "
+                       "the matter's deadline options.").format(option=label.get(lang), rule=rule_id))
     if deadline.moved_reason is not None:
         flags.append(_("Moved from {date} ({reason}).").format(
             date=deadline.unadjusted.isoformat(), reason=deadline.moved_reason.get(lang)))

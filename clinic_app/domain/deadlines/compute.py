@@ -39,6 +39,10 @@ from clinic_app.i18n import _
 
 _WIDEST = "federal_courts_rules"
 
+# what a deadline counts from: the day, the date key or "rule:<id>", whether it is an estimate,
+# and the rules on the way that took their default option (Deadline.assumed_from)
+_Base = tuple[date, str, bool, tuple[tuple[str, Bilingual], ...]]
+
 
 def add_months(day: date, months: int, *, prefer_later: bool = False) -> date:
     """`day` plus `months`; a missing day (Feb 30) becomes the month's last day,
@@ -172,25 +176,30 @@ class _Engine:
         self.variants, self.matter_ref = variants, matter_ref
         self.done: dict[str, Deadline | None] = {}
 
-    def _base(self, trig: Trigger, stack: tuple[str, ...]) -> tuple[date, str, bool] | None:
+    def _base(self, trig: Trigger, stack: tuple[str, ...]) -> _Base | None:
         found = self._one(trig, stack)
         if found is not None:
             return found
         if trig.fallback is not None:
             alt = self._base(trig.fallback, stack)
             if alt is not None:
-                return alt[0], alt[1], True
+                return alt[0], alt[1], True, alt[3]
         return None
 
-    def _one(self, trig: Trigger, stack: tuple[str, ...]) -> tuple[date, str, bool] | None:
+    def _one(self, trig: Trigger, stack: tuple[str, ...]) -> _Base | None:
         if trig.date is not None:
             value = self.dates.get(trig.date)
-            return None if value is None else (value, trig.date, False)
+            return None if value is None else (value, trig.date, False, ())
         if trig.rule not in self.by_id:
             raise ValidationError(_("refers to a rule that does not exist"), item=stack[-1],
                                   field="trigger.rule")
         other = self.get(trig.rule, stack)
-        return None if other is None else (other.unadjusted, trig.label(), other.estimated)
+        if other is None:
+            return None
+        assumed = other.assumed_from
+        if other.variant_assumed and other.variant_label is not None:
+            assumed += ((other.rule_id, other.variant_label),)
+        return other.unadjusted, trig.label(), other.estimated, assumed
 
     def get(self, rule_id: str, stack: tuple[str, ...] = ()) -> Deadline | None:
         if rule_id in self.done:
@@ -225,7 +234,7 @@ class _Engine:
         return False
 
     def _make(self, rule: Rule, variant: Variant | None, timing: Timing, base: date,
-              basis: str, estimated: bool) -> Deadline:
+              basis: str, estimated: bool, assumed_from: tuple[tuple[str, Bilingual], ...]) -> Deadline:
         relied = rule.kind != "not_before"  # an earliest date counts every doubtful day: never early
         raw = raw_date(base, timing, rule.kind, self.cal, relied=relied)
         due, reason = roll(raw, timing, self.cal, relied=relied)
@@ -245,6 +254,7 @@ class _Engine:
             matter_ref=self.matter_ref,
             variant=variant.key if variant else None,
             variant_label=variant.label if variant else None,
+            assumed_from=assumed_from,
             trigger=basis,
             trigger_date=base,
             estimated=estimated,

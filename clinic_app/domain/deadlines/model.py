@@ -177,6 +177,9 @@ class Deadline:
     variant_label: Bilingual | None = None
     # the matter chose no option, and another case could need action sooner than the default
     variant_assumed: bool = False
+    # the rules this date is counted through (a `{rule: ...}` trigger) that took their default
+    # because the matter chose no option: (rule id, the option assumed), earliest first
+    assumed_from: tuple[tuple[str, Bilingual], ...] = ()
     trigger: str = ""  # the date key or "rule:<id>" actually counted from
     trigger_date: date | None = None
     estimated: bool = False  # counted from a fallback, not the real event

@@ -130,6 +130,10 @@ class MatterForm(QDialog):
                 combo.setToolTip(rule.rule_id)
                 self.options[rule.rule_id] = combo
                 self.form.addRow(rule.title.get(lang) + ":", combo)
+        after: QWidget = list(self.dates.values())[-1]  # added last, Qt put them after Save and Cancel
+        for combo in self.options.values():
+            QWidget.setTabOrder(after, combo)
+            after = combo
         self.fields_by_type = by_type
         self._show_timing_fields()
 

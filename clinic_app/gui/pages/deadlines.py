@@ -37,7 +37,8 @@ def title_of(deadline: Any) -> str:
 def markers_of(deadline: Any) -> str:
     """The warnings that change how far to trust the date, in a few words (the flags say why)."""
     words = [word for flag, word in ((deadline.unconfirmed, _("UNCONFIRMED")), (deadline.estimated, _("Estimate")),
-                                     (deadline.variant_assumed, _("Assumed case"))) if flag]
+                                     (deadline.variant_assumed or bool(deadline.assumed_from), _("Assumed case")))
+             if flag]
     return " · ".join(words)
 
 
