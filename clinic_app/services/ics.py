@@ -20,6 +20,7 @@ from pathlib import Path
 
 from clinic_app.domain.citations import cite
 from clinic_app.domain.deadlines import Deadline
+from clinic_app.domain.deadlines.agenda import assumed_cases
 from clinic_app.i18n import N_, translate_for
 from clinic_app.output_files import output_writer
 
@@ -80,6 +81,8 @@ def _default_description(d: Deadline, lang: str) -> str:
     lines = [f"{translate_for(lang, _KIND_PREFIX.get(d.kind, d.kind))}: {d.title.get(lang)}", cite(d.citation, lang)]
     if d.variant_label is not None:
         lines.append(d.variant_label.get(lang))
+    lines += [translate_for(lang, text).format(option=label.get(lang), rule=rule) for text, rule, label in
+              assumed_cases(d)]
     if d.moved_reason is not None:
         lines.append(translate_for(lang, _MOVED).format(date=d.unadjusted.isoformat(),
                                                        reason=d.moved_reason.get(lang)))

@@ -241,3 +241,19 @@ def test_only_a_default_that_another_case_could_beat_says_assumed(admin_session)
     _matter(admin_session, "m-rpd", MatterType.RPD_CLAIM, dates=KeyDates(referral=decided))
     boc = _due(deadlines.for_matter(admin_session, "m-rpd"), "rpd.boc")
     assert boc is not None and boc.variant_assumed  # inland counts from an eligibility date not entered
+
+
+def test_a_calendar_file_says_what_a_date_assumes(admin_session, tmp_path: Path) -> None:
+    """Calendar files leave the vault and are read on phones: an assumed case is said there too,
+    on the deadline itself and on the ones counted from it."""
+    _matter(admin_session, "m-prra", MatterType.PRRA, dates=KeyDates(notification=date(2026, 12, 7)))
+    target = tmp_path / "deadlines.ics"
+    deadlines.export_ics(admin_session, target, today=date(2026, 12, 7), lang="fr")
+    def text() -> str:  # unfolded and unescaped (RFC 5545)
+        return target.read_bytes().decode("utf-8").replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
+
+    assert "Supposé, faute d'option choisie pour ce dossier" in text()
+    assert "Compté à partir de prra.application" in text()  # the submissions, 15 days after it
+    deadlines.set_timing(admin_session, "m-prra", options={"prra.application": "mailed"})
+    deadlines.export_ics(admin_session, target, today=date(2026, 12, 7), lang="fr")
+    assert "Supposé" not in text() and "Compté à partir de prra.application" not in text()

@@ -166,3 +166,36 @@ def test_the_keyboard_reaches_the_options_before_save(qtbot, make_window, jr_vau
     shown = [combo for rule_id, combo in form.options.items() if _shown(form, combo)]
     assert len(shown) == 2 and all(combo in order for combo in shown)
     assert order.index(shown[0]) > order.index(form.dates[KeyDate.REASONS_MAILED])
+
+
+def test_an_option_the_clinics_rules_dropped_survives_an_unrelated_edit(qtbot, make_window, new_vault) -> None:
+    import yaml
+
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.matter import Matter, MatterType
+    from clinic_app.services import case_record
+    from clinic_app.services.deadline_rules import bundled_rules_dir
+    from clinic_app.services.deadline_settings import make_rules_folder
+    from clinic_app.services.session import unlock as open_vault
+
+    folder, _key = new_vault()
+    with open_vault(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        case_record.save_client(s, Client(ref="c-001", legal_name="Ana Example"))
+        case_record.save_matter(s, Matter(ref="m-001", client_ref="c-001", type=MatterType.PRRA, title="PRRA",
+                                          deadline_options={"prra.application": "mailed"}))
+    data = yaml.safe_load((bundled_rules_dir() / "ircc.yaml").read_text(encoding="utf-8"))
+    del next(r for r in data["rules"] if r["id"] == "prra.application")["variants"]["options"]["mailed"]
+    (make_rules_folder() / "ircc.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    window = make_window(folder)
+    unlock(qtbot, window)
+    window.open_matter("m-001")
+    form = _open_form(qtbot, window)
+    combo = form.options["prra.application"]
+    assert combo.currentData() == "mailed" and "not in the rules in force" in combo.currentText()
+    form.title.setText("PRRA (renamed)")
+    form.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=10000)
+    wait_idle(qtbot, window)
+    saved = in_vault(qtbot, window, lambda s: case_record.get_matter(s, "m-001"))
+    assert saved.title == "PRRA (renamed)" and saved.deadline_options == {"prra.application": "mailed"}

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_app.domain.deadlines.model import Deadline
+from clinic_app.domain.deadlines.model import Bilingual, Deadline
 from clinic_app.i18n import N_, _, current_language, ngettext
 
 GROUPS: tuple[str, ...] = ("overdue", "today", "this_week", "later")
@@ -98,6 +98,21 @@ def describe_days(item: AgendaItem) -> str:
     return ngettext("{count} day left", "{count} days left", n).format(count=n)
 
 
+ASSUMED = N_("Assumed, because no option is chosen for this matter: {option}. If that is not this matter's case, "
+             "choose the right option for {rule} in the matter's deadline options.")
+ASSUMED_FROM = N_("Counted from {rule}, which assumes a case because no option is chosen for this matter: "
+                  "{option}. If that is not this matter's case, choose the right option for {rule} in "
+                  "the matter's deadline options.")
+
+
+def assumed_cases(deadline: Deadline) -> list[tuple[str, str, Bilingual]]:
+    """(message, rule id, the case assumed) for the deadline's own default and each rule it is
+    counted through that took one: the window, the CLI and calendar files all say them."""
+    out = [(ASSUMED, deadline.rule_id, deadline.variant_label)] \
+        if deadline.variant_assumed and deadline.variant_label is not None else []
+    return out + [(ASSUMED_FROM, rule, label) for rule, label in deadline.assumed_from]
+
+
 def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
     """Warnings a person must see next to the date, in the UI language."""
     lang = lang or current_language()
@@ -106,14 +121,7 @@ def describe_flags(deadline: Deadline, lang: str | None = None) -> list[str]:
         flags.append(_("UNCONFIRMED: check this rule against its source before relying on it."))
     if deadline.estimated:
         flags.append(_("Estimate: the date this counts from has not been entered yet."))
-    if deadline.variant_assumed and deadline.variant_label is not None:
-        flags.append(_("Assumed, because no option is chosen for this matter: {option}. If that is not "
-                       "this matter's case, choose the right option for {rule} in the matter's deadline "
-                       "options.").format(option=deadline.variant_label.get(lang), rule=deadline.rule_id))
-    for rule_id, label in deadline.assumed_from:
-        flags.append(_("Counted from {rule}, which assumes a case because no option is chosen for this matter: "
-                       "{option}. If that is not this matter's case, choose the right option for {rule} in "
-                       "the matter's deadline options.").format(option=label.get(lang), rule=rule_id))
+    flags += [_(text).format(option=label.get(lang), rule=rule) for text, rule, label in assumed_cases(deadline)]
     if deadline.moved_reason is not None:
         flags.append(_("Moved from {date} ({reason}).").format(
             date=deadline.unadjusted.isoformat(), reason=deadline.moved_reason.get(lang)))

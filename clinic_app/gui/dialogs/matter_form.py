@@ -125,8 +125,12 @@ class MatterForm(QDialog):
                     continue
                 default = dict(rule.options).get(rule.default)
                 assumed = _("Not chosen: counts as “{option}”").format(option=default.get(lang) if default else "")
-                combo = choice([("", assumed)] + [(key, label.get(lang)) for key, label in rule.options],
-                               name=rule.title.get(lang), current=chosen.get(rule.rule_id, ""))
+                items = [("", assumed)] + [(key, label.get(lang)) for key, label in rule.options]
+                kept = chosen.get(rule.rule_id, "")
+                if kept and kept not in dict(rule.options):  # shown, kept until changed on purpose
+                    items.append((kept, _("{option} (not in the rules in force: the default counts)").format(
+                        option=kept)))
+                combo = choice(items, name=rule.title.get(lang), current=kept)
                 combo.setToolTip(rule.rule_id)
                 self.options[rule.rule_id] = combo
                 self.form.addRow(rule.title.get(lang) + ":", combo)
@@ -160,8 +164,13 @@ class MatterForm(QDialog):
         if self.fields_by_type is None:
             return dict(self.before.deadline_options) if self.before else {}
         wanted = self._option_rules()
-        return {rule_id: combo.currentData() for rule_id, combo in self.options.items()
-                if rule_id in wanted and combo.currentData()}
+        chosen = {rule_id: combo.currentData() for rule_id, combo in self.options.items()
+                  if rule_id in wanted and combo.currentData()}
+        if self.before is not None and self.before.type.value == self.type.currentData():
+            # an option the rules in force no longer offer stays until someone changes it on
+            # purpose: an unrelated edit (the title) must not drop it in silence
+            chosen.update({r: k for r, k in self.before.deadline_options.items() if r not in self.options})
+        return chosen
 
     def _forget(self) -> None:
         """Empty the form once it is closed, as ClientForm does: Qt keeps a closed form (a child
