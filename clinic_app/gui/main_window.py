@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
             # StandardKey.Quit has no key on Windows: Ctrl+Q everywhere, as the guide says
             S("quit", m["file"], _("&Quit"), "Ctrl+Q", self.close, needs_unlock=False),
             S("find", m["edit"], _("&Find…"), QKeySequence.StandardKey.Find, self._find),
+            S("conflict_check", m["edit"], _("&Conflict check…"), "", self.conflict_check,
+              permission=Permission.READ_RECORDS),
             S("import", m["matter"], _("&Import files…"), "Ctrl+I", self._import, permission=Permission.IMPORT_DOCUMENTS),
             S("letters", m["matter"], _("Support &letters"), "Ctrl+Shift+L", self._letters),
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
@@ -281,6 +283,15 @@ class MainWindow(QMainWindow):
             dialog = ChangePassphraseDialog(self.runner, self.opened.user, self)
             dialog.accepted.connect(lambda: self.statusBar().showMessage(_("Passphrase changed."), 8000))
             self._show_admin_dialog(dialog)
+
+    def conflict_check(self) -> None:
+        """Names checked against everyone in the vault before a case is taken (as `conflicts`)."""
+        from clinic_app.gui.dialogs.conflict_search import ConflictSearchDialog
+
+        if self.opened is None:
+            return
+        self.conflict_dialog = ConflictSearchDialog(self.runner, self)
+        self.conflict_dialog.open()
 
     def deadline_rules(self) -> None:
         from clinic_app.gui.dialogs import deadline_rules

@@ -89,3 +89,14 @@ def went_back(runner: TaskRunner, *, conflicts: tuple[NameConflict, ...]) -> Op:
         record_decision(job.session, conflicts, WENT_BACK)
 
     return Op(runner, work, writes=True)
+
+
+def search_names(runner: TaskRunner, *, names: list[str]) -> Op:
+    """services.conflict_check.search: every recorded person whose name resembles each name."""
+
+    def work(job: Job) -> object:
+        from clinic_app.services.conflict_check import search
+
+        return search(job.session, names)
+
+    return Op(runner, work)
