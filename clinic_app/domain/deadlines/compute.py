@@ -296,12 +296,16 @@ def pending_rules(matter_type: str, dates: Mapping[str, date], rules: Iterable[R
     for rule in rules:
         if matter_type not in rule.applies_to or rule.id in have or rule.optional:
             continue
-        out.append(PendingRule(rule.id, rule.name, _needs(rule, by_id, dict(variants or {}), ())))
+        out.append(PendingRule(rule.id, rule.name, _needs(rule, by_id, dict(variants or {}), (), {})))
     return out
 
 
 def _needs(rule: Rule, by_id: Mapping[str, Rule], variants: Mapping[str, str],
-           seen: tuple[str, ...]) -> tuple[str, ...]:
+           seen: tuple[str, ...], known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The date keys `rule` could count from; `known` keeps each rule's answer, so rules that
+    reach one another by several paths are followed once."""
+    if rule.id in known:
+        return known[rule.id]
     variant = rule.variant(variants.get(rule.id))
     trig: Trigger | None = (variant.timing if variant else rule.timing).trigger
     keys: list[str] = []
@@ -309,6 +313,7 @@ def _needs(rule: Rule, by_id: Mapping[str, Rule], variants: Mapping[str, str],
         if trig.date is not None:
             keys.append(trig.date)
         elif trig.rule in by_id and trig.rule not in seen:
-            keys.extend(_needs(by_id[trig.rule], by_id, variants, seen + (rule.id,)))
+            keys.extend(_needs(by_id[trig.rule], by_id, variants, seen + (rule.id,), known))
         trig = trig.fallback
-    return tuple(dict.fromkeys(keys))
+    known[rule.id] = tuple(dict.fromkeys(keys))
+    return known[rule.id]

@@ -26,6 +26,11 @@ _TIMING_KEYS = {"trigger", "offset_days", "offset_months", "count", "clear_days"
 _RULE_KEYS = _TIMING_KEYS | {"id", "name", "applies_to", "kind", "citation", "sources",
                              "last_checked", "unconfirmed", "notes", "optional", "variants", "done_by"}
 _VARIANT_KEYS = _TIMING_KEYS | {"label", "citation", "unconfirmed", "notes"}
+#: The longest period a rule may give (about ten years), and the longest chain of rules
+#: counting from one another: with matters' dates in 1900-2199, no count leaves the years
+#: a date can hold, and none takes long (Haven's own rules use at most 90 days, 12 months
+#: and chains of 4).
+MAX_OFFSET_DAYS, MAX_OFFSET_MONTHS, MAX_CHAIN = 3660, 120, 20
 _REQUIRED = ("id", "name", "applies_to", "kind", "trigger", "offset_days", "roll",
              "citation", "sources", "last_checked", "unconfirmed")
 
@@ -60,10 +65,12 @@ class _Ctx:
             raise self.fail(at + key, _("must be one of: {choices}").format(choices=", ".join(allowed)))
         return str(value)
 
-    def integer(self, data: Mapping[str, Any], key: str, at: str = "") -> int:
+    def integer(self, data: Mapping[str, Any], key: str, at: str = "", limit: int | None = None) -> int:
         value = data.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(at + key, _("must be a whole number (negative means before the event)"))
+        if limit is not None and abs(value) > limit:
+            raise self.fail(at + key, _("must be between -{limit} and {limit}").format(limit=limit))
         return value
 
     def flag(self, data: Mapping[str, Any], key: str, at: str = "") -> bool:
@@ -117,8 +124,8 @@ def _timing(ctx: _Ctx, data: Mapping[str, Any], kind: str, base: Timing | None =
 
     timing = Timing(
         trigger=pick("trigger", lambda: _trigger(ctx, data.get("trigger"), f"{at}trigger")),
-        offset_days=pick("offset_days", lambda: ctx.integer(data, "offset_days", at)),
-        offset_months=pick("offset_months", lambda: ctx.integer(data, "offset_months", at)),
+        offset_days=pick("offset_days", lambda: ctx.integer(data, "offset_days", at, MAX_OFFSET_DAYS)),
+        offset_months=pick("offset_months", lambda: ctx.integer(data, "offset_months", at, MAX_OFFSET_MONTHS)),
         count=pick("count", lambda: ctx.choice(data, "count", COUNTS, "calendar", at)),
         clear_days=pick("clear_days", lambda: ctx.flag(data, "clear_days", at)),
         roll=pick("roll", lambda: ctx.choice(data, "roll", ROLLS, "none", at)),
@@ -153,7 +160,7 @@ def _variants(ctx: _Ctx, value: Any, rule_timing: Timing, kind: str) -> tuple[tu
             unconfirmed=ctx.flag(data, "unconfirmed", where),
             notes=ctx.bilingual(data["notes"], f"{where}notes", need_fr=False) if "notes" in data else None,
         ))
-    if value["default"] not in {v.key for v in out}:
+    if not isinstance(value["default"], str) or value["default"] not in {v.key for v in out}:
         raise ctx.fail("variants.default", _("must be one of the options"))
     return tuple(out), str(value["default"])
 
@@ -247,13 +254,30 @@ def check_rule_set(rules: Iterable[Rule]) -> None:
                 raise RulesFileError(_("refers to a rule that does not exist: {ref}").format(ref=ref),
                                      file=rule.origin, rule=rule.id, field="trigger.rule")
 
-    def visit(rid: str, path: tuple[str, ...]) -> None:
-        for ref in refs(by_id[rid]):
+    longest: dict[str, int] = {}  # rule id -> rules in its longest chain, itself included
+
+    def too_long(chain: tuple[str, ...]) -> RulesFileError:
+        first = by_id[chain[0]]
+        return RulesFileError(_("counts from a chain of more than {count} rules: {chain}").format(
+            count=MAX_CHAIN, chain=" → ".join(chain)), file=first.origin, rule=first.id, field="trigger.rule")
+
+    def visit(rid: str, path: tuple[str, ...]) -> int:
+        """Each rule is followed once (a file whose rules each count from the next two would
+        otherwise take years), and never deeper than MAX_CHAIN (nor into Python's limit)."""
+        if rid in longest:
+            return longest[rid]
+        rule, deepest = by_id[rid], 0
+        for ref in refs(rule):
             if ref in path:
-                rule = by_id[rid]
                 raise RulesFileError(_("rules trigger each other in a loop: {loop}").format(
                     loop=" → ".join(path + (ref,))), file=rule.origin, rule=rule.id, field="trigger.rule")
-            visit(ref, path + (ref,))
+            if len(path) >= MAX_CHAIN:
+                raise too_long(path + (ref,))
+            deepest = max(deepest, visit(ref, path + (ref,)))
+        if len(path) + deepest > MAX_CHAIN:
+            raise too_long(path + ("…",))
+        longest[rid] = deepest + 1
+        return deepest + 1
 
     for rid in by_id:
         visit(rid, (rid,))
