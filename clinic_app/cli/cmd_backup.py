@@ -259,47 +259,22 @@ def _older_json(older: VaultOlderCopy | None) -> dict[str, object] | None:
 
 def _print_backups(found: vault_check.FolderCheck) -> None:
     """The backup to restore, and which files' dates are only what the files claim."""
-    backup = found.backup
-    if backup is not None:
-        when = backup.header.created_at[:19].replace("T", " ")
-        if backup.verified:
-            print(_("Newest good backup: {path} (made {when} UTC).").format(path=backup.path, when=when))
-        else:
-            print(_("Newest good backup: {path} (it says it was made {when} UTC, but this date could not be "
-                    "verified: check it after restoring).").format(path=backup.path, when=when))
-    if found.unverified_backups:
-        shown = found.unverified_backups[:10]
-        print(ngettext("{count} backup file could not be verified with this vault's key (made by an older Haven, "
-                       "under an earlier key, or changed by someone): {names}",
-                       "{count} backup files could not be verified with this vault's key (made by an older "
-                       "Haven, under an earlier key, or changed by someone): {names}",
-                       len(found.unverified_backups)).format(
-            count=len(found.unverified_backups),
-            names=", ".join(p.name for p in shown) + (" …" if len(found.unverified_backups) > len(shown) else "")))
+    for line in vault_check.backup_lines(found):
+        print(line)
 
 
 def _print_check(found: vault_check.FolderCheck, folder: Path) -> None:
     report = found.report
     _warn(found.location_problems)
-    if report is None:
-        print(_("The vault cannot be opened: {reason}").format(reason=found.cannot_open))
-        if found.pages is not None and found.pages.header_damaged:
-            print(_("The file's first page (its header) is damaged: no page can be verified."))
-    else:
-        for problem in (report.database_problems + report.audit_problems + report.document_problems
-                        + report.user_problems):
-            print(problem)
-    if found.damaged_pages and not (found.pages is not None and found.pages.header_damaged):
-        print(_("Damaged pages: {pages}").format(pages=", ".join(str(p) for p in found.damaged_pages)))
-    if found.older_copy is not None:
-        print(str(found.older_copy))
+    for line in vault_check.findings(found):  # the window's Vault → Check vault shows the same lines
+        print(line)
     if found.ok and report is not None:
-        print(_("Vault is intact (schema {version}).").format(version=report.schema_version))
+        print(vault_check.intact_line(report))
         return
     if not found.suggest_restore:
         _print_backups(found)
         return
-    print(_("The vault is damaged. Restore it from a backup."))
+    print(vault_check.damaged_line())
     if found.backup is not None:
         _print_backups(found)
         print(_("Restore it with: clinic-app --vault {folder} restore {path} --replace").format(

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
             S("users", m["vault"], _("&Users…"), "", self.manage_users, permission=Permission.MANAGE_USERS),
             S("passphrase", m["vault"], _("Change my &passphrase…"), "", self.change_passphrase),
+            S("check", m["vault"], _("Chec&k vault…"), "", self.check_vault),  # everyone, as `clinic-app check`
             S("deadline_rules", m["vault"], _("Deadline &rules…"), "", self.deadline_rules,
               permission=Permission.READ_RECORDS),
             *sync_menu.specs(self, m["vault"]),
@@ -292,6 +293,12 @@ class MainWindow(QMainWindow):
             return
         self.conflict_dialog = ConflictSearchDialog(self.runner, self)
         self.conflict_dialog.open()
+
+    def check_vault(self) -> None:
+        from clinic_app.gui.dialogs.check_vault import CheckVaultDialog
+
+        if self.opened is not None:
+            self._show_admin_dialog(CheckVaultDialog(self.runner, self.backup_folder(), self))
 
     def deadline_rules(self) -> None:
         from clinic_app.gui.dialogs import deadline_rules

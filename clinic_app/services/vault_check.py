@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.errors import VaultDamaged
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import backup as backups
 from clinic_app.services import session as sessions
 from clinic_app.services.location_guard import assess_vault_folder
@@ -213,3 +213,71 @@ def check_without_key(folder: Path, problem: Exception, *, backups_folder: Path 
     return FolderCheck(None, str(problem), None, location.refused + location.warnings, newest,
                        Path(backups_folder) if backups_folder else None,
                        suggest_restore=not isinstance(problem, NOT_DAMAGE), unverified_backups=unverified)
+
+
+def check_open(session: Session, *, backups_folder: Path | None = None, mounts: str | None = None) -> FolderCheck:
+    """`check_folder` for a vault this process has open (the window's Vault → Check vault): the
+    same report, made on the open session, since the folder cannot be opened a second time."""
+    vault = session.vault
+    location = assess_vault_folder(Path(vault.folder), mounts=mounts)
+    report = check(session)
+    newest, unverified = None, ()
+    if backups_folder is not None and not report.ok:
+        try:
+            verifier: backups.Verifier | None = vault.backup_verifier()
+        except (VaultDamaged, connection.DatabaseError):
+            verifier = None
+        newest, unverified = _backups(Path(backups_folder), vault.vault_id, verifier)
+    return FolderCheck(report, "", None, location.refused + location.warnings, newest,
+                       Path(backups_folder) if backups_folder else None,
+                       suggest_restore=not report.only_user_problems, unverified_backups=unverified)
+
+
+def findings(found: FolderCheck) -> list[str]:
+    """What is wrong, one line each, worded as `clinic-app check` prints it (the window shows the same)."""
+    lines: list[str] = []
+    report = found.report
+    header_damaged = found.pages is not None and found.pages.header_damaged
+    if report is None:
+        lines.append(_("The vault cannot be opened: {reason}").format(reason=found.cannot_open))
+        if header_damaged:
+            lines.append(_("The file's first page (its header) is damaged: no page can be verified."))
+    else:
+        lines.extend(report.database_problems + report.audit_problems + report.document_problems
+                     + report.user_problems)
+    if found.damaged_pages and not header_damaged:
+        lines.append(_("Damaged pages: {pages}").format(pages=", ".join(str(p) for p in found.damaged_pages)))
+    if found.older_copy is not None:
+        lines.append(str(found.older_copy))
+    return lines
+
+
+def intact_line(report: CheckReport) -> str:
+    return _("Vault is intact (schema {version}).").format(version=report.schema_version)
+
+
+def damaged_line() -> str:
+    return _("The vault is damaged. Restore it from a backup.")
+
+
+def backup_lines(found: FolderCheck) -> list[str]:
+    """The backup to restore, and which files' dates are only what the files claim."""
+    lines: list[str] = []
+    backup = found.backup
+    if backup is not None:
+        when = backup.header.created_at[:19].replace("T", " ")
+        if backup.verified:
+            lines.append(_("Newest good backup: {path} (made {when} UTC).").format(path=backup.path, when=when))
+        else:
+            lines.append(_("Newest good backup: {path} (it says it was made {when} UTC, but this date could not "
+                           "be verified: check it after restoring).").format(path=backup.path, when=when))
+    if found.unverified_backups:
+        shown = found.unverified_backups[:10]
+        count = len(found.unverified_backups)
+        lines.append(ngettext(
+            "{count} backup file could not be verified with this vault's key (made by an older Haven, "
+            "under an earlier key, or changed by someone): {names}",
+            "{count} backup files could not be verified with this vault's key (made by an older "
+            "Haven, under an earlier key, or changed by someone): {names}", count).format(
+            count=count, names=", ".join(p.name for p in shown) + (" …" if count > len(shown) else "")))
+    return lines

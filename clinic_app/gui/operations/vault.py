@@ -114,3 +114,77 @@ def assess_passphrase(passphrase: str, user: str) -> tuple[int, tuple[str, ...]]
 
     strength = assess(passphrase, user_inputs=(user,) if user else ())
     return strength.score, strength.problems
+
+
+def recover(runner: TaskRunner, *, folder: Path, admin: str, recovery_key: str, new_passphrase: str) -> Op:
+    """A forgotten admin passphrase: a new one set with the printed recovery key (services.users.recover,
+    as `clinic-app recover`). Runs while the window is locked: nothing is open, and the vault's own
+    lock keeps any other Haven out while the new key slot is written."""
+
+    def work(job: Job) -> str:
+        from clinic_app.services.users import recover as set_new
+
+        set_new(Path(folder), recovery_key=recovery_key, admin=admin, new_passphrase=new_passphrase)
+        return admin.strip()
+
+    return Op(runner, work, writes=True)
+
+
+@dataclass(frozen=True)
+class CheckShown:
+    """The check's report as the window shows it: what is fine, what is wrong, what to do."""
+
+    ok: bool
+    fine: tuple[str, ...]
+    wrong: tuple[str, ...]
+    todo: tuple[str, ...]
+
+
+def check_vault(runner: TaskRunner, *, backups_folder: Path | None) -> Op:
+    """Vault → Check vault: services.vault_check on the open vault, worded as `clinic-app check`."""
+
+    def work(job: Job) -> CheckShown:
+        from clinic_app.services import vault_check
+
+        found = vault_check.check_open(job.session, backups_folder=backups_folder)
+        return _shown(found)
+
+    return Op(runner, work, writes=True)  # it records the check in the audit log
+
+
+def _shown(found) -> CheckShown:  # type: ignore[no-untyped-def]
+    from clinic_app.i18n import _
+    from clinic_app.services import vault_check
+
+    report = found.report
+    fine: list[str] = []
+    if report is not None:
+        if not (report.database_problems or found.damaged_pages):
+            fine.append(_("The database: every page verified, no damage found."))
+        if not report.document_problems:
+            fine.append(_("The stored documents: each one matches its SHA-256."))
+        if not report.audit_problems:
+            fine.append(_("The audit log: its chain is intact."))
+        if not report.user_problems:
+            fine.append(_("The users: each one has a key slot and can log in."))
+    wrong = [_("Warning: {text}").format(text=line) for line in found.location_problems]
+    wrong += vault_check.findings(found)
+    todo: list[str] = []
+    if found.ok and report is not None:
+        fine.insert(0, vault_check.intact_line(report))
+    elif not found.suggest_restore:
+        todo += vault_check.backup_lines(found)
+    else:
+        todo.append(vault_check.damaged_line())
+        todo += vault_check.backup_lines(found)
+        if found.backup is not None:
+            todo.append(_("To restore it, choose {menu} → {command} and choose that file.").format(
+                menu=_("&File").replace("&", ""), command=_("&Restore from backup…").replace("&", "")))
+        elif found.backups_looked_in is not None:
+            todo.append(_("No good backup of this vault was found in {folder}.").format(
+                folder=found.backups_looked_in))
+        else:
+            todo.append(_("Choose your backup folder in {menu} → {command} so that Haven can find the newest "
+                          "good backup.").format(menu=_("&File").replace("&", ""),
+                                                 command=_("&Settings…").replace("&", "").rstrip("…")))
+    return CheckShown(found.ok, tuple(fine), tuple(wrong), tuple(todo))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from clinic_app.errors import WrongPassphrase
@@ -56,6 +56,10 @@ class UnlockPage(QWidget):
                                             "as the vault's current state."))
         self.open_older_button.clicked.connect(self.open_older_copy)
         self.open_older_button.hide()
+        self.forgot_button = QPushButton(_("Forgot your passphrase? Use the &recovery key…"))
+        self.forgot_button.setToolTip(_("An admin sets a new passphrase with the vault's printed recovery key"))
+        self.forgot_button.clicked.connect(lambda: self.recover())
+        self.recover_dialog: QDialog | None = None
         form = QFormLayout()
         form.addRow(_("Vault:"), folder_row)
         form.addRow(_("User:"), self.user)
@@ -73,6 +77,7 @@ class UnlockPage(QWidget):
         buttons.addWidget(self.open_older_button)
         buttons.addWidget(self.unlock_button)
         inner.addLayout(buttons)
+        inner.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignLeft)
         inner.addWidget(self.hint)
         inner.addStretch(2)
         outer = QHBoxLayout(self)
@@ -115,6 +120,23 @@ class UnlockPage(QWidget):
     def open_older_copy(self) -> None:
         """The person read why this copy looks older and chose to open it anyway."""
         self.unlock(accept_older=True)
+
+    def recover(self) -> None:
+        """A forgotten admin passphrase: the recovery-key dialog (gui/dialogs/forgotten_passphrase.py)."""
+        from clinic_app.gui.dialogs.forgotten_passphrase import ForgottenPassphraseDialog
+
+        dialog = ForgottenPassphraseDialog(self.runner, self.folder, self.user.currentText().strip(), self)
+        dialog.recovered.connect(self._recovered)
+        self.recover_dialog = dialog
+        dialog.open()
+
+    def _recovered(self, admin: str) -> None:
+        self.set_folder(self.folder, admin)
+        self.user.setCurrentText(admin)
+        self.passphrase.clear()
+        self.notice.setText(_("{user} has a new passphrase.").format(user=admin) + " "
+                            + _("Type it below to unlock the vault."))
+        self.passphrase.setFocus()
 
     def _unlocked(self, opened: vault_ops.Opened) -> None:
         self.passphrase.clear()
