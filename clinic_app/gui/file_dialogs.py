@@ -36,6 +36,11 @@ def _neutral_folder() -> str:
     return documents if documents and Path(documents).is_dir() else str(Path.home())
 
 
+def documents_folder() -> str:
+    """Where a file Haven writes is suggested first: Documents, else the home folder."""
+    return _neutral_folder()
+
+
 def _qt_settings() -> QSettings:
     return QSettings(QSettings.Scope.UserScope, "QtProject")
 

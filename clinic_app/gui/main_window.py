@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.inactivity.set_timeout(self.settings.autolock_seconds)
         self.inactivity.start()
         action_table.refresh(self.action_map, self.specs, opened.can)
+        self.desk.currentChanged.connect(lambda _i: self._matter_actions())
+        self._matter_actions()
         self.sharing.start()
         self.desk.focus_search()
         if not opened.can(Permission.READ_RECORDS):
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
               permission=Permission.EDIT_RECORDS),
             S("new_matter", m["file"], _("New &matter…"), QKeySequence.StandardKey.New, self.new_matter,
               permission=Permission.EDIT_RECORDS),
+            S("import_case", m["file"], _("Import a case &file…"), "", self.import_case,
+              permission=Permission.EDIT_RECORDS),
             S("backup", m["file"], _("&Back up now…"), "", self.backup_now, permission=Permission.BACKUP),
             S("restore", m["file"], _("&Restore from backup…"), "", self.restore_backup, needs_unlock=False,
               permission=Permission.BACKUP),
@@ -190,6 +194,8 @@ class MainWindow(QMainWindow):
               permission=Permission.READ_RECORDS),
             S("import", m["matter"], _("&Import files…"), "Ctrl+I", self._import, permission=Permission.IMPORT_DOCUMENTS),
             S("letters", m["matter"], _("Support &letters"), "Ctrl+Shift+L", self._letters),
+            S("export_case", m["matter"], _("&Export as a case file…"), "", self.export_case,
+              permission=Permission.EXPORT),
             S("close_tab", m["matter"], _("&Close matter"), QKeySequence.StandardKey.Close, self._close_tab),
             S("users", m["vault"], _("&Users…"), "", self.manage_users, permission=Permission.MANAGE_USERS),
             S("passphrase", m["vault"], _("Change my &passphrase…"), "", self.change_passphrase),
@@ -210,6 +216,13 @@ class MainWindow(QMainWindow):
         self.action_map = action_table.build(self, self.specs, {m["edit"]: [undo, redo]},
                                              getattr(self, "action_map", None))
         action_table.refresh(self.action_map, self.specs, self.opened.can if self.opened else None)
+        self._matter_actions()
+
+    def _matter_actions(self) -> None:
+        """Export needs a matter: enabled while a matter's tab is the current one."""
+        action = self.action_map["export_case"]
+        if action.isVisible() and self.opened is not None:
+            action.setEnabled(self.desk is not None and self.desk.current_workspace() is not None)
 
     def new_client(self) -> None:
         if self.desk is not None and self.desk.home is not None:
@@ -320,6 +333,22 @@ class MainWindow(QMainWindow):
         dialog = RestoreDialog(self.runner, self.folder, self.backup_folder(), self)
         dialog.restored.connect(lambda done: self.show_unlock(restored_notice(done)))
         self._show_admin_dialog(dialog)
+
+    # --- case files (gui/dialogs/case_file.py) ------------------------------------
+    def export_case(self) -> None:
+        from clinic_app.gui.dialogs.case_file import ExportCaseDialog
+
+        ws = self.desk.current_workspace() if self.desk else None
+        if ws is not None:
+            self._show_admin_dialog(ExportCaseDialog(self.runner, ws.ref, self))
+
+    def import_case(self) -> None:
+        from clinic_app.gui.dialogs.case_import import ImportCaseDialog
+
+        if self.opened is not None:
+            dialog = ImportCaseDialog(self.runner, self)
+            dialog.imported.connect(self.open_matter)
+            self._show_admin_dialog(dialog)
 
     def retranslate(self) -> None:
         """Rebuild menus and pages in the new language (an open desk is rebuilt from the vault)."""

@@ -23,8 +23,10 @@ from typing import Any, BinaryIO
 
 from clinic_app.domain.bundle import BundleSpec
 from clinic_app.domain.bundle_content import sources_of
+from clinic_app.domain.changes import Changes
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
+from clinic_app.domain.ids import MatterId
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
@@ -66,6 +68,20 @@ class ImportResult:
     reused: dict[str, int] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # "kind old" -> new ref
     skipped: list[str] = field(default_factory=list)  # "kind ref"
+    changes: Changes = field(default_factory=Changes)  # for the window's views
+
+
+@dataclass(frozen=True)
+class CasePreview:
+    """What a case file holds and how it meets this vault, read before anything is written
+    (only its records are decrypted: a damaged document stream is found by the import)."""
+
+    matter_ref: str
+    client_ref: str
+    exported_at: str
+    counts: dict[str, int]  # documents, letters, translations, bundles
+    conflicts: list[str]  # Conflict.describe(): refs only, never a person's name
+    already_here: int  # records present with the same content (reused, not conflicts)
 
 
 # --- export ---------------------------------------------------------------------------
@@ -158,6 +174,8 @@ def export_matter(session: Session, matter_ref: str, target: Path, passphrase: s
                 _seal_blob(conn, writer, source, cancel)
         for blob_id in served_blobs:
             _seal_blob(conn, writer, blob_id, cancel)
+        if cancel is not None:  # a matter with no document is never checked above: no file either way
+            cancel.raise_if_cancelled()
         writer.close()
         size = writer.plain_bytes
     with session.transaction():
@@ -258,6 +276,19 @@ def _open_case_file(path: Path) -> BinaryIO:
         raise TransferInvalid(path.name, exc.strerror or "unreadable") from exc
 
 
+def preview_import(session: Session, path: Path, passphrase: str) -> CasePreview:
+    """Open a case file, check its records and whether this user may import them, and compare
+    them with the vault; nothing is written (the window shows this before asking)."""
+    path = Path(path)
+    with _open_case_file(path) as fh:
+        payload = _read_payload(SealedReader(fh, passphrase, path.name), path.name)
+    _require_import(session, payload)
+    conflicts, same = find_conflicts(session, payload)
+    counts = {key: len(payload[key]) for key in ("documents", "letters", "translations", "bundles")}
+    return CasePreview(payload["matter"]["ref"], payload["client"]["ref"], str(payload.get("exported_at", "")),
+                       counts, [c.describe() for c in conflicts], len(same))
+
+
 def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict: str | None = None,
                   progress: Progress = no_progress, cancel: CancelToken | None = None) -> ImportResult:
     """Import a case file; conflicts stop it unless `on_conflict` is "skip" or "rename"."""
@@ -279,4 +310,9 @@ def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict:
         with session.transaction():
             apply(session, payload, reader, res, same, result, progress=progress, cancel=cancel)
             reader.finish()  # the last chunk must verify before anything commits
+            if cancel is not None:  # cancelled at the last moment: the transaction still rolls back
+                cancel.raise_if_cancelled()
+    imported = records.id_for(session.vault.conn, "matters", result.renamed.get(
+        f"matter {result.matter_ref}", result.matter_ref))
+    result.changes = Changes(matters=frozenset({MatterId(imported)} if imported is not None else ()), links=True)
     return result

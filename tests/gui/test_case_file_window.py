@@ -1,0 +1,210 @@
+"""Matter > Export as a case file, and File > Import a case file, through the real window.
+
+A small matter (one document, one support letter) leaves one vault through the menu and
+arrives in a second vault through the other window's menu; a wrong passphrase is said in
+the dialog, naming the field, and imports nothing; a file imported again after the matter
+changed here shows the conflict and its choices, and "skip" adds nothing; Cancel, pressed
+while the work waits its turn on the vault thread, leaves no file and imports nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from gui_helpers import in_vault, unlock, wait_idle
+from PySide6.QtWidgets import QDialogButtonBox
+
+from support import ADMIN, ADMIN_PASS
+
+FILE_PASS = "seven quiet rivers cross the old border"
+DOC = b"passport page " * 40
+
+
+@pytest.fixture
+def source(new_vault) -> Path:
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.document import DocumentMeta
+    from clinic_app.domain.letter import SupportLetter
+    from clinic_app.domain.matter import Matter
+    from clinic_app.services import case_record, evidence
+    from clinic_app.services.session import unlock as open_vault
+
+    folder, _recovery = new_vault("source")
+    with open_vault(folder, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        case_record.save_client(s, Client(ref="c-a", legal_name="Ana Example"))
+        case_record.save_matter(s, Matter(ref="m-a", client_ref="c-a", type="rpd_claim", title="Claim"))
+        evidence.store_document(s, io.BytesIO(DOC), DocumentMeta(ref="d-1", title="Passport"), ["m-a"])
+        case_record.save_letter(s, SupportLetter(ref="l-1", matter_ref="m-a", writer="Jean", document_ref="d-1"))
+    return folder
+
+
+def _button(dialog, which):  # type: ignore[no-untyped-def]
+    return dialog.buttons.button(which)
+
+
+def _hold_vault_thread(window):  # type: ignore[no-untyped-def]
+    """Queue work that waits on the vault thread: what is queued next has not started."""
+    from clinic_app.gui.tasks import Op
+
+    gate = threading.Event()
+    Op(window.runner, lambda job: gate.wait(10)).run()
+    return gate
+
+
+def _export(qtbot, window, target: Path, *, cancel: bool = False):  # type: ignore[no-untyped-def]
+    window.open_matter("m-a")
+    wait_idle(qtbot, window)
+    action = window.action_map["export_case"]
+    assert action.isVisible() and action.isEnabled()
+    action.trigger()
+    dialog = window.admin_dialog
+    assert dialog.path.text().endswith("m-a.havencase") and "Ana" not in dialog.path.text()
+    dialog.path.setText(str(target))
+    dialog.new.passphrase.setText(FILE_PASS)
+    dialog.new.confirm.setText(FILE_PASS)
+    gate = _hold_vault_thread(window) if cancel else None
+    _button(dialog, QDialogButtonBox.StandardButton.Ok).click()
+    if gate is not None:
+        _button(dialog, QDialogButtonBox.StandardButton.Cancel).click()
+        gate.set()
+    qtbot.waitUntil(lambda: dialog.op is not None and dialog.op.done, timeout=30000)
+    return dialog
+
+
+def _import_dialog(qtbot, window, path: Path, passphrase: str):  # type: ignore[no-untyped-def]
+    action = window.action_map["import_case"]
+    assert action.isVisible() and action.isEnabled()
+    action.trigger()
+    dialog = window.admin_dialog
+    dialog.path.setText(str(path))
+    dialog.passphrase.setText(passphrase)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.op.done, timeout=30000)
+    return dialog
+
+
+def _press_import(qtbot, dialog, *, cancel_window=None) -> None:  # type: ignore[no-untyped-def]
+    ok = _button(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    gate = _hold_vault_thread(cancel_window) if cancel_window is not None else None
+    ok.click()
+    if gate is not None:
+        _button(dialog, QDialogButtonBox.StandardButton.Cancel).click()
+        gate.set()
+    qtbot.waitUntil(lambda: dialog.op.done, timeout=30000)
+
+
+def _matter(qtbot, window) -> dict | None:  # type: ignore[type-arg]
+    from clinic_app.services import records
+    from clinic_app.vault import records as vault_records
+
+    def read(s):  # type: ignore[no-untyped-def]
+        if vault_records.id_for(s.vault.conn, "matters", "m-a") is None:
+            return None
+        return records.show_matter(s, "m-a")
+
+    return in_vault(qtbot, window, read)
+
+
+def test_a_matter_moves_to_another_vault_through_both_menus(qtbot, make_window, source: Path, new_vault,
+                                                            tmp_path: Path) -> None:
+    from clinic_app.domain.matter import Matter
+    from clinic_app.services import case_record
+
+    first = make_window(source)
+    unlock(qtbot, first)
+    first.open_matter("m-a")
+    wait_idle(qtbot, first)
+    first.desk.setCurrentIndex(0)  # the home page: no matter to export
+    assert not first.action_map["export_case"].isEnabled()
+    assert "&Export as a case file" in first.action_map["export_case"].text()
+    target = tmp_path / "out" / "m-a.havencase"
+    target.parent.mkdir()
+
+    # a cancelled export leaves no file, not even a temporary one
+    cancelled = _export(qtbot, first, target, cancel=True)
+    assert "Cancelled" in cancelled.error.text() and "No case file was written" in cancelled.error.text()
+    assert list(target.parent.iterdir()) == []
+    cancelled.reject()
+
+    dialog = _export(qtbot, first, target)
+    assert dialog.op.error is None, dialog.op.error
+    assert target.is_file() and b"passport page" not in target.read_bytes()
+    assert "1 document" in dialog.outcome.text() and str(target) in dialog.outcome.text()
+    assert "another way than the file" in dialog.outcome.text()
+    dialog.reject()
+    assert dialog.new.passphrase.text() == "" and dialog.new.confirm.text() == ""
+
+    other, _recovery = new_vault("other")
+    second = make_window(other)
+    unlock(qtbot, second)
+
+    # a wrong passphrase: said in the dialog, naming the field; nothing imported
+    wrong = _import_dialog(qtbot, second, target, "not the right passphrase at all")
+    assert wrong.error.text().startswith("Case file passphrase:"), wrong.error.text()
+    assert not _button(wrong, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    # a file that is not a case file
+    bogus = tmp_path / "notes.havencase"
+    bogus.write_bytes(b"just some notes")
+    wrong.path.setText(str(bogus))
+    wrong.check_button.click()
+    qtbot.waitUntil(lambda: wrong.op.done, timeout=30000)
+    assert "not a complete Haven case file" in wrong.error.text(), wrong.error.text()
+    wrong.reject()
+    assert wrong.passphrase.text() == ""
+    assert _matter(qtbot, second) is None
+
+    # Cancel while the import waits its turn: nothing imported
+    dialog = _import_dialog(qtbot, second, target, FILE_PASS)
+    assert "Matter m-a of client c-a" in dialog.contents.text() and "1 support letter" in dialog.contents.text()
+    assert "Ana" not in dialog.contents.text()
+    assert "No conflict" in dialog.conflicts.text()
+    _press_import(qtbot, dialog, cancel_window=second)
+    assert "Cancelled" in dialog.error.text()
+    assert _matter(qtbot, second) is None
+
+    _press_import(qtbot, dialog)
+    assert dialog.op.error is None, dialog.op.error
+    assert "document: 1 imported" in dialog.outcome.text()
+    dialog.reject()
+    wait_idle(qtbot, second)
+    assert second.desk.current_workspace() is not None and second.desk.current_workspace().ref == "m-a"
+    view = _matter(qtbot, second)
+    assert view is not None and view["client"]["ref"] == "c-a"
+    assert [d["ref"] for d in view["documents"]] == ["d-1"] and [x["ref"] for x in view["letters"]] == ["l-1"]
+
+    # the matter changed here, then the same file again: the conflict is shown, and skip adds nothing
+    in_vault(qtbot, second, lambda s: case_record.save_matter(
+        s, Matter(ref="m-a", client_ref="c-a", type="rpd_claim", title="Claim, edited here"), check_rules=False))
+    again = _import_dialog(qtbot, second, target, FILE_PASS)
+    assert "matter m-a is already in this vault with different content" in again.conflicts.text()
+    ok = _button(again, QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # no choice yet: nothing can be imported by default
+    assert again.choice_buttons["skip"].isVisible() and again.choice_buttons["rename"].isVisible()
+    again.choice_buttons["skip"].click()
+    _press_import(qtbot, again)
+    assert again.op.error is None, again.op.error
+    assert "Nothing new was imported" in again.outcome.text() and "Skipped matter m-a" in again.outcome.text()
+    again.reject()
+    view = _matter(qtbot, second)
+    assert view is not None and view["title"] == "Claim, edited here"
+    assert len(view["documents"]) == 1 and len(view["letters"]) == 1
+
+
+def test_case_file_commands_follow_the_role(qtbot, make_window, source: Path) -> None:
+    from clinic_app.domain.roles import Role
+    from clinic_app.services.session import unlock as open_vault
+    from clinic_app.services.users import add_user
+
+    staff_pass = "staff member uses a long passphrase"
+    with open_vault(source, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        add_user(s, "sam", Role.STAFF, staff_pass)
+    window = make_window(source)
+    unlock(qtbot, window, "sam", staff_pass)
+    window.open_matter("m-a")
+    wait_idle(qtbot, window)
+    assert not window.action_map["export_case"].isVisible()  # staff may not export
+    assert window.action_map["import_case"].isVisible() and window.action_map["import_case"].isEnabled()
