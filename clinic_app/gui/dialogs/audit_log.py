@@ -91,9 +91,8 @@ class AuditLogDialog(QDialog):
         for edit, name in ((self.since, _("From")), (self.until, _("To"))):
             edit.setPlaceholderText(_("YYYY-MM-DD"))
             edit.setAccessibleName(name)
-            edit.returnPressed.connect(self.reload)
         self.show_button = QPushButton(_("S&how"))
-        self.show_button.setAutoDefault(False)
+        self.show_button.setDefault(True)  # Enter in a filter shows its rows, it does not close the dialog
         self.show_button.clicked.connect(self.reload)
         form = QFormLayout()
         form.addRow(_("&Who:"), self.who)
@@ -131,6 +130,7 @@ class AuditLogDialog(QDialog):
         row.addWidget(self.verify_button)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         stack(self, intro, form, self.table, self.message, row, self.result, self.buttons)
         self.resize(980, 560)
         self.finished.connect(self._closed)
