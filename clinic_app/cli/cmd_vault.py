@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json, emit_table
-from clinic_app.errors import ExitCode, VaultDamaged
+from clinic_app.errors import ExitCode, UsageError, VaultDamaged
 from clinic_app.i18n import _, ngettext
 from clinic_app.services import audit_log, users, vault_check
 from clinic_app.services import session as sessions
@@ -27,6 +28,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("audit", parents=[common], help=_("show or verify the audit log"))
     p.add_argument("--verify", action="store_true", help=_("verify the hash chain (exit code 5 if broken)"))
     p.add_argument("--limit", type=int, default=None, help=_("show only the last N rows"))
+    p.add_argument("--by", dest="actor", default="", metavar="USER", help=_("show only what USER did"))
+    p.add_argument("--action", default="", help=_("show only rows of this action (e.g. client_created)"))
+    p.add_argument("--since", default="", metavar="YYYY-MM-DD",
+                   help=_("show only rows from this day on (UTC)"))
+    p.add_argument("--until", default="", metavar="YYYY-MM-DD",
+                   help=_("show only rows up to this day, included (UTC)"))
     p.add_argument("--json", action="store_true", help=_("print rows as JSON"))
     p.set_defaults(func=cmd_audit)
 
@@ -39,8 +46,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_init(ctx: CliContext) -> int:
     user = ctx.args.user or ""
     if not user:
-        from clinic_app.errors import UsageError
-
         raise UsageError(_("init needs --user NAME for the first (admin) user."))
     passphrase = ctx.secrets.read(_("New passphrase for {user}").format(user=user), confirm=True)
     if ctx.args.kdf_profile == "fast":
@@ -77,10 +82,15 @@ def cmd_check(ctx: CliContext) -> int:
 
 
 def cmd_audit(ctx: CliContext) -> int:
+    since = _day(ctx.args.since) if ctx.args.since else None
+    until = _day(ctx.args.until) if ctx.args.until else None
     with ctx.unlock() as session:
         if ctx.args.verify:
-            problems = audit_log.verify(session) + _shared_chain_problems(session)
-            count = len(audit_log.entries(session))
+            report = audit_log.check(session)
+            problems, count = report.problems, report.rows
+            if report.server_note:
+                print(_("Note: the clinic's server could not be reached ({detail}); only this laptop's audit log "
+                        "was checked.").format(detail=report.server_note), file=sys.stderr)
             if ctx.args.json:
                 emit_json({"ok": not problems, "rows": count, "problems": problems})
             else:
@@ -90,29 +100,24 @@ def cmd_audit(ctx: CliContext) -> int:
                     count=count) if not problems
                       else _("The audit log has been altered."))
             return ExitCode.OK if not problems else ExitCode.DAMAGED
-        rows = audit_log.entries(session, limit=ctx.args.limit)
+        rows = audit_log.entries(session, limit=ctx.args.limit, actor=ctx.args.actor, action=ctx.args.action,
+                                 since=since, until=until)
+    filtered = bool(ctx.args.actor or ctx.args.action or ctx.args.since or ctx.args.until)
     if ctx.args.json:
         emit_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
                     "target": e.target, "detail": e.detail} for e in rows])
     else:
         emit_table([_("#"), _("When (UTC)"), _("Who"), _("Action"), _("Target")],
                    [(e.seq, e.at[:19], e.actor, e.action, e.target) for e in rows],
-                   empty=_("The audit log is empty."))
+                   empty=_("No row of the audit log matches.") if filtered else _("The audit log is empty."))
     return ExitCode.OK
 
 
-def _shared_chain_problems(session) -> list[str]:  # type: ignore[no-untyped-def]
-    """On a vault connected to a clinic server: the audit chains on the server and the witnesses."""
-    from clinic_app.services.sync import audit_share, local, server
-
-    if not local.is_connected(session.vault.conn):
-        return []
+def _day(text: str) -> date:
     try:
-        return audit_share.verify(session)
-    except server.ServerError as exc:
-        print(_("Note: the clinic's server could not be reached ({detail}); only this laptop's audit log "
-                "was checked.").format(detail=str(exc)), file=sys.stderr)
-        return []
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(_("Not a date (use YYYY-MM-DD): {value}").format(value=text)) from None
 
 
 def cmd_recover(ctx: CliContext) -> int:

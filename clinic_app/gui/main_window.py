@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             S("check", m["vault"], _("Chec&k vault…"), "", self.check_vault),  # everyone, as `clinic-app check`
             S("deadline_rules", m["vault"], _("Deadline &rules…"), "", self.deadline_rules,
               permission=Permission.READ_RECORDS),
+            S("audit_log", m["vault"], _("&Audit log…"), "", self.audit_log, permission=Permission.READ_AUDIT),
             *sync_menu.specs(self, m["vault"]),
             *help_menu.specs(self, m["help"]),
         ]
@@ -317,6 +318,12 @@ class MainWindow(QMainWindow):
         from clinic_app.gui.dialogs import deadline_rules
 
         deadline_rules.show(self)
+
+    def audit_log(self) -> None:
+        from clinic_app.gui.dialogs.audit_log import AuditLogDialog
+
+        if self.opened is not None:
+            self._show_admin_dialog(AuditLogDialog(self.runner, self.sharing, self))
 
     def backup_now(self) -> None:
         from clinic_app.gui.dialogs.backup_dialog import BackupDialog

@@ -66,19 +66,62 @@ def append(
     return seq
 
 
-def entries(conn: Connection, *, limit: int | None = None) -> list[AuditEntry]:
-    sql = "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit ORDER BY seq"
+def entries(
+    conn: Connection,
+    *,
+    limit: int | None = None,
+    actor: str = "",
+    action: str = "",
+    since: str = "",
+    before: str = "",
+    below_seq: int | None = None,
+) -> list[AuditEntry]:
+    """Rows in order; with `limit`, the newest `limit` that match. `since`/`before` bound `at`
+    (ISO text, `before` excluded); `below_seq` pages back from a row already shown."""
+    where: list[str] = []
+    params: list[object] = []
+    for clause, value in (("actor = ?", actor), ("action = ?", action), ("at >= ?", since), ("at < ?", before)):
+        if value:
+            where.append(clause)
+            params.append(value)
+    if below_seq is not None:
+        where.append("seq < ?")
+        params.append(int(below_seq))
+    sql = "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY seq"
     if limit:
         sql = f"SELECT * FROM ({sql} DESC LIMIT {int(limit)}) ORDER BY seq"
     return [
         AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), r[6], r[7])
-        for r in conn.execute(sql)
+        for r in conn.execute(sql, params)
     ]
 
 
-def verify(conn: Connection, vault_id: str) -> list[str]:
-    """Every break in the chain, as text naming the row; empty when the log is intact."""
-    problems: list[str] = []
+def count(conn: Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM audit").fetchone()[0])
+
+
+def distinct(conn: Connection, column: str) -> list[str]:
+    """Every actor or every action the log holds, sorted: what a filter can offer."""
+    if column not in ("actor", "action"):
+        raise ValueError(column)
+    return [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM audit ORDER BY {column}")]
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """One break in the chain: row `seq` is "missing" (the next row is `next_seq`), does not follow
+    the row before it ("order"), or its contents no longer give its hash ("changed")."""
+
+    seq: int
+    kind: str
+    next_seq: int = 0
+
+
+def breaks(conn: Connection, vault_id: str) -> list[ChainBreak]:
+    found: list[ChainBreak] = []
     expected_prev = genesis_hash(vault_id)
     expected_seq = 1
     cursor = conn.execute(
@@ -86,13 +129,26 @@ def verify(conn: Connection, vault_id: str) -> list[str]:
     )
     for seq, at, actor, action, target, detail, prev, digest in cursor:
         if seq != expected_seq:
-            problems.append(f"row {expected_seq}: missing (next row is {seq})")
+            found.append(ChainBreak(expected_seq, "missing", seq))
         if prev != expected_prev:
-            problems.append(f"row {seq}: does not follow the previous row")
+            found.append(ChainBreak(seq, "order"))
         if _row_hash(seq, at, actor, action, target, detail, prev) != digest:
-            problems.append(f"row {seq}: contents were changed")
+            found.append(ChainBreak(seq, "changed"))
         expected_prev, expected_seq = digest, seq + 1
-    return problems
+    return found
+
+
+def describe_break(b: ChainBreak) -> str:
+    if b.kind == "missing":
+        return f"row {b.seq}: missing (next row is {b.next_seq})"
+    if b.kind == "order":
+        return f"row {b.seq}: does not follow the previous row"
+    return f"row {b.seq}: contents were changed"
+
+
+def verify(conn: Connection, vault_id: str) -> list[str]:
+    """Every break in the chain, as text naming the row; empty when the log is intact."""
+    return [describe_break(b) for b in breaks(conn, vault_id)]
 
 
 def head(conn: Connection) -> tuple[int, str, str] | None:

@@ -55,3 +55,28 @@ def test_cli_audit_verify_exit_codes(vault_folder: Path) -> None:
     bad = run_cli("--vault", str(vault_folder), "--passphrase-stdin", "audit", "--verify", stdin=ADMIN_PASS + "\n")
     assert bad.returncode == 5
     assert "row 1" in bad.stdout
+
+
+def test_cli_audit_filters_by_user_action_and_day(vault_folder: Path, role_sessions, cli) -> None:
+    import json
+    from datetime import date, timedelta
+
+    from clinic_app.domain.client import Client
+    from clinic_app.services import case_record
+
+    with role_sessions("staff") as s:
+        case_record.save_client(s, Client(ref="c-1", legal_name="Test Client"))
+    base = ("--vault", str(vault_folder), "--user", ADMIN, "--passphrase-stdin", "audit", "--json")
+    code, out, err = cli(*base, "--by", "staff")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and {r["actor"] for r in rows} == {"staff"} and "client_created" in {r["action"] for r in rows}
+    code, out, _err = cli(*base, "--action", "client_created")
+    assert [(r["actor"], r["action"]) for r in json.loads(out)] == [("staff", "client_created")]
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    code, out, _err = cli(*base, "--since", tomorrow)
+    assert code == 0 and json.loads(out) == []
+    code, out, _err = cli(*base, "--until", tomorrow)
+    assert len(json.loads(out)) > 1
+    code, _out, err = cli(*base, "--since", "2027-13-40")
+    assert code != 0 and "Not a date" in err
