@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Snippets mark matches with two private-use characters, removed from indexed text so
 # that no document can forge a mark.
@@ -87,12 +88,24 @@ def terms(query: str) -> list[str]:
     quoted: list[list[str]] = []
     for words in groups:
         if len(words) > 1 and any(c.isdigit() for w in words for c in w):
-            quoted.append([_quoted(" ".join(words)), _quoted("".join(words))])
+            quoted.append(_unique(_quoted(join(form)) for form in _forms(words) for join in (" ".join, "".join)))
         else:
-            quoted += [[_quoted(w)] for w in words]
+            quoted += [_unique(_quoted(form[0]) for form in _forms([w])) for w in words]
     if quoted:
         quoted[-1] = [q + "*" for q in quoted[-1]]
     return [q[0] if len(q) == 1 else "(" + " OR ".join(q) + ")" for q in quoted]
+
+
+def _forms(words: list[str]) -> list[list[str]]:
+    """The words as typed and, when it differs, as NFKC makes them: an input method's
+    full-width digits and letters (`１２３４－５６７８`, `ＴＢ５`) are stored as ASCII in a
+    file number (domain.identifiers), and as typed in text."""
+    folded = [unicodedata.normalize("NFKC", w) for w in words]
+    return [words, folded] if folded != words and all(_WORD.search(w) for w in folded) else [words]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _quoted(words: str) -> str:

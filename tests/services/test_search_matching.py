@@ -106,3 +106,21 @@ def test_snippets_show_chinese_text_as_written(cjk) -> None:
     assert "我叫[张伟]是学生。" in hits["d-note"].snippet, hits["d-note"].parts
     assert records.search_snippets(cjk, "张伟", [("document", "d-note")])[("document", "d-note")] == \
         hits["d-note"].parts
+
+
+@pytest.mark.parametrize("query, ref", [("３４５６－７８９０", "c-short"), ("３４５６７８９０", "c-short"),
+                                        ("ＴＢ５－１０００１", "m-1"), ("ＴＢ５１０００１", "m-1"), ("ｉｍｍ１２３４", "m-1"),
+                                        ("Ｃａｒｌａ", "c-owner")])
+def test_a_number_or_name_typed_in_full_width_is_found(numbered, query: str, ref: str) -> None:
+    """A Chinese or Japanese input method types full-width digits and letters; the file number
+    form stores them as ASCII (NFKC), so the same keystrokes in the search box must find them."""
+    assert _refs(numbered, query)[0] == ref
+
+
+def test_text_written_in_full_width_is_still_found_as_written(admin_session) -> None:
+    text = "UCI １２３４－５６７８ written with an input method. " + "Filler words here. " * 10
+    evidence.store_document(admin_session, io.BytesIO(text.encode()), DocumentMeta(ref="d-wide", title="Form"),
+                            [], analysis=Analysis(text=text))
+    for query, marked in (("１２３４－５６７８", "[１２３４－５６７８]"), ("１２３４", "[１２３４]－")):
+        hit = records.search_records(admin_session, query)[0]
+        assert hit.ref == "d-wide" and marked in hit.snippet, hit.snippet
