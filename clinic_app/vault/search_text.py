@@ -52,16 +52,23 @@ def _compact(number: str) -> str:
     return "".join(_WORD.findall(number))
 
 
+def _cleaned(text: str) -> str:
+    """NFC, as a query is (`terms`): a text file saved decomposed (a Mac, some Korean editors)
+    holds Hangul as jamo and a kana's voicing mark apart, and `김민수` or `ガルシア` found
+    nothing in it; and without our marks."""
+    return unicodedata.normalize("NFC", text).translate(_OURS)
+
+
 def title(text: str) -> str:
     """A title as indexed: each number with dashes followed by its form without them, each
     Chinese, Japanese or Korean character a word."""
     return _spaced(_NUMBER.sub(lambda m: m.group() + _OPEN + _compact(m.group()) + _CLOSE
-                               if any(c.isdigit() for c in m.group()) else m.group(), text.translate(_OURS)))
+                               if any(c.isdigit() for c in m.group()) else m.group(), _cleaned(text)))
 
 
 def body(text: str) -> str:
     """A body as indexed: each Chinese, Japanese or Korean character a word."""
-    return _spaced(text.translate(_OURS))
+    return _spaced(_cleaned(text))
 
 
 def as_written(indexed: str) -> str:

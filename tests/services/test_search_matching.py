@@ -124,3 +124,23 @@ def test_text_written_in_full_width_is_still_found_as_written(admin_session) -> 
     for query, marked in (("１２３４－５６７８", "[１２３４－５６７８]"), ("１２３４", "[１２３４]－")):
         hit = records.search_records(admin_session, query)[0]
         assert hit.ref == "d-wide" and marked in hit.snippet, hit.snippet
+
+
+def test_a_text_file_saved_decomposed_is_found(admin_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A text file saved on a Mac or by some Korean editors holds Hangul as jamo and kana with a
+    separate voicing mark (NFD); a query is composed (NFC), so the text is indexed composed too."""
+    import unicodedata
+
+    from clinic_app.services.import_files import import_files
+
+    _client(admin_session, "c-kim", "Kim")
+    case_record.save_matter(admin_session, Matter(ref="m-kim", client_ref="c-kim", type=MatterType.RPD_CLAIM,
+                                                  title="Claim"))
+    note = tmp_path / "note.txt"
+    note.write_text("Interview notes\n\n" + unicodedata.normalize("NFD", "저는 김민수입니다. 私はガルシアです。"),
+                    encoding="utf-8")
+    assert import_files(admin_session, "m-kim", [note], workers=1).files[0].outcome == "imported"
+    for query in ("김민수", "ガルシア", "민수"):
+        hits = records.search_records(admin_session, query)
+        assert [h.ref for h in hits] == ["d-001"], query
+        assert f"[{query}]" in hits[0].snippet, hits[0].snippet
