@@ -71,11 +71,6 @@ def body(text: str) -> str:
     return _spaced(_cleaned(text))
 
 
-def as_written(indexed: str) -> str:
-    """The text `title` or `body` was given (but for marks it removed)."""
-    return re.sub(f"{_OPEN}[^{_OPEN}{_CLOSE}]*{_CLOSE}", "", indexed).replace(_GAP, "")
-
-
 def terms(query: str) -> list[str]:
     """The query's words, quoted for FTS5, the last one a prefix. NFC first, as the stored
     text is: a name typed or pasted decomposed (macOS gives "i" + a combining accent) was
