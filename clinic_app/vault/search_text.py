@@ -32,11 +32,15 @@ _OURS = str.maketrans("", "", _GAP + _OPEN + _CLOSE + MATCH_START + MATCH_END)
 # Hangul jamo, CJK symbols' iteration marks, kana, Hangul compatibility jamo, kana
 # extensions, CJK ideographs (with extension A), Hangul syllables, compatibility
 # ideographs, half-width kana, ideograph extensions B to G.
-_CJK = re.compile("[\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
-                  "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-                  "\U00020000-\U0003134f]+")
+_CJK_CHARS = ("\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
+              "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+              "\U00020000-\U0003134f")
+_CJK = re.compile(f"[{_CJK_CHARS}]+")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # as domain.identifiers normalises
-_NUMBER = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # in stored titles, whose numbers are normalised
+# In stored titles, whose numbers are normalised. Chinese, Japanese and Korean characters
+# are no part of a number: those scripts write one against the words around it
+# (`申请书IMM-1234-26王张伟`), and its form without dashes would have held them too.
+_NUMBER = re.compile(f"[^\\W_{_CJK_CHARS}]+(?:-[^\\W_{_CJK_CHARS}]+)+")
 _WORD = re.compile(r"\w+")
 # A number's form without dashes in a snippet, with the number before it (the snippet may
 # end inside the form, before its `_CLOSE`).

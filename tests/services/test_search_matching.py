@@ -144,3 +144,20 @@ def test_a_text_file_saved_decomposed_is_found(admin_session, tmp_path) -> None:
         hits = records.search_records(admin_session, query)
         assert [h.ref for h in hits] == ["d-001"], query
         assert f"[{query}]" in hits[0].snippet, hits[0].snippet
+
+
+def test_a_number_written_against_chinese_or_korean_text_is_found_and_shown_as_written(admin_session) -> None:
+    """Chinese and Korean write a number against the words around it, without a space; the
+    number is still one of its own, and only it is indexed again without its dashes."""
+    evidence.store_document(admin_session, io.BytesIO(b"text"),
+                            DocumentMeta(ref="d-jr", title="联邦法院司法审查申请书IMM-1234-26王张伟的难民申请材料"),
+                            [], analysis=Analysis(text="text"))
+    _client(admin_session, "c-kim", "김민수입니다1234-5678 김민수")
+    for query, ref, marked in (("IMM123426", "d-jr", "书[IMM-1234-26]王张伟"),
+                               ("IMM-1234-26", "d-jr", "书[IMM-1234-26]王张伟"),
+                               ("12345678", "c-kim", "김민수입니다[1234-5678] 김민수"),
+                               ("1234-5678", "c-kim", "김민수입니다[1234-5678] 김민수")):
+        hits = records.search_records(admin_session, query)
+        assert [h.ref for h in hits] == [ref], query
+        assert marked in hits[0].snippet and "IMM123426" not in hits[0].snippet, (query, hits[0].snippet)
+    assert _refs(admin_session, "申请书") == ["d-jr"]
