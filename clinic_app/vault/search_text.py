@@ -42,6 +42,8 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # as domain
 # (`申请书IMM-1234-26王张伟`), and its form without dashes would have held them too.
 _NUMBER = re.compile(f"[^\\W_{_CJK_CHARS}]+(?:-[^\\W_{_CJK_CHARS}]+)+")
 _WORD = re.compile(r"\w+")
+_ENDS_IN_NUMBER = re.compile(r"[\w-]+\Z")
+_GAP_OR_FORM = re.compile(f"{_OPEN}([^\\W_]+){_CLOSE}|{_GAP}")
 # A number's form without dashes in a snippet, with the number before it (the snippet may
 # end inside the form, before its `_CLOSE`).
 _FORM = re.compile(f"((?:[^\\W_]|[-{MATCH_START}{MATCH_END}])*){_OPEN}([^{_OPEN}{_CLOSE}…]*){_CLOSE}?")
@@ -73,6 +75,18 @@ def title(text: str) -> str:
 def body(text: str) -> str:
     """A body as indexed: each Chinese, Japanese or Korean character a word."""
     return _spaced(_cleaned(text))
+
+
+def as_written(indexed: str) -> str:
+    """The text a row of any schema was indexed from (schema 13's step reads each row): a
+    form between `_OPEN` and `_CLOSE` only where it is the number just before it without
+    dashes. Text indexed before schema 13 is as written and may hold those marks itself:
+    Arabic pasted from a PDF comes between U+206C and U+206D, and is kept."""
+    def drop(m: re.Match[str]) -> str:
+        number = _ENDS_IN_NUMBER.search(m.string, 0, m.start())
+        return "" if number and _compact(number.group()) == m.group(1) else m.group()
+
+    return _GAP_OR_FORM.sub(lambda m: drop(m) if m.group(1) is not None else "", indexed)
 
 
 def terms(query: str) -> list[str]:

@@ -26,11 +26,9 @@ def apply(conn: Connection) -> None:
     long_rows = {int(r) for (r,) in conn.execute("SELECT rowid FROM search_index_long")}
     rows = conn.execute("SELECT rowid, kind, entity_id, title, body FROM search_index ORDER BY rowid")
     for rowid, kind, entity_id, title, body in rows:
-        # A schema 12 row holds the text as written, marks pasted from a PDF included (Arabic
-        # between U+206C and U+206D): indexed as is, nothing between such marks is dropped.
-        new_body = search_text.body(str(body))
+        new_body = search_text.body(search_text.as_written(str(body)))
         conn.execute("INSERT INTO search_index_new (rowid, kind, entity_id, title, body) VALUES (?, ?, ?, ?, ?)",
-                     (rowid, kind, entity_id, search_text.title(str(title)), new_body))
+                     (rowid, kind, entity_id, search_text.title(search_text.as_written(str(title))), new_body))
         if int(rowid) in long_rows and new_body != body:
             low = int(rowid) * search.MAX_PARTS
             conn.execute("DELETE FROM search_index_parts WHERE rowid BETWEEN ? AND ?", (low, low + search.MAX_PARTS - 1))
