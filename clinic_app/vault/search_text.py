@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Snippets mark matches with two private-use characters, removed from indexed text so
 # that no document can forge a mark.
@@ -31,12 +32,18 @@ _OURS = str.maketrans("", "", _GAP + _OPEN + _CLOSE + MATCH_START + MATCH_END)
 # Hangul jamo, CJK symbols' iteration marks, kana, Hangul compatibility jamo, kana
 # extensions, CJK ideographs (with extension A), Hangul syllables, compatibility
 # ideographs, half-width kana, ideograph extensions B to G.
-_CJK = re.compile("[\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
-                  "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-                  "\U00020000-\U0003134f]+")
+_CJK_CHARS = ("\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
+              "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+              "\U00020000-\U0003134f")
+_CJK = re.compile(f"[{_CJK_CHARS}]+")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # as domain.identifiers normalises
-_NUMBER = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # in stored titles, whose numbers are normalised
+# In stored titles, whose numbers are normalised. Chinese, Japanese and Korean characters
+# are no part of a number: those scripts write one against the words around it
+# (`申请书IMM-1234-26王张伟`), and its form without dashes would have held them too.
+_NUMBER = re.compile(f"[^\\W_{_CJK_CHARS}]+(?:-[^\\W_{_CJK_CHARS}]+)+")
 _WORD = re.compile(r"\w+")
+_ENDS_IN_NUMBER = re.compile(r"[\w-]+\Z")
+_GAP_OR_FORM = re.compile(f"{_OPEN}([^\\W_]+){_CLOSE}|{_GAP}")
 # A number's form without dashes in a snippet, with the number before it (the snippet may
 # end inside the form, before its `_CLOSE`).
 _FORM = re.compile(f"((?:[^\\W_]|[-{MATCH_START}{MATCH_END}])*){_OPEN}([^{_OPEN}{_CLOSE}…]*){_CLOSE}?")
@@ -51,21 +58,35 @@ def _compact(number: str) -> str:
     return "".join(_WORD.findall(number))
 
 
+def _cleaned(text: str) -> str:
+    """NFC, as a query is (`terms`): a text file saved decomposed (a Mac, some Korean editors)
+    holds Hangul as jamo and a kana's voicing mark apart, and `김민수` or `ガルシア` found
+    nothing in it; and without our marks."""
+    return unicodedata.normalize("NFC", text).translate(_OURS)
+
+
 def title(text: str) -> str:
     """A title as indexed: each number with dashes followed by its form without them, each
     Chinese, Japanese or Korean character a word."""
     return _spaced(_NUMBER.sub(lambda m: m.group() + _OPEN + _compact(m.group()) + _CLOSE
-                               if any(c.isdigit() for c in m.group()) else m.group(), text.translate(_OURS)))
+                               if any(c.isdigit() for c in m.group()) else m.group(), _cleaned(text)))
 
 
 def body(text: str) -> str:
     """A body as indexed: each Chinese, Japanese or Korean character a word."""
-    return _spaced(text.translate(_OURS))
+    return _spaced(_cleaned(text))
 
 
 def as_written(indexed: str) -> str:
-    """The text `title` or `body` was given (but for marks it removed)."""
-    return re.sub(f"{_OPEN}[^{_OPEN}{_CLOSE}]*{_CLOSE}", "", indexed).replace(_GAP, "")
+    """The text a row of any schema was indexed from (schema 13's step reads each row): a
+    form between `_OPEN` and `_CLOSE` only where it is the number just before it without
+    dashes. Text indexed before schema 13 is as written and may hold those marks itself:
+    Arabic pasted from a PDF comes between U+206C and U+206D, and is kept."""
+    def drop(m: re.Match[str]) -> str:
+        number = _ENDS_IN_NUMBER.search(m.string, 0, m.start())
+        return "" if number and _compact(number.group()) == m.group(1) else m.group()
+
+    return _GAP_OR_FORM.sub(lambda m: drop(m) if m.group(1) is not None else "", indexed)
 
 
 def terms(query: str) -> list[str]:
@@ -87,12 +108,24 @@ def terms(query: str) -> list[str]:
     quoted: list[list[str]] = []
     for words in groups:
         if len(words) > 1 and any(c.isdigit() for w in words for c in w):
-            quoted.append([_quoted(" ".join(words)), _quoted("".join(words))])
+            quoted.append(_unique(_quoted(join(form)) for form in _forms(words) for join in (" ".join, "".join)))
         else:
-            quoted += [[_quoted(w)] for w in words]
+            quoted += [_unique(_quoted(form[0]) for form in _forms([w])) for w in words]
     if quoted:
         quoted[-1] = [q + "*" for q in quoted[-1]]
     return [q[0] if len(q) == 1 else "(" + " OR ".join(q) + ")" for q in quoted]
+
+
+def _forms(words: list[str]) -> list[list[str]]:
+    """The words as typed and, when it differs, as NFKC makes them: an input method's
+    full-width digits and letters (`１２３４－５６７８`, `ＴＢ５`) are stored as ASCII in a
+    file number (domain.identifiers), and as typed in text."""
+    folded = [unicodedata.normalize("NFKC", w) for w in words]
+    return [words, folded] if folded != words and all(_WORD.search(w) for w in folded) else [words]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _quoted(words: str) -> str:

@@ -106,3 +106,58 @@ def test_snippets_show_chinese_text_as_written(cjk) -> None:
     assert "我叫[张伟]是学生。" in hits["d-note"].snippet, hits["d-note"].parts
     assert records.search_snippets(cjk, "张伟", [("document", "d-note")])[("document", "d-note")] == \
         hits["d-note"].parts
+
+
+@pytest.mark.parametrize("query, ref", [("３４５６－７８９０", "c-short"), ("３４５６７８９０", "c-short"),
+                                        ("ＴＢ５－１０００１", "m-1"), ("ＴＢ５１０００１", "m-1"), ("ｉｍｍ１２３４", "m-1"),
+                                        ("Ｃａｒｌａ", "c-owner")])
+def test_a_number_or_name_typed_in_full_width_is_found(numbered, query: str, ref: str) -> None:
+    """A Chinese or Japanese input method types full-width digits and letters; the file number
+    form stores them as ASCII (NFKC), so the same keystrokes in the search box must find them."""
+    assert _refs(numbered, query)[0] == ref
+
+
+def test_text_written_in_full_width_is_still_found_as_written(admin_session) -> None:
+    text = "UCI １２３４－５６７８ written with an input method. " + "Filler words here. " * 10
+    evidence.store_document(admin_session, io.BytesIO(text.encode()), DocumentMeta(ref="d-wide", title="Form"),
+                            [], analysis=Analysis(text=text))
+    for query, marked in (("１２３４－５６７８", "[１２３４－５６７８]"), ("１２３４", "[１２３４]－")):
+        hit = records.search_records(admin_session, query)[0]
+        assert hit.ref == "d-wide" and marked in hit.snippet, hit.snippet
+
+
+def test_a_text_file_saved_decomposed_is_found(admin_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A text file saved on a Mac or by some Korean editors holds Hangul as jamo and kana with a
+    separate voicing mark (NFD); a query is composed (NFC), so the text is indexed composed too."""
+    import unicodedata
+
+    from clinic_app.services.import_files import import_files
+
+    _client(admin_session, "c-kim", "Kim")
+    case_record.save_matter(admin_session, Matter(ref="m-kim", client_ref="c-kim", type=MatterType.RPD_CLAIM,
+                                                  title="Claim"))
+    note = tmp_path / "note.txt"
+    note.write_text("Interview notes\n\n" + unicodedata.normalize("NFD", "저는 김민수입니다. 私はガルシアです。"),
+                    encoding="utf-8")
+    assert import_files(admin_session, "m-kim", [note], workers=1).files[0].outcome == "imported"
+    for query in ("김민수", "ガルシア", "민수"):
+        hits = records.search_records(admin_session, query)
+        assert [h.ref for h in hits] == ["d-001"], query
+        assert f"[{query}]" in hits[0].snippet, hits[0].snippet
+
+
+def test_a_number_written_against_chinese_or_korean_text_is_found_and_shown_as_written(admin_session) -> None:
+    """Chinese and Korean write a number against the words around it, without a space; the
+    number is still one of its own, and only it is indexed again without its dashes."""
+    evidence.store_document(admin_session, io.BytesIO(b"text"),
+                            DocumentMeta(ref="d-jr", title="联邦法院司法审查申请书IMM-1234-26王张伟的难民申请材料"),
+                            [], analysis=Analysis(text="text"))
+    _client(admin_session, "c-kim", "김민수입니다1234-5678 김민수")
+    for query, ref, marked in (("IMM123426", "d-jr", "书[IMM-1234-26]王张伟"),
+                               ("IMM-1234-26", "d-jr", "书[IMM-1234-26]王张伟"),
+                               ("12345678", "c-kim", "김민수입니다[1234-5678] 김민수"),
+                               ("1234-5678", "c-kim", "김민수입니다[1234-5678] 김민수")):
+        hits = records.search_records(admin_session, query)
+        assert [h.ref for h in hits] == [ref], query
+        assert marked in hits[0].snippet and "IMM123426" not in hits[0].snippet, (query, hits[0].snippet)
+    assert _refs(admin_session, "申请书") == ["d-jr"]

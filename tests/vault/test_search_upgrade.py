@@ -52,3 +52,26 @@ def test_schema_13_indexes_an_older_vault_again(vault_folder) -> None:  # type: 
         assert hits["c-wang"].snippet == "王[张伟] 1234-5678 c-wang"
         assert "我叫[张伟]是学生" in hits["d-long"].snippet, hits["d-long"].snippet  # from its part
         assert _refs(session, "filler") == ["d-long"]
+
+
+def test_schema_13_keeps_the_words_between_shaping_marks_pasted_from_a_pdf(vault_folder) -> None:  # type: ignore[no-untyped-def]
+    """Arabic text copied from some PDFs comes between U+206C and U+206D (inhibit, then activate,
+    Arabic form shaping); schema 13 uses those marks itself, and indexing a schema 12 row
+    again must not take the words between them for a mark of its own and drop them."""
+    name = "\u206cأحمد\u206d Cruz"
+    notes = "Interview: \u206cيعيش في كندا\u206d since 2019."
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        case_record.save_client(session, Client(ref="c-ahmad", legal_name=name, notes=notes))
+        conn = session.vault.conn
+        row = conn.execute("SELECT id FROM clients WHERE ref = 'c-ahmad'").fetchone()[0] * 8 + 1
+        title, body = conn.execute("SELECT title, body FROM search_index WHERE rowid = ?", (row,)).fetchone()
+        conn.execute("BEGIN IMMEDIATE")  # the row as schema 12 indexed it: the text as written, marks and all
+        conn.execute("UPDATE search_index SET title = ?, body = ? WHERE rowid = ?",
+                     (title.replace("أحمد", "\u206cأحمد\u206d"), body.replace("يعيش في كندا", "\u206cيعيش في كندا\u206d"),
+                      row))
+        conn.execute("PRAGMA user_version = 12")
+        conn.execute("COMMIT")
+    with unlock(vault_folder, user=ADMIN, passphrase=ADMIN_PASS) as session:
+        assert migrations.current_version(session.vault.conn) == migrations.LATEST
+        for query in ("أحمد", "كندا", "Cruz", "2019"):
+            assert _refs(session, query) == ["c-ahmad"], query
