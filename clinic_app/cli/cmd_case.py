@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_app.cli.context import CliContext
 from clinic_app.cli.output import emit_json, emit_table
 from clinic_app.errors import ExitCode
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _
 from clinic_app.services import records
 from clinic_app.services.manifest_import import import_manifest
 
@@ -74,19 +74,8 @@ def cmd_import(ctx: CliContext) -> int:
     if summary.conflicts:
         print(_("Imported despite the conflict check (your decision was recorded in the audit log):"))
         print_conflicts(summary.conflicts)
-    kinds = sorted(set(summary.created) | set(summary.updated))
-    for kind in kinds:
-        print(_("{kind}: {created} created, {updated} updated").format(
-            kind=kind, created=summary.created.get(kind, 0), updated=summary.updated.get(kind, 0)))
-    if summary.bytes_already_stored:
-        print(ngettext("{count} file was already in the vault and was linked, not stored again.",
-                       "{count} files were already in the vault and were linked, not stored again.",
-                       summary.bytes_already_stored).format(
-            count=summary.bytes_already_stored))
-    for ref, other in summary.likely_duplicates:
-        print(_("Likely duplicate: {ref} has the same text as {other}.").format(ref=ref, other=other))
-    if not kinds:
-        print(_("The manifest was empty; nothing was imported."))
+    for line in summary.lines():
+        print(line)
     return ExitCode.OK
 
 

@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
               permission=Permission.EDIT_RECORDS),
             S("import_case", m["file"], _("Import a case &file…"), "", self.import_case,
               permission=Permission.EDIT_RECORDS),
+            S("export_calendar", m["file"], _("Export &deadlines to a calendar…"), "", self.export_calendar,
+              permission=Permission.READ_RECORDS),
+            S("import_manifest", m["file"], _("Import a case manifes&t…"), "", self.import_manifest,
+              permission=Permission.IMPORT_DOCUMENTS),
             S("backup", m["file"], _("&Back up now…"), "", self.backup_now, permission=Permission.BACKUP),
             S("restore", m["file"], _("&Restore from backup…"), "", self.restore_backup, needs_unlock=False,
               permission=Permission.BACKUP),
@@ -232,6 +236,16 @@ class MainWindow(QMainWindow):
     def new_matter(self) -> None:
         if self.desk is not None and self.desk.home is not None:
             self.desk.home.new_matter()
+
+    def export_calendar(self) -> None:
+        if self.desk is not None and self.desk.home is not None:
+            self.desk.home.export_calendar()
+
+    def import_manifest(self) -> None:
+        from clinic_app.gui.dialogs.manifest_import import ManifestImportDialog
+
+        if self.opened is not None:
+            self._show_admin_dialog(ManifestImportDialog(self.runner, self.statusBar().showMessage, self))
 
     def _find(self) -> None:
         if self.desk is not None:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinic_app.domain.bundle import BundleSpec
+from clinic_app.domain.changes import Changes
 from clinic_app.domain.document import DocumentCategory, DocumentMeta
+from clinic_app.domain.ids import DocumentId, MatterId
 from clinic_app.domain.letter import SupportLetter
 from clinic_app.domain.progress import CancelToken, Progress, no_progress
 from clinic_app.domain.roles import Permission
 from clinic_app.errors import ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.domain.matter import Matter
 from clinic_app.domain.exhibits import exhibits_by_affidavit
 from clinic_app.services import bundles, case_record, conflict_check, correspondence, evidence, letters_workflow
@@ -40,10 +42,27 @@ class ImportSummary:
     bytes_already_stored: int = 0
     likely_duplicates: list[tuple[str, str]] = field(default_factory=list)
     conflicts: list[NameConflict] = field(default_factory=list)  # imported anyway (accept_conflicts)
+    changes: Changes = field(default_factory=Changes)  # every record written, so a window refreshes them
 
     def count(self, kind: str, created: bool) -> None:
         target = self.created if created else self.updated
         target[kind] = target.get(kind, 0) + 1
+
+    def lines(self) -> list[str]:
+        """What was created and updated, per kind; files already stored; likely duplicates
+        (as `clinic-app import` prints them and the window's import dialog shows them)."""
+        kinds = sorted(set(self.created) | set(self.updated))
+        lines = [_("{kind}: {created} created, {updated} updated").format(
+            kind=kind, created=self.created.get(kind, 0), updated=self.updated.get(kind, 0)) for kind in kinds]
+        if self.bytes_already_stored:
+            lines.append(ngettext("{count} file was already in the vault and was linked, not stored again.",
+                                  "{count} files were already in the vault and were linked, not stored again.",
+                                  self.bytes_already_stored).format(count=self.bytes_already_stored))
+        lines += [_("Likely duplicate: {ref} has the same text as {other}.").format(ref=ref, other=other)
+                  for ref, other in self.likely_duplicates]
+        if not kinds:
+            lines.append(_("The manifest was empty; nothing was imported."))
+        return lines
 
 
 def _existing(session: Session) -> ExistingRefs:
@@ -150,33 +169,37 @@ def import_manifest(
         for client in manifest.clients:
             cancel.raise_if_cancelled()
             created = records.id_for(session.vault.conn, "clients", client.ref) is None
-            case_record.save_client(session, client)
+            summary.changes |= case_record.save_client(session, client)
             summary.count("clients", created)
         for matter in manifest.matters:
             created = records.id_for(session.vault.conn, "matters", matter.ref) is None
-            case_record.save_matter(session, matter)
+            summary.changes |= case_record.save_matter(session, matter)
             summary.count("matters", created)
         for i, entry in enumerate(manifest.documents):
             progress(i, total, _("Storing file {n} of {total}").format(n=i + 1, total=total))
             stored = evidence.store_document(session, entry.file, entry.meta, entry.matter_refs,
                                              analysis=analyses.get(entry.ref), cancel=cancel)
             summary.count("documents", stored.created)
+            summary.changes |= Changes(documents=frozenset({DocumentId(stored.document_id)}), links=True)
             summary.bytes_already_stored += int(stored.bytes_already_stored)
             if stored.likely_duplicate_of:
                 summary.likely_duplicates.append((stored.ref, stored.likely_duplicate_of))
         for link in manifest.translations:
-            case_record.link_translation(session, link)
+            summary.changes |= case_record.link_translation(session, link)
             summary.count("translations", True)
         linked_here = {link.translation_ref for link in manifest.translations}
         for entry in manifest.documents:
             if entry.declaration_for and entry.declaration_for not in linked_here:
-                case_record.attach_declaration(session, entry.declaration_for, entry.ref)
+                summary.changes |= case_record.attach_declaration(session, entry.declaration_for, entry.ref)
         for affidavit, exhibits in exhibits_by_affidavit(manifest.exhibits).items():
-            correspondence.set_exhibits(session, affidavit, exhibits)  # the manifest's list replaces the old
+            summary.changes |= correspondence.set_exhibits(session, affidavit, exhibits)  # replaces the old list
             summary.count("exhibits", True)
         for matter_ref, items in manifest.correspondence:
             for _n in range(correspondence.import_entries(session, matter_ref, items)):
                 summary.count("correspondence", True)
+            if items:
+                matter_id = records.require_id(session.vault.conn, "matters", matter_ref)
+                summary.changes |= Changes(matters=frozenset({MatterId(matter_id)}))
         for entry in manifest.letters:
             cancel.raise_if_cancelled()
             letter = entry.letter
@@ -185,13 +208,14 @@ def import_manifest(
                 meta = DocumentMeta(ref=doc_ref, title=_("Support letter from {writer}").format(writer=letter.writer),
                                     source=letter.writer, doc_date=letter.letter_date, language=letter.language,
                                     category=DocumentCategory.SUPPORT_LETTER)
-                evidence.store_document(session, entry.file, meta, (letter.matter_ref,),
-                                        analysis=analyses.get("letter:" + letter.ref), cancel=cancel)
+                scan = evidence.store_document(session, entry.file, meta, (letter.matter_ref,),
+                                               analysis=analyses.get("letter:" + letter.ref), cancel=cancel)
+                summary.changes |= Changes(documents=frozenset({DocumentId(scan.document_id)}), links=True)
                 letter = dataclasses.replace(letter, document_ref=doc_ref)
             created = records.id_for(session.vault.conn, "letters", letter.ref) is None
-            case_record.save_letter(session, letter)
+            summary.changes |= case_record.save_letter(session, letter)
             if letter.document_ref:  # the scan: linked to the letter's matter, and to one letter only
-                letters_workflow.link_scan(session, letter.ref, letter.document_ref)
+                summary.changes |= letters_workflow.link_scan(session, letter.ref, letter.document_ref)
             summary.count("letters", created)
         for bundle in manifest.bundles:
             conn = session.vault.conn
@@ -199,7 +223,7 @@ def import_manifest(
             matter = records.load(conn, Matter, records.require_id(conn, "matters", bundle.matter_ref))
             spec = spec_from_manifest(conn, bundle, matter.language.value,
                                       _supplement_base(session, bundle, (supplements or {}).get(bundle.ref)))
-            bundles.save_project(session, bundle.ref, bundle.matter_ref, spec)
+            summary.changes |= bundles.save_project(session, bundle.ref, bundle.matter_ref, spec)
             summary.count("bundles", created)
         session.audit("manifest_imported", detail={"created": summary.created, "updated": summary.updated})
     progress(total, total, _("Import complete"))

@@ -1,7 +1,9 @@
 """Deadlines: one matter's, with their marks, and marking one done / not applicable / open again;
-the clinic's deadline rules (its rules folder and province)."""
+the clinic's deadline rules (its rules folder and province); the calendar (.ics) export."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from clinic_app.gui.tasks import Job, Op, TaskRunner
 
@@ -72,3 +74,16 @@ def make_rules_folder(runner: TaskRunner) -> Op:
         return make()
 
     return Op(runner, work, pool="render")
+
+
+def export_calendar(runner: TaskRunner, *, target: Path, lang: str, with_refs: bool,
+                    matter_ref: str | None = None) -> Op:
+    """Write the deadlines (all matters', or `matter_ref`'s) to the .ics file `target`, as
+    `clinic-app deadlines [MATTER] --ics FILE [--ics-with-refs]` does; returns the number of events."""
+
+    def work(job: Job) -> int:
+        from clinic_app.services.deadlines import export_ics
+
+        return export_ics(job.session, target, matter_ref=matter_ref, lang=lang, with_refs=with_refs)
+
+    return Op(runner, work, writes=True)  # audited: the export is recorded in the vault

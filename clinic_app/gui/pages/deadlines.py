@@ -147,6 +147,10 @@ class DeadlinesTab(QWidget):
         for b in (*self.marker.buttons(), self.reopen_button):
             row.addWidget(b)
         row.addStretch(1)
+        self.export_button = QPushButton(_("Export to calendar…"))
+        self.export_button.setToolTip(_("Write this matter's deadlines to a calendar file (.ics)."))
+        self.export_button.clicked.connect(self.export_calendar)
+        row.addWidget(self.export_button)
         row.addWidget(self.dates_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -165,6 +169,13 @@ class DeadlinesTab(QWidget):
             MatterForm(self.ctx, view.matter, parent=self.window()).open()
 
         record_ops.load_matter(self.ctx.runner, ref=self.ref).success(opened).run()
+
+    def export_calendar(self) -> None:
+        """This matter's deadlines only, to a calendar file."""
+        from clinic_app.gui.dialogs.calendar_export import CalendarExportDialog
+
+        self.calendar_dialog = CalendarExportDialog(self.ctx, self.ref, self.window())
+        self.calendar_dialog.open()
 
     def _show_details(self) -> None:
         chosen = self.selected()

@@ -104,6 +104,12 @@ class HomePage(QWidget):
         for b in self.marker.buttons():
             agenda_buttons.addWidget(b)
         agenda_buttons.addStretch(1)
+        self.export_button = QPushButton(_("Export to calendar…"))
+        self.export_button.setToolTip(_("Write the deadlines to a calendar file (.ics) for Outlook, Google "
+                                        "Calendar, Apple Calendar or Thunderbird."))
+        self.export_button.clicked.connect(self.export_calendar)
+        self.export_button.setVisible(ctx.can(Permission.READ_RECORDS))
+        agenda_buttons.addWidget(self.export_button)
         self.recent = QListWidget()
         self.recent.setAccessibleName(_("Recent matters"))
         self.recent.itemActivated.connect(lambda item: ctx.open_matter(item.data(Qt.ItemDataRole.UserRole)))
@@ -242,6 +248,12 @@ class HomePage(QWidget):
         form = MatterForm(self.ctx, None, parent=self.window())
         form.accepted.connect(lambda: self.ctx.open_matter(form.saved_ref))
         form.open()
+
+    def export_calendar(self) -> None:
+        from clinic_app.gui.dialogs.calendar_export import CalendarExportDialog
+
+        self.calendar_dialog = CalendarExportDialog(self.ctx, None, self.window())
+        self.calendar_dialog.open()
 
     def _agenda_selection(self) -> tuple[str, object, None] | None:
         index = self.agenda.currentIndex()
