@@ -22,6 +22,7 @@ ALWAYS_MORE = {  # counts that cannot be 1 where the message is used, or work in
     "{days} days have passed since my application": "a mandamus delay: months, never one day",
     "pending for {days} days": "a mandamus delay: months, never one day or one month",
     "within {days} days of the Court": "a fixed term set by the court (15 or 30)",
+    "counts from a chain of more than {count} rules": "a fixed limit of the rules loader (20)",
 }
 
 
