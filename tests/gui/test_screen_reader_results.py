@@ -49,3 +49,15 @@ def test_check_vault_and_audit_log_outcomes_are_read_out(qtbot, make_window, new
     wait_idle(qtbot, window)
     name, description = _read(audit.result)
     assert name.startswith("The audit log is intact") and description == "Verification result"
+
+
+def test_a_wrong_passphrase_on_the_unlock_page_is_read_out(qtbot, make_window, new_vault) -> None:
+    folder, _key = new_vault()
+    window = make_window(folder)
+    page = window.unlock_page
+    page.user.setCurrentText(ADMIN)
+    page.passphrase.setText("not the passphrase at all")
+    page.unlock_button.click()
+    qtbot.waitUntil(page.unlock_button.isEnabled, timeout=15000)
+    wait_idle(qtbot, window)
+    assert _read(page.error) == ("Wrong user name or passphrase. Nothing was changed.", "Unlock error")
