@@ -17,10 +17,10 @@ def entries(session: Session, *, limit: int | None = None, actor: str = "", acti
     """Rows in order, filtered by who, what and UTC day (`until` included); with `limit`, the
     newest that match, and `below_seq` pages back from the oldest row already shown."""
     session.require(Permission.READ_AUDIT)
+    # the last day a date can hold (9999-12-31) has no day after it: it bounds nothing
+    before = (until + timedelta(days=1)).isoformat() if until and until < date.max else ""
     return audit.entries(session.vault.conn, limit=limit, actor=actor, action=action,
-                         since=since.isoformat() if since else "",
-                         before=(until + timedelta(days=1)).isoformat() if until else "",
-                         below_seq=below_seq)
+                         since=since.isoformat() if since else "", before=before, below_seq=below_seq)
 
 
 def filter_choices(session: Session) -> tuple[list[str], list[str]]:

@@ -1,13 +1,14 @@
 """The printed recovery key: 160 random bits as eight groups of four base32 letters.
 
 Base32 avoids 0/O and 1/I confusion when a key is typed back from paper; the
-parser forgives case, spaces, dashes and those look-alike digits anyway.
+parser forgives case, spaces, dashes, full-width forms and those look-alike digits anyway.
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
+import unicodedata
 
 from clinic_app.errors import WrongRecoveryKey
 
@@ -21,7 +22,9 @@ def generate() -> str:
 
 def normalise(text: str) -> str:
     """Canonical form of a typed recovery key, or WrongRecoveryKey if it cannot be one."""
-    compact = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_LOOKALIKES)
+    # NFKC: an input method left in full-width types ＡＢＣＤ－２３４５ for ABCD-2345
+    compact = "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum()).translate(
+        _LOOKALIKES)
     if len(compact) != 32:
         raise WrongRecoveryKey()
     try:

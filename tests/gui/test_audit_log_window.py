@@ -102,6 +102,13 @@ def test_lists_who_did_what_and_filters_narrow_it(qtbot, make_window, audited_va
     _reload(qtbot, window, dialog)
     assert len(_rows(dialog)) == 1
 
+    # the last day a date can be (typed to mean "no end") shows every row, not an internal error
+    dialog.since.setText("")
+    dialog.until.setText("9999-12-31")
+    _reload(qtbot, window, dialog)
+    assert dialog.message.text() == "1 entry." and len(_rows(dialog)) == 1
+    dialog.since.setText((date.today() - timedelta(days=2)).isoformat())
+
     # a date that is not one is refused, naming the field as labelled
     dialog.since.setText("2027-13-40")
     dialog.show_button.click()

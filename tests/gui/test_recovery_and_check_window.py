@@ -115,6 +115,44 @@ def test_a_wrong_recovery_key_leaves_the_old_passphrase_working(qtbot, make_wind
     assert window.opened is not None
 
 
+def test_the_recovery_key_typed_in_full_width_by_an_input_method_is_the_key(qtbot, make_window, new_vault) -> None:
+    """A Chinese or Japanese input method left in full-width types ＡＢＣＤ－２３４５; the right
+    key was refused as one that 'does not open this vault'."""
+    folder, key = new_vault()
+    window = make_window(folder)
+    dialog = _open_recovery(qtbot, window)
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in key)  # ASCII → full-width forms
+    _fill(dialog, wide, admin=ADMIN)
+    _ok(dialog)
+    _finished(qtbot, window, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert "has a new passphrase" in window.unlock_page.notice.text()
+
+
+def test_escape_while_the_key_is_checked_does_not_hide_a_change_still_being_made(
+        qtbot, make_window, new_vault) -> None:
+    """Cancel is greyed while the key is checked, but Escape closed the dialog as if cancelled,
+    and the new passphrase was set behind it all the same."""
+    from PySide6.QtCore import Qt
+
+    folder, key = new_vault()
+    window = make_window(folder)
+    dialog = _open_recovery(qtbot, window)
+    _fill(dialog, key, admin=ADMIN)
+    _ok(dialog)
+    assert window.runner.pending == 1 and not dialog.buttons.isEnabled()
+    qtbot.keyClick(dialog.key, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and "Checking the recovery key" in dialog.error.text()
+    _finished(qtbot, window, dialog)
+    assert not dialog.isVisible()  # closed by its outcome, which the unlock page then says
+    assert "has a new passphrase" in window.unlock_page.notice.text()
+    assert dialog.key.text() == "" and dialog.new.passphrase.text() == ""
+    # and once it is done, Escape closes it again
+    dialog = _open_recovery(qtbot, window)
+    qtbot.keyClick(dialog.key, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
 def _check(qtbot, window):  # type: ignore[no-untyped-def]
     action = window.action_map["check"]
     assert action.isVisible() and action.isEnabled() and action.text() == "Chec&k vault…"

@@ -80,3 +80,16 @@ def test_cli_audit_filters_by_user_action_and_day(vault_folder: Path, role_sessi
     assert len(json.loads(out)) > 1
     code, _out, err = cli(*base, "--since", "2027-13-40")
     assert code != 0 and "Not a date" in err
+
+
+def test_cli_audit_until_the_last_possible_day_lists_every_row(vault_folder: Path, cli) -> None:
+    """--until 9999-12-31 (as far ahead as a date goes) stopped with an internal error."""
+    import json
+
+    base = ("--vault", str(vault_folder), "--user", ADMIN, "--passphrase-stdin", "audit", "--json")
+    everything = json.loads(cli(*base)[1])
+    code, out, err = cli(*base, "--until", "9999-12-31")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert everything and rows[:len(everything)] == everything
+    assert len(rows) == len(everything) + 1  # and the unlock of this very command

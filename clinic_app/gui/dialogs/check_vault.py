@@ -28,7 +28,7 @@ class CheckVaultDialog(QDialog):
         self.setWindowTitle(_("Check the vault"))
         self.summary = QLabel(_("Checking every page of the vault, every stored document and the audit log…"))
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(_("Result"))
+        self.summary.setAccessibleDescription(_("Result"))  # a name would be read instead of the result
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy: the check reports no steps
         self.bar.setAccessibleName(_("Checking"))

@@ -54,6 +54,7 @@ class ForgottenPassphraseDialog(QDialog):
         self.new.add_rows(form)
         self.buttons = dialog_buttons(self, self.save, ok_text=_("Set the new passphrase"))
         stack(self, explain, form, self.error, self.buttons)
+        self.busy = False  # the key is being checked and the new slot written
         self.finished.connect(self._forget)
         (self.key if user.strip() else self.admin).setFocus()
 
@@ -69,16 +70,25 @@ class ForgottenPassphraseDialog(QDialog):
             return
         if self.new.refused(self.error):
             return
+        self.busy = True
         self.buttons.setEnabled(False)
         self.error.setText(_("Checking the recovery key and setting the new passphrase… this takes a few seconds."))
         vault_ops.recover(self.runner, folder=self.folder, admin=admin, recovery_key=self.key.text(),
                           new_passphrase=self.new.text()).success(self._done).failure(self._failed).run()
 
+    def reject(self) -> None:
+        """Escape or the title bar's close while the key is checked: ignored, as the greyed Cancel
+        is. The new slot cannot be stopped halfway, and closing then looked like a cancel."""
+        if not self.busy:
+            super().reject()
+
     def _done(self, admin: str) -> None:
+        self.busy = False
         self.accept()  # wipes the widgets first (finished → _forget)
         emit(self.recovered, admin)
 
     def _failed(self, exc: BaseException) -> None:
+        self.busy = False
         self.buttons.setEnabled(True)
         if isinstance(exc, WrongRecoveryKey):
             self.key.clear()

@@ -53,8 +53,8 @@ def wrapped(text: str = "", name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setAccessibleName(name)
+    if name:  # what the label is for; its text stays what a screen reader reads (a name replaces it)
+        label.setAccessibleDescription(name)
     return label
 
 

@@ -42,7 +42,7 @@ def error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet("color: #b00020;")
     label.setWordWrap(True)
-    label.setAccessibleName(_("Error"))
+    label.setAccessibleDescription(_("Error"))  # a name would be read instead of the message
     return label
 
 

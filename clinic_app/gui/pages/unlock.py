@@ -44,7 +44,7 @@ class UnlockPage(QWidget):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName(_("Unlock error"))
+        self.error.setAccessibleDescription(_("Unlock error"))  # a name would be read instead of the error
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
