@@ -208,3 +208,28 @@ def test_case_file_commands_follow_the_role(qtbot, make_window, source: Path) ->
     wait_idle(qtbot, window)
     assert not window.action_map["export_case"].isVisible()  # staff may not export
     assert window.action_map["import_case"].isVisible() and window.action_map["import_case"].isEnabled()
+
+
+@pytest.mark.parametrize("part", ["records", "container"])
+def test_a_case_file_from_a_newer_haven_says_to_update_not_that_it_was_changed(
+        qtbot, make_window, source: Path, new_vault, tmp_path: Path, monkeypatch, part: str) -> None:
+    """A colleague on a newer Haven sends a case file: the window said it was 'not a complete
+    Haven case file, or it was changed after it was made', sending the clinic to suspect
+    tampering instead of installing the newer Haven."""
+    from clinic_app.services import transfer, transfer_format
+    from clinic_app.services.session import unlock as open_vault
+
+    target = tmp_path / "from-newer.havencase"
+    with monkeypatch.context() as m, open_vault(source, user=ADMIN, passphrase=ADMIN_PASS) as s:  # set-up
+        m.setattr(*((transfer, "VERSION", transfer.VERSION + 1) if part == "records"
+                    else (transfer_format, "VERSION", transfer_format.VERSION + 1)))
+        transfer.export_matter(s, "m-a", target, FILE_PASS)
+    other, _recovery = new_vault("other")
+    window = make_window(other)
+    unlock(qtbot, window)
+    dialog = _import_dialog(qtbot, window, target, FILE_PASS)
+    text = dialog.error.text()
+    assert "newer version of Haven" in text and "from-newer.havencase" in text, text
+    assert "changed after it was made" not in text, text
+    assert not _button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert _matter(qtbot, window) is None
