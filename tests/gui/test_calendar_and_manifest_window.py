@@ -291,3 +291,31 @@ def test_the_file_menus_alt_letters_stay_unique(qtbot, make_window, rad_vault: P
         assert all("&" in t for t in texts) and (lang == "en") == ("Export &deadlines to a calendar…" in texts)
     finally:
         apply_language("en")
+
+
+def test_a_file_that_exists_is_replaced_only_when_the_person_says_so(qtbot, make_window, rad_vault: Path,
+                                                                       tmp_path: Path, monkeypatch) -> None:
+    """Before, a typed path that named an existing file (a spreadsheet, last month's calendar)
+    was replaced without a word; the Choose… dialog asked, the typed path did not."""
+    from clinic_app.gui.dialogs import calendar_export
+
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(calendar_export, "confirm", lambda _p, _t, text, _a: asked.append(text) or answers.pop(0))
+    window = make_window(rad_vault)
+    unlock(qtbot, window)
+    precious = tmp_path / "Clinic budget.xlsx"
+    precious.write_bytes(b"the clinic's budget")
+    dialog = _export_from_agenda(qtbot, window, precious, refs=None)
+    assert len(asked) == 1 and str(precious) in asked[0], asked
+    wait_idle(qtbot, window)
+    assert precious.read_bytes() == b"the clinic's budget" and dialog.isVisible()
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # asked again: Replace
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert len(asked) == 2 and precious.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+    fresh = tmp_path / "new.ics"  # no file there: nothing to ask
+    dialog = _export_from_agenda(qtbot, window, fresh, refs=None)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert len(asked) == 2 and fresh.read_bytes().startswith(b"BEGIN:VCALENDAR")
