@@ -233,3 +233,19 @@ def test_a_case_file_from_a_newer_haven_says_to_update_not_that_it_was_changed(
     assert "changed after it was made" not in text, text
     assert not _button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert _matter(qtbot, window) is None
+
+
+def test_a_folder_typed_as_the_case_file_gets_the_file_inside_it(qtbot, make_window, source: Path,
+                                                                 tmp_path: Path) -> None:
+    """A person typed the USB stick's folder as where to save: the case file was written beside
+    the folder ('USB stick.havencase' in its parent), not on the stick they then took away."""
+    stick = tmp_path / "USB stick"
+    stick.mkdir()
+    window = make_window(source)
+    unlock(qtbot, window)
+    dialog = _export(qtbot, window, stick)
+    assert dialog.op.error is None, dialog.op.error
+    assert [p.name for p in stick.iterdir()] == ["m-a.havencase"]
+    assert not (tmp_path / "USB stick.havencase").exists()
+    assert dialog.path.text() == str(stick / "m-a.havencase")
+    assert str(stick / "m-a.havencase") in dialog.outcome.text()

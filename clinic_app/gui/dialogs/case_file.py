@@ -141,9 +141,11 @@ class ExportCaseDialog(RunningDialog):
         if path:
             self.path.setText(str(self.target(path)))
 
-    @staticmethod
-    def target(text: str) -> Path:
+    def target(self, text: str) -> Path:
+        """The file to write: a folder typed (a USB stick's) gets the suggested name inside it."""
         path = Path(text.strip()).expanduser()
+        if path.is_dir():
+            return path / f"{self.matter_ref}{EXTENSION}"
         return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
 
     def start(self) -> None:
