@@ -319,3 +319,25 @@ def test_a_file_that_exists_is_replaced_only_when_the_person_says_so(qtbot, make
     dialog = _export_from_agenda(qtbot, window, fresh, refs=None)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert len(asked) == 2 and fresh.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_second_manifest_can_be_imported_from_the_same_dialog(qtbot, make_window, rad_vault: Path,
+                                                                tmp_path: Path) -> None:
+    """After one manifest was imported, choosing another one left Import greyed out: the
+    person had to close the dialog and open it again to import the next family's file."""
+    window = make_window(rad_vault)
+    unlock(qtbot, window)
+    first = _manifest(tmp_path / "one", "case.yaml")
+    second = _manifest(tmp_path / "two", "case.yaml", client_name="Carlos Ibáñez Torres")
+    second.write_text(second.read_text(encoding="utf-8").replace("-new", "-two"), encoding="utf-8")
+    dialog = _open_import(qtbot, window, first)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=60000)
+    assert not dialog.import_button.isEnabled()  # the same file again would only update
+    dialog.path.setText(str(second))
+    assert dialog.import_button.isEnabled() and dialog.cancel_button.text() == "Cancel"
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.summary is not None
+                    and not dialog.running and "clients: 1 created" in dialog.report.toPlainText(), timeout=60000)
+    wait_idle(qtbot, window)
+    assert {"c-new", "c-two"} <= _refs(qtbot, window, "clients") and "m-two" in _refs(qtbot, window, "matters")
