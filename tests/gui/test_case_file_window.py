@@ -249,3 +249,41 @@ def test_a_folder_typed_as_the_case_file_gets_the_file_inside_it(qtbot, make_win
     assert not (tmp_path / "USB stick.havencase").exists()
     assert dialog.path.text() == str(stick / "m-a.havencase")
     assert str(stick / "m-a.havencase") in dialog.outcome.text()
+
+
+def test_a_conflict_arriving_after_the_check_is_shown_with_the_choices(qtbot, make_window, source: Path, new_vault,
+                                                                       tmp_path: Path) -> None:
+    """The vault changed between Check the file and Import (a colleague's matter m-a arrived by
+    sync): the dialog said to choose 'with --on-conflict skip or --on-conflict rename', flags
+    of the command line a window user cannot type anywhere."""
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.matter import Matter
+    from clinic_app.services import case_record, transfer
+    from clinic_app.services.session import unlock as open_vault
+
+    target = tmp_path / "m-a.havencase"
+    with open_vault(source, user=ADMIN, passphrase=ADMIN_PASS) as s:  # set-up
+        transfer.export_matter(s, "m-a", target, FILE_PASS)
+    other, _recovery = new_vault("other")
+    window = make_window(other)
+    unlock(qtbot, window)
+    dialog = _import_dialog(qtbot, window, target, FILE_PASS)
+    assert "No conflict" in dialog.conflicts.text()
+
+    def arrives(s):  # type: ignore[no-untyped-def]
+        case_record.save_client(s, Client(ref="c-b", legal_name="Someone Else"))
+        case_record.save_matter(s, Matter(ref="m-a", client_ref="c-b", type="rpd_claim", title="Theirs"),
+                                check_rules=False)
+
+    in_vault(qtbot, window, arrives)
+    _press_import(qtbot, dialog)
+    qtbot.waitUntil(lambda: "matter m-a is already in this vault" in dialog.conflicts.text(), timeout=30000)
+    assert "--on-conflict" not in dialog.error.text() + dialog.conflicts.text(), dialog.error.text()
+    assert "changed since" in dialog.error.text(), dialog.error.text()
+    assert dialog.choice_buttons["skip"].isVisible() and dialog.choice_buttons["rename"].isVisible()
+    assert not _button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    view = _matter(qtbot, window)
+    assert view is not None and view["title"] == "Theirs" and view["documents"] == []
+    dialog.choice_buttons["rename"].click()
+    _press_import(qtbot, dialog)
+    assert "Imported matter m-a as m-a-imported." in dialog.outcome.text(), dialog.outcome.text()

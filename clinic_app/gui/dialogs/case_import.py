@@ -23,7 +23,7 @@ from clinic_app.gui.tasks import TaskRunner
 from clinic_app.gui.widgets.dialog_parts import stack, with_browse
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services.transfer_conflicts import KIND_LABELS
-from clinic_app.vault.errors import WrongTransferPassphrase
+from clinic_app.vault.errors import TransferConflicts, WrongTransferPassphrase
 
 if TYPE_CHECKING:
     from clinic_app.services.transfer import CasePreview
@@ -217,6 +217,11 @@ class ImportCaseDialog(RunningDialog):
                                  "Nothing was imported."))
             self.passphrase.selectAll()
             self.passphrase.setFocus()
+        elif isinstance(exc, TransferConflicts):  # the vault changed since the check (a sync, say)
+            self.check()  # shows the conflicts and the choice, as a first check does
+            self.error.setText(_("This vault changed since the file was checked, and some records now conflict. "
+                                 "Nothing was imported: choose what to do below, or Cancel."))
+            return
         else:
             self.error.setText(describe(exc))
         self._enable()
