@@ -320,6 +320,11 @@ def test_a_file_that_exists_is_replaced_only_when_the_person_says_so(qtbot, make
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert len(asked) == 2 and fresh.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
+    too_long = tmp_path / ("échéances de la clinique " * 12 + ".ics")  # over 255 bytes on the disk
+    dialog = _export_from_agenda(qtbot, window, too_long, refs=None)
+    qtbot.waitUntil(lambda: "too long" in dialog.error.text(), timeout=10000)
+    assert dialog.isVisible() and len(asked) == 2
+
 
 def test_a_second_manifest_can_be_imported_from_the_same_dialog(qtbot, make_window, rad_vault: Path,
                                                                 tmp_path: Path) -> None:

@@ -287,3 +287,24 @@ def test_a_conflict_arriving_after_the_check_is_shown_with_the_choices(qtbot, ma
     dialog.choice_buttons["rename"].click()
     _press_import(qtbot, dialog)
     assert "Imported matter m-a as m-a-imported." in dialog.outcome.text(), dialog.outcome.text()
+
+
+def test_a_name_too_long_for_the_disk_is_said_in_the_dialogs(qtbot, make_window, source: Path,
+                                                             tmp_path: Path) -> None:
+    """A case file named with a long title in Arabic (each letter two bytes on disk) stopped
+    the window with an OSError in its event loop: Export did nothing, with no word."""
+    long_name = tmp_path / ("ملف قضية اللجوء " * 20 + ".havencase")
+    window = make_window(source)
+    unlock(qtbot, window)
+    dialog = _export(qtbot, window, long_name)
+    assert "too long" in dialog.error.text() and "No case file was written" in dialog.error.text(), \
+        dialog.error.text()
+    assert list(tmp_path.glob("*.havencase")) == [] and dialog.isVisible()
+    dialog.reject()
+
+    window.action_map["import_case"].trigger()
+    importing = window.admin_dialog
+    importing.path.setText(str(long_name))
+    importing.passphrase.setText(FILE_PASS)
+    importing.check_button.click()
+    assert importing.error.text().startswith("Case file: there is no file at"), importing.error.text()

@@ -88,7 +88,7 @@ class CalendarExportDialog(QDialog):
             return
         target = Path(text).expanduser()
         self.error.clear()
-        if target.is_file() and target != self.replace_ok and not confirm(
+        if save_paths.kind_of(target) == "file" and target != self.replace_ok and not confirm(
                 self, _("Replace the file?"), _("{path} already exists. Replace it with the calendar?").format(
                     path=target), _("&Replace")):
             self.path.setFocus()

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
-from clinic_app.gui import file_dialogs
+from clinic_app.gui import file_dialogs, save_paths
 from clinic_app.gui.dialogs.users_dialog import NewPassphrase, error_label
 from clinic_app.gui.operations import transfer as transfer_ops
 from clinic_app.gui.presenter import describe
@@ -144,7 +144,7 @@ class ExportCaseDialog(RunningDialog):
     def target(self, text: str) -> Path:
         """The file to write: a folder typed (a USB stick's) gets the suggested name inside it."""
         path = Path(text.strip()).expanduser()
-        if path.is_dir():
+        if save_paths.kind_of(path) == "folder":
             return path / f"{self.matter_ref}{EXTENSION}"
         return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
 
@@ -159,7 +159,7 @@ class ExportCaseDialog(RunningDialog):
             return
         target = self.target(self.path.text())
         self.path.setText(str(target))
-        if target.exists():
+        if save_paths.kind_of(target) is not None:
             self.error.setText(_("Case file: {path} already exists; choose a new file name.").format(path=target))
             self.path.setFocus()
             return

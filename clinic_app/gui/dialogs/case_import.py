@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
-from clinic_app.gui import file_dialogs
+from clinic_app.gui import file_dialogs, save_paths
 from clinic_app.gui.dialogs.case_file import RunningDialog, file_filter, result_label
 from clinic_app.gui.dialogs.users_dialog import error_label, password_field
 from clinic_app.gui.operations import transfer as transfer_ops
@@ -113,7 +113,7 @@ class ImportCaseDialog(RunningDialog):
             self.path.setFocus()
             return None
         path = Path(text).expanduser()
-        if not path.is_file():
+        if save_paths.kind_of(path) != "file":
             self.error.setText(_("Case file: there is no file at {path}.").format(path=path))
             self.path.setFocus()
             return None
