@@ -308,3 +308,41 @@ def test_a_name_too_long_for_the_disk_is_said_in_the_dialogs(qtbot, make_window,
     importing.passphrase.setText(FILE_PASS)
     importing.check_button.click()
     assert importing.error.text().startswith("Case file: there is no file at"), importing.error.text()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_field_of_the_case_file_dialogs_has_its_alt_letter(qtbot, make_window, source: Path, lang: str) -> None:
+    """Keyboard only: the export and import dialogs' fields had no Alt letter (the calendar
+    and manifest dialogs have), so reaching the passphrase meant counting Tab presses."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from clinic_app.gui.application import apply_language
+
+    apply_language(lang)
+    try:
+        window = make_window(source)
+        unlock(qtbot, window)
+        window.open_matter("m-a")
+        wait_idle(qtbot, window)
+
+        def alt(dialog, letter):  # type: ignore[no-untyped-def]
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+            QTest.keyClick(dialog, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+            return dialog.focusWidget()
+
+        letters = {"en": ("f", "p", "a"), "fr": ("f", "p", "c")}[lang]
+        window.action_map["export_case"].trigger()
+        export = window.admin_dialog
+        assert alt(export, letters[0]) is export.path
+        assert alt(export, letters[2]) is export.new.confirm
+        assert alt(export, letters[1]) is export.new.passphrase
+        export.reject()
+        window.action_map["import_case"].trigger()
+        importing = window.admin_dialog
+        assert alt(importing, letters[1]) is importing.passphrase
+        assert alt(importing, letters[0]) is importing.path
+        importing.reject()
+    finally:
+        apply_language("en")

@@ -40,6 +40,13 @@ def _bar(name: str) -> QProgressBar:
     return bar
 
 
+def buddy_label(text: str, field: QWidget) -> QLabel:
+    """A form label whose Alt letter (the & in `text`) puts the cursor in `field`."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 def result_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
@@ -125,9 +132,9 @@ class ExportCaseDialog(RunningDialog):
         self.new.passphrase.setAccessibleName(_("Case file passphrase"))
         self.new.confirm.setAccessibleName(_("Case file passphrase again"))
         form = QFormLayout()
-        form.addRow(_("Case file:"), file_row)
-        form.addRow(_("Case file passphrase:"), self.new.passphrase)
-        form.addRow(_("Passphrase again:"), self.new.confirm)
+        form.addRow(buddy_label(_("Case &file:"), self.path), file_row)
+        form.addRow(buddy_label(_("Case file &passphrase:"), self.new.passphrase), self.new.passphrase)
+        form.addRow(buddy_label(_("Passphrase &again:"), self.new.confirm), self.new.confirm)
         form.addRow(_("Strength:"), self.new.meter)
         self.progress.setAccessibleName(_("Export progress"))
         self.outcome = result_label(_("Export result"))

@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
 from clinic_app.gui import file_dialogs, save_paths
-from clinic_app.gui.dialogs.case_file import RunningDialog, file_filter, result_label
+from clinic_app.gui.dialogs.case_file import RunningDialog, buddy_label, file_filter, result_label
 from clinic_app.gui.dialogs.users_dialog import error_label, password_field
 from clinic_app.gui.operations import transfer as transfer_ops
 from clinic_app.gui.presenter import describe
@@ -57,8 +57,8 @@ class ImportCaseDialog(RunningDialog):
         self.passphrase.textChanged.connect(lambda _t: self.forget())
         self.passphrase.returnPressed.connect(self.check)
         form = QFormLayout()
-        form.addRow(_("Case file:"), file_row)
-        form.addRow(_("Case file passphrase:"), self.passphrase)
+        form.addRow(buddy_label(_("Case &file:"), self.path), file_row)
+        form.addRow(buddy_label(_("Case file &passphrase:"), self.passphrase), self.passphrase)
         self.contents = result_label(_("What the case file holds"))
         self.conflicts = result_label(_("Conflicts"))
         self.conflicts.setStyleSheet("color: #8a4b00;")
