@@ -11,6 +11,7 @@ compassionate grounds.pdf"), never of a client's name or a title someone typed.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
@@ -35,6 +36,17 @@ def start_folder() -> Path:
     if documents and Path(documents).is_dir():
         return Path(documents)
     return Path.home()
+
+
+def kind_of(path: Path) -> str | None:
+    """"file", "folder", "other" or None (nothing there). A name the disk cannot hold (too
+    long, a NUL pasted in) is None: only a check before the work, whose writer or reader
+    then says in words what is wrong (Path.exists raised OSError into the event loop)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
 
 
 def file_name(*parts: str, suffix: str = ".pdf") -> str:

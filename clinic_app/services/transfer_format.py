@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from clinic_app.errors import VaultDamaged
-from clinic_app.vault.errors import TransferInvalid, WrongTransferPassphrase
+from clinic_app.vault.errors import TransferInvalid, TransferTooNew, WrongTransferPassphrase
 from clinic_app.vault.kdf import KdfParams, derive_key, for_sealing
 
 MAGIC = b"HAVNCASE"
@@ -98,6 +98,9 @@ class SealedReader:
             raise TransferInvalid(name, "header")
         try:
             doc = json.loads(header.decode("utf-8"))
+            found = doc.get("version") if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+            if type(found) is int and found > VERSION:  # a newer Haven's container: not a damaged one
+                raise TransferTooNew(name, found)
             if doc.get("format") != FORMAT or int(doc.get("version", 0)) != VERSION:
                 raise ValueError("format")
             kdf = dict(doc["kdf"])

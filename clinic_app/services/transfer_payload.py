@@ -25,7 +25,7 @@ from clinic_app.domain.translation import TranslationLink
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import N_, _
 from clinic_app.vault import codec
-from clinic_app.vault.errors import TransferInvalid
+from clinic_app.vault.errors import TransferInvalid, TransferTooNew
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -128,6 +128,9 @@ def check(payload: Any, name: str, *, format_name: str, readable: tuple[int, ...
     """The payload with every part in its validated plain form (see module doc); version 1
     files get the parts they lack."""
     version = payload.get("version") if isinstance(payload, dict) else None
+    if (isinstance(payload, dict) and payload.get("format") == format_name and type(version) is int
+            and version > max(readable)):
+        raise TransferTooNew(name, version)
     if (not isinstance(payload, dict) or payload.get("format") != format_name or isinstance(version, bool)
             or version not in readable):
         raise TransferInvalid(name, "records")

@@ -84,6 +84,16 @@ class TransferInvalid(HavenError):
         super().__init__(f"{msg} ({detail})" if detail else msg)
 
 
+class TransferTooNew(HavenError):
+    """A case file written by a newer Haven: not damaged, only beyond what this version reads."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, name: str, found: int) -> None:
+        super().__init__(_("{name} was made by a newer version of Haven (case file version {found}). Install "
+                           "the newer Haven to import it. Nothing was imported.").format(name=name, found=found))
+
+
 class TransferConflicts(HavenError):
     """Records in a case file collide with records in this vault; the user must choose."""
 

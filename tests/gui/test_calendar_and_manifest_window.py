@@ -291,3 +291,58 @@ def test_the_file_menus_alt_letters_stay_unique(qtbot, make_window, rad_vault: P
         assert all("&" in t for t in texts) and (lang == "en") == ("Export &deadlines to a calendar…" in texts)
     finally:
         apply_language("en")
+
+
+def test_a_file_that_exists_is_replaced_only_when_the_person_says_so(qtbot, make_window, rad_vault: Path,
+                                                                       tmp_path: Path, monkeypatch) -> None:
+    """Before, a typed path that named an existing file (a spreadsheet, last month's calendar)
+    was replaced without a word; the Choose… dialog asked, the typed path did not."""
+    from clinic_app.gui.dialogs import calendar_export
+
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(calendar_export, "confirm", lambda _p, _t, text, _a: asked.append(text) or answers.pop(0))
+    window = make_window(rad_vault)
+    unlock(qtbot, window)
+    precious = tmp_path / "Clinic budget.xlsx"
+    precious.write_bytes(b"the clinic's budget")
+    dialog = _export_from_agenda(qtbot, window, precious, refs=None)
+    assert len(asked) == 1 and str(precious) in asked[0], asked
+    wait_idle(qtbot, window)
+    assert precious.read_bytes() == b"the clinic's budget" and dialog.isVisible()
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # asked again: Replace
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert len(asked) == 2 and precious.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+    fresh = tmp_path / "new.ics"  # no file there: nothing to ask
+    dialog = _export_from_agenda(qtbot, window, fresh, refs=None)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert len(asked) == 2 and fresh.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+    too_long = tmp_path / ("échéances de la clinique " * 12 + ".ics")  # over 255 bytes on the disk
+    dialog = _export_from_agenda(qtbot, window, too_long, refs=None)
+    qtbot.waitUntil(lambda: "too long" in dialog.error.text(), timeout=10000)
+    assert dialog.isVisible() and len(asked) == 2
+
+
+def test_a_second_manifest_can_be_imported_from_the_same_dialog(qtbot, make_window, rad_vault: Path,
+                                                                tmp_path: Path) -> None:
+    """After one manifest was imported, choosing another one left Import greyed out: the
+    person had to close the dialog and open it again to import the next family's file."""
+    window = make_window(rad_vault)
+    unlock(qtbot, window)
+    first = _manifest(tmp_path / "one", "case.yaml")
+    second = _manifest(tmp_path / "two", "case.yaml", client_name="Carlos Ibáñez Torres")
+    second.write_text(second.read_text(encoding="utf-8").replace("-new", "-two"), encoding="utf-8")
+    dialog = _open_import(qtbot, window, first)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=60000)
+    assert not dialog.import_button.isEnabled()  # the same file again would only update
+    dialog.path.setText(str(second))
+    assert dialog.import_button.isEnabled() and dialog.cancel_button.text() == "Cancel"
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.summary is not None
+                    and not dialog.running and "clients: 1 created" in dialog.report.toPlainText(), timeout=60000)
+    wait_idle(qtbot, window)
+    assert {"c-new", "c-two"} <= _refs(qtbot, window, "clients") and "m-two" in _refs(qtbot, window, "matters")

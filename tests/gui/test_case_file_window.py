@@ -208,3 +208,141 @@ def test_case_file_commands_follow_the_role(qtbot, make_window, source: Path) ->
     wait_idle(qtbot, window)
     assert not window.action_map["export_case"].isVisible()  # staff may not export
     assert window.action_map["import_case"].isVisible() and window.action_map["import_case"].isEnabled()
+
+
+@pytest.mark.parametrize("part", ["records", "container"])
+def test_a_case_file_from_a_newer_haven_says_to_update_not_that_it_was_changed(
+        qtbot, make_window, source: Path, new_vault, tmp_path: Path, monkeypatch, part: str) -> None:
+    """A colleague on a newer Haven sends a case file: the window said it was 'not a complete
+    Haven case file, or it was changed after it was made', sending the clinic to suspect
+    tampering instead of installing the newer Haven."""
+    from clinic_app.services import transfer, transfer_format
+    from clinic_app.services.session import unlock as open_vault
+
+    target = tmp_path / "from-newer.havencase"
+    with monkeypatch.context() as m, open_vault(source, user=ADMIN, passphrase=ADMIN_PASS) as s:  # set-up
+        m.setattr(*((transfer, "VERSION", transfer.VERSION + 1) if part == "records"
+                    else (transfer_format, "VERSION", transfer_format.VERSION + 1)))
+        transfer.export_matter(s, "m-a", target, FILE_PASS)
+    other, _recovery = new_vault("other")
+    window = make_window(other)
+    unlock(qtbot, window)
+    dialog = _import_dialog(qtbot, window, target, FILE_PASS)
+    text = dialog.error.text()
+    assert "newer version of Haven" in text and "from-newer.havencase" in text, text
+    assert "changed after it was made" not in text, text
+    assert not _button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert _matter(qtbot, window) is None
+
+
+def test_a_folder_typed_as_the_case_file_gets_the_file_inside_it(qtbot, make_window, source: Path,
+                                                                 tmp_path: Path) -> None:
+    """A person typed the USB stick's folder as where to save: the case file was written beside
+    the folder ('USB stick.havencase' in its parent), not on the stick they then took away."""
+    stick = tmp_path / "USB stick"
+    stick.mkdir()
+    window = make_window(source)
+    unlock(qtbot, window)
+    dialog = _export(qtbot, window, stick)
+    assert dialog.op.error is None, dialog.op.error
+    assert [p.name for p in stick.iterdir()] == ["m-a.havencase"]
+    assert not (tmp_path / "USB stick.havencase").exists()
+    assert dialog.path.text() == str(stick / "m-a.havencase")
+    assert str(stick / "m-a.havencase") in dialog.outcome.text()
+
+
+def test_a_conflict_arriving_after_the_check_is_shown_with_the_choices(qtbot, make_window, source: Path, new_vault,
+                                                                       tmp_path: Path) -> None:
+    """The vault changed between Check the file and Import (a colleague's matter m-a arrived by
+    sync): the dialog said to choose 'with --on-conflict skip or --on-conflict rename', flags
+    of the command line a window user cannot type anywhere."""
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.matter import Matter
+    from clinic_app.services import case_record, transfer
+    from clinic_app.services.session import unlock as open_vault
+
+    target = tmp_path / "m-a.havencase"
+    with open_vault(source, user=ADMIN, passphrase=ADMIN_PASS) as s:  # set-up
+        transfer.export_matter(s, "m-a", target, FILE_PASS)
+    other, _recovery = new_vault("other")
+    window = make_window(other)
+    unlock(qtbot, window)
+    dialog = _import_dialog(qtbot, window, target, FILE_PASS)
+    assert "No conflict" in dialog.conflicts.text()
+
+    def arrives(s):  # type: ignore[no-untyped-def]
+        case_record.save_client(s, Client(ref="c-b", legal_name="Someone Else"))
+        case_record.save_matter(s, Matter(ref="m-a", client_ref="c-b", type="rpd_claim", title="Theirs"),
+                                check_rules=False)
+
+    in_vault(qtbot, window, arrives)
+    _press_import(qtbot, dialog)
+    qtbot.waitUntil(lambda: "matter m-a is already in this vault" in dialog.conflicts.text(), timeout=30000)
+    assert "--on-conflict" not in dialog.error.text() + dialog.conflicts.text(), dialog.error.text()
+    assert "changed since" in dialog.error.text(), dialog.error.text()
+    assert dialog.choice_buttons["skip"].isVisible() and dialog.choice_buttons["rename"].isVisible()
+    assert not _button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    view = _matter(qtbot, window)
+    assert view is not None and view["title"] == "Theirs" and view["documents"] == []
+    dialog.choice_buttons["rename"].click()
+    _press_import(qtbot, dialog)
+    assert "Imported matter m-a as m-a-imported." in dialog.outcome.text(), dialog.outcome.text()
+
+
+def test_a_name_too_long_for_the_disk_is_said_in_the_dialogs(qtbot, make_window, source: Path,
+                                                             tmp_path: Path) -> None:
+    """A case file named with a long title in Arabic (each letter two bytes on disk) stopped
+    the window with an OSError in its event loop: Export did nothing, with no word."""
+    long_name = tmp_path / ("ملف قضية اللجوء " * 20 + ".havencase")
+    window = make_window(source)
+    unlock(qtbot, window)
+    dialog = _export(qtbot, window, long_name)
+    assert "too long" in dialog.error.text() and "No case file was written" in dialog.error.text(), \
+        dialog.error.text()
+    assert list(tmp_path.glob("*.havencase")) == [] and dialog.isVisible()
+    dialog.reject()
+
+    window.action_map["import_case"].trigger()
+    importing = window.admin_dialog
+    importing.path.setText(str(long_name))
+    importing.passphrase.setText(FILE_PASS)
+    importing.check_button.click()
+    assert importing.error.text().startswith("Case file: there is no file at"), importing.error.text()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_field_of_the_case_file_dialogs_has_its_alt_letter(qtbot, make_window, source: Path, lang: str) -> None:
+    """Keyboard only: the export and import dialogs' fields had no Alt letter (the calendar
+    and manifest dialogs have), so reaching the passphrase meant counting Tab presses."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from clinic_app.gui.application import apply_language
+
+    apply_language(lang)
+    try:
+        window = make_window(source)
+        unlock(qtbot, window)
+        window.open_matter("m-a")
+        wait_idle(qtbot, window)
+
+        def alt(dialog, letter):  # type: ignore[no-untyped-def]
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+            QTest.keyClick(dialog, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+            return dialog.focusWidget()
+
+        letters = {"en": ("f", "p", "a"), "fr": ("f", "p", "c")}[lang]
+        window.action_map["export_case"].trigger()
+        export = window.admin_dialog
+        assert alt(export, letters[0]) is export.path
+        assert alt(export, letters[2]) is export.new.confirm
+        assert alt(export, letters[1]) is export.new.passphrase
+        export.reject()
+        window.action_map["import_case"].trigger()
+        importing = window.admin_dialog
+        assert alt(importing, letters[1]) is importing.passphrase
+        assert alt(importing, letters[0]) is importing.path
+        importing.reject()
+    finally:
+        apply_language("en")

@@ -73,3 +73,21 @@ def test_no_match_says_so_and_a_volunteer_has_no_conflict_check(qtbot, make_wind
         add_user(s, "vol", Role.VOLUNTEER, "a volunteer passphrase 123")
     unlock(qtbot, window, user="vol", passphrase="a volunteer passphrase 123")
     assert not window.action_map["conflict_check"].isEnabled() or not window.action_map["conflict_check"].isVisible()
+
+
+def test_long_names_do_not_push_the_dialog_off_the_screen(qtbot, make_window, people_vault: Path) -> None:
+    """Names pasted without spaces (a list of e-mail addresses, a scan's OCR line) and found
+    like no one were listed under the table, and the dialog grew to fit them on one line:
+    22,885 pixels wide for five names of 3,000 letters, its Close button off the screen."""
+    window = make_window(people_vault)
+    unlock(qtbot, window)
+    window.action_map["conflict_check"].trigger()
+    dialog = _dialog()
+    long_names = ["Zed" + "q" * 3000 + str(i) for i in range(5)]
+    dialog.names.setPlainText("\n".join(["Maria Garcia", *long_names]))
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0 and dialog.check_button.isEnabled(), timeout=30000)
+    wait_idle(qtbot, window)
+    qtbot.wait(50)
+    assert all(name in dialog.result.text() for name in long_names)  # still said
+    assert dialog.width() <= 1200 and dialog.minimumSizeHint().width() <= 1200, dialog.width()

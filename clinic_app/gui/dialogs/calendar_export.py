@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QLabel
 from clinic_app.domain.roles import Permission
 from clinic_app.gui import save_paths
 from clinic_app.gui.context import Context
-from clinic_app.gui.dialogs.users_dialog import error_label
+from clinic_app.gui.dialogs.users_dialog import confirm, error_label
 from clinic_app.gui.operations import deadlines as deadline_ops
 from clinic_app.gui.presenter import describe
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack, with_browse
@@ -41,6 +41,7 @@ class CalendarExportDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.matter_ref = ctx, matter_ref
         self.written: Path | None = None
+        self.replace_ok: Path | None = None  # the Choose… dialog already asked about this existing file
         self.setWindowTitle(_("Export deadlines to a calendar"))
         scope = _("The open deadlines of matter {ref} only.").format(ref=matter_ref) if matter_ref else \
             _("The open deadlines of every matter.")
@@ -75,7 +76,9 @@ class CalendarExportDialog(QDialog):
     def choose_file(self) -> None:
         chosen = save_paths.ask_save_path(self, _("Save the calendar as"), DEFAULT_NAME, calendar_filter())
         if chosen is not None:
-            self.path.setText(str(chosen if chosen.suffix else chosen.with_suffix(".ics")))
+            chosen = chosen if chosen.suffix else chosen.with_suffix(".ics")
+            self.replace_ok = chosen
+            self.path.setText(str(chosen))
 
     def start(self) -> None:
         text = self.path.text().strip()
@@ -85,6 +88,11 @@ class CalendarExportDialog(QDialog):
             return
         target = Path(text).expanduser()
         self.error.clear()
+        if save_paths.kind_of(target) == "file" and target != self.replace_ok and not confirm(
+                self, _("Replace the file?"), _("{path} already exists. Replace it with the calendar?").format(
+                    path=target), _("&Replace")):
+            self.path.setFocus()
+            return
         self.buttons.setEnabled(False)
         deadline_ops.export_calendar(self.ctx.runner, target=target, lang=str(self.language.currentData()),
                                      with_refs=self.ctx.can(Permission.EXPORT) and self.refs.isChecked(),

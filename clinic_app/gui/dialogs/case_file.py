@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
-from clinic_app.gui import file_dialogs
+from clinic_app.gui import file_dialogs, save_paths
 from clinic_app.gui.dialogs.users_dialog import NewPassphrase, error_label
 from clinic_app.gui.operations import transfer as transfer_ops
 from clinic_app.gui.presenter import describe
@@ -38,6 +38,13 @@ def _bar(name: str) -> QProgressBar:
     bar.setAccessibleName(name)
     bar.setVisible(False)
     return bar
+
+
+def buddy_label(text: str, field: QWidget) -> QLabel:
+    """A form label whose Alt letter (the & in `text`) puts the cursor in `field`."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
 
 
 def result_label(name: str) -> QLabel:
@@ -125,9 +132,9 @@ class ExportCaseDialog(RunningDialog):
         self.new.passphrase.setAccessibleName(_("Case file passphrase"))
         self.new.confirm.setAccessibleName(_("Case file passphrase again"))
         form = QFormLayout()
-        form.addRow(_("Case file:"), file_row)
-        form.addRow(_("Case file passphrase:"), self.new.passphrase)
-        form.addRow(_("Passphrase again:"), self.new.confirm)
+        form.addRow(buddy_label(_("Case &file:"), self.path), file_row)
+        form.addRow(buddy_label(_("Case file &passphrase:"), self.new.passphrase), self.new.passphrase)
+        form.addRow(buddy_label(_("Passphrase &again:"), self.new.confirm), self.new.confirm)
         form.addRow(_("Strength:"), self.new.meter)
         self.progress.setAccessibleName(_("Export progress"))
         self.outcome = result_label(_("Export result"))
@@ -141,9 +148,11 @@ class ExportCaseDialog(RunningDialog):
         if path:
             self.path.setText(str(self.target(path)))
 
-    @staticmethod
-    def target(text: str) -> Path:
+    def target(self, text: str) -> Path:
+        """The file to write: a folder typed (a USB stick's) gets the suggested name inside it."""
         path = Path(text.strip()).expanduser()
+        if save_paths.kind_of(path) == "folder":
+            return path / f"{self.matter_ref}{EXTENSION}"
         return path if path.suffix == EXTENSION else path.with_name(path.name + EXTENSION)
 
     def start(self) -> None:
@@ -157,7 +166,7 @@ class ExportCaseDialog(RunningDialog):
             return
         target = self.target(self.path.text())
         self.path.setText(str(target))
-        if target.exists():
+        if save_paths.kind_of(target) is not None:
             self.error.setText(_("Case file: {path} already exists; choose a new file name.").format(path=target))
             self.path.setFocus()
             return

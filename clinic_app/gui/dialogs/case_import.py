@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
-from clinic_app.gui import file_dialogs
-from clinic_app.gui.dialogs.case_file import RunningDialog, file_filter, result_label
+from clinic_app.gui import file_dialogs, save_paths
+from clinic_app.gui.dialogs.case_file import RunningDialog, buddy_label, file_filter, result_label
 from clinic_app.gui.dialogs.users_dialog import error_label, password_field
 from clinic_app.gui.operations import transfer as transfer_ops
 from clinic_app.gui.presenter import describe
@@ -23,7 +23,7 @@ from clinic_app.gui.tasks import TaskRunner
 from clinic_app.gui.widgets.dialog_parts import stack, with_browse
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services.transfer_conflicts import KIND_LABELS
-from clinic_app.vault.errors import WrongTransferPassphrase
+from clinic_app.vault.errors import TransferConflicts, WrongTransferPassphrase
 
 if TYPE_CHECKING:
     from clinic_app.services.transfer import CasePreview
@@ -57,8 +57,8 @@ class ImportCaseDialog(RunningDialog):
         self.passphrase.textChanged.connect(lambda _t: self.forget())
         self.passphrase.returnPressed.connect(self.check)
         form = QFormLayout()
-        form.addRow(_("Case file:"), file_row)
-        form.addRow(_("Case file passphrase:"), self.passphrase)
+        form.addRow(buddy_label(_("Case &file:"), self.path), file_row)
+        form.addRow(buddy_label(_("Case file &passphrase:"), self.passphrase), self.passphrase)
         self.contents = result_label(_("What the case file holds"))
         self.conflicts = result_label(_("Conflicts"))
         self.conflicts.setStyleSheet("color: #8a4b00;")
@@ -113,7 +113,7 @@ class ImportCaseDialog(RunningDialog):
             self.path.setFocus()
             return None
         path = Path(text).expanduser()
-        if not path.is_file():
+        if save_paths.kind_of(path) != "file":
             self.error.setText(_("Case file: there is no file at {path}.").format(path=path))
             self.path.setFocus()
             return None
@@ -217,6 +217,11 @@ class ImportCaseDialog(RunningDialog):
                                  "Nothing was imported."))
             self.passphrase.selectAll()
             self.passphrase.setFocus()
+        elif isinstance(exc, TransferConflicts):  # the vault changed since the check (a sync, say)
+            self.check()  # shows the conflicts and the choice, as a first check does
+            self.error.setText(_("This vault changed since the file was checked, and some records now conflict. "
+                                 "Nothing was imported: choose what to do below, or Cancel."))
+            return
         else:
             self.error.setText(describe(exc))
         self._enable()

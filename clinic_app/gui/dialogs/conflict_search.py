@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
+    QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from clinic_app.domain.display import display_name
@@ -44,6 +44,8 @@ class ConflictSearchDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.check)
         self.result = QLabel()
         self.result.setWordWrap(True)
+        # a name with no space to wrap at (pasted e-mail addresses) must not widen the dialog off the screen
+        self.result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.result.setAccessibleName(_("Result of the check"))
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName(_("Similar names found"))

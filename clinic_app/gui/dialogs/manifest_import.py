@@ -68,6 +68,7 @@ class ManifestImportDialog(QDialog):
         intro.setWordWrap(True)
         self.path = QLineEdit()
         self.path.setAccessibleName(_("Manifest file"))
+        self.path.textChanged.connect(lambda _t: self._another_file())
         file_row, self.browse = with_browse(self.path, self.choose_file)
         form = QFormLayout()
         path_label = QLabel(_("&Manifest:"))
@@ -98,6 +99,12 @@ class ManifestImportDialog(QDialog):
                                       manifest_filter())
         if path:
             self.path.setText(path)
+
+    def _another_file(self) -> None:
+        """After an import, another manifest chosen can be imported from here too."""
+        if self.summary is not None and not self.running:
+            self.summary = None
+            self._busy(False)
 
     @property
     def running(self) -> bool:
