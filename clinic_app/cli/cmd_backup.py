@@ -55,6 +55,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("file", type=Path)
     p.add_argument("--on-conflict", choices=transfer.CHOICES, default=None,
                    help=_("what to do with records that conflict: skip them, or import them under new refs"))
+    p.add_argument("--accept-conflicts", action="store_true",
+                   help=_("import even when the conflict check finds names like people in this vault "
+                          "(the decision is audited)"))
     p.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     p.set_defaults(func=cmd_import)
 
@@ -174,14 +177,34 @@ def cmd_export(ctx: CliContext) -> int:
 
 @_clear_errors
 def cmd_import(ctx: CliContext) -> int:
-    with _unlock(ctx) as session:
-        passphrase = ctx.secrets.read(_("Passphrase for the case file"))
-        result = transfer.import_matter(session, ctx.args.file, passphrase, on_conflict=ctx.args.on_conflict)
+    """Names like people already in the vault stop the import (exit 1, nothing imported),
+    as they stop a manifest import, unless --accept-conflicts."""
+    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts
+    from clinic_app.services.conflict_check import ConflictsFound
+
+    try:
+        with _unlock(ctx) as session:
+            passphrase = ctx.secrets.read(_("Passphrase for the case file"))
+            result = transfer.import_matter(session, ctx.args.file, passphrase, on_conflict=ctx.args.on_conflict,
+                                            accept_conflicts=ctx.args.accept_conflicts)
+    except ConflictsFound as exc:
+        if ctx.args.json:
+            emit_json({"imported": False, "name_conflicts": conflict_rows(exc.conflicts)})
+        else:
+            print_conflicts(exc.conflicts)
+        print(f"clinic-app: {exc}", file=sys.stderr)
+        print(_("Check each match; to import anyway, run the same command with --accept-conflicts."),
+              file=sys.stderr)
+        return ExitCode.FAILED
     if ctx.args.json:
         emit_json({"matter": result.matter_ref, "created": result.created, "reused": result.reused,
                    "renamed": result.renamed, "skipped": result.skipped,
-                   "conflicts": [c.describe() for c in result.conflicts]})
+                   "conflicts": [c.describe() for c in result.conflicts],
+                   "names_accepted": conflict_rows(result.names_accepted)})
         return ExitCode.OK
+    if result.names_accepted:
+        print(_("Imported despite the conflict check (your decision was recorded in the audit log):"))
+        print_conflicts(result.names_accepted)
     for conflict in result.conflicts:
         print(_("Conflict: {text}").format(text=conflict.describe()))
     for kind in sorted(set(result.created) | set(result.reused)):

@@ -35,7 +35,8 @@ from clinic_app.errors import BadInput, UsageError, VaultDamaged
 from clinic_app.fsutil import open_input
 from clinic_app.i18n import _
 from clinic_app.output_files import output_writer
-from clinic_app.services import transfer_payload
+from clinic_app.services import conflict_check, transfer_payload
+from clinic_app.services.conflict_check import NameConflict
 from clinic_app.services.passphrase_policy import require_strong
 from clinic_app.services.session import Session
 from clinic_app.services.transfer_conflicts import (
@@ -69,6 +70,7 @@ class ImportResult:
     renamed: dict[str, str] = field(default_factory=dict)  # "kind old" -> new ref
     skipped: list[str] = field(default_factory=list)  # "kind ref"
     changes: Changes = field(default_factory=Changes)  # for the window's views
+    names_accepted: tuple[NameConflict, ...] = ()  # imported despite the conflict check
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class CasePreview:
     counts: dict[str, int]  # documents, letters, translations, bundles
     conflicts: list[str]  # Conflict.describe(): refs only, never a person's name
     already_here: int  # records present with the same content (reused, not conflicts)
+    # names in the file like people in this vault (a possible conflict of interest)
+    name_conflicts: tuple[NameConflict, ...] = ()
 
 
 # --- export ---------------------------------------------------------------------------
@@ -286,12 +290,28 @@ def preview_import(session: Session, path: Path, passphrase: str) -> CasePreview
     conflicts, same = find_conflicts(session, payload)
     counts = {key: len(payload[key]) for key in ("documents", "letters", "translations", "bundles")}
     return CasePreview(payload["matter"]["ref"], payload["client"]["ref"], str(payload.get("exported_at", "")),
-                       counts, [c.describe() for c in conflicts], len(same))
+                       counts, [c.describe() for c in conflicts], len(same), tuple(_name_conflicts(session, payload)))
+
+
+def _name_conflicts(session: Session, payload: dict[str, Any],
+                    dropped: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> list[NameConflict]:
+    """The conflict check a manifest import runs: the file's client (and aliases) and the
+    matter's adverse parties, against everyone already in this vault; a record skipped
+    (`dropped`, the "skip" answer to a ref conflict) brings no names in."""
+    client = codec.from_plain(Client, payload["client"])
+    matter = codec.from_plain(Matter, payload["matter"])
+    return conflict_check.manifest_conflicts(
+        session, [] if ("client", client.ref) in dropped else [client],
+        [] if ("matter", matter.ref) in dropped else [matter])
 
 
 def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict: str | None = None,
-                  progress: Progress = no_progress, cancel: CancelToken | None = None) -> ImportResult:
-    """Import a case file; conflicts stop it unless `on_conflict` is "skip" or "rename"."""
+                  accept_conflicts: bool = False, progress: Progress = no_progress,
+                  cancel: CancelToken | None = None) -> ImportResult:
+    """Import a case file; conflicts stop it unless `on_conflict` is "skip" or "rename".
+
+    Names like people already in the vault (a possible conflict of interest) stop it too,
+    as they stop a manifest import, unless `accept_conflicts`, which is audited."""
     if on_conflict not in (None, *CHOICES):
         raise UsageError(_("Choose skip or rename for conflicts."))
     path = Path(path)
@@ -304,10 +324,15 @@ def import_matter(session: Session, path: Path, passphrase: str, *, on_conflict:
             raise TransferConflicts([c.describe() for c in conflicts])
         taken = {k: {r.casefold() for r in records.all_refs(session.vault.conn, t)} for k, t in TABLES.items()}
         res = resolve(payload, conflicts, on_conflict or "skip", taken) if conflicts else Resolution()
-        result = ImportResult(payload["matter"]["ref"], conflicts)
+        names = _name_conflicts(session, payload, res.dropped)
+        if names and not accept_conflicts:
+            raise conflict_check.ConflictsFound(names)
+        result = ImportResult(payload["matter"]["ref"], conflicts, names_accepted=tuple(names))
         result.renamed = {f"{k} {old}": new for (k, old), new in res.renamed.items()}
         result.skipped = sorted(f"{k} {r}" for k, r in res.dropped)
         with session.transaction():
+            if names:
+                conflict_check.record_decision(session, names, conflict_check.IMPORTED_ANYWAY)
             apply(session, payload, reader, res, same, result, progress=progress, cancel=cancel)
             reader.finish()  # the last chunk must verify before anything commits
             if cancel is not None:  # cancelled at the last moment: the transaction still rolls back

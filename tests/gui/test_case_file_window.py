@@ -346,3 +346,51 @@ def test_each_field_of_the_case_file_dialogs_has_its_alt_letter(qtbot, make_wind
         importing.reject()
     finally:
         apply_language("en")
+
+
+def test_names_like_people_in_this_vault_are_asked_about_before_importing(qtbot, make_window, source: Path,
+                                                                         new_vault, tmp_path: Path) -> None:
+    """The conflict check a manifest import runs: the file's client is an adverse party here.
+    Before, the case file came in with one press and no question."""
+    from clinic_app.domain.client import Client
+    from clinic_app.domain.matter import AdverseParty, Matter
+    from clinic_app.gui.dialogs.conflicts import ConflictDialog
+    from clinic_app.services import audit_log, case_record
+    from clinic_app.services.session import unlock as open_vault
+
+    first = make_window(source)
+    unlock(qtbot, first)
+    target = tmp_path / "case.havencase"
+    _export(qtbot, first, target)
+    first.close()
+    other, _key = new_vault("other")
+    with open_vault(other, user=ADMIN, passphrase=ADMIN_PASS) as s:  # set-up: the other side's matter here
+        case_record.save_client(s, Client(ref="c-9", legal_name="Bea Other"))
+        case_record.save_matter(s, Matter(ref="m-9", client_ref="c-9", type="rpd_claim", title="Claim",
+                                          adverse_parties=(AdverseParty("Ana Example"),)))
+    window = make_window(other)
+    unlock(qtbot, window)
+    dialog = _import_dialog(qtbot, window, target, FILE_PASS)
+    assert "possible conflict of interest" in dialog.contents.text()
+
+    def asked() -> ConflictDialog:
+        qtbot.waitUntil(lambda: getattr(dialog, "conflict_dialog", None) is not None
+                        and dialog.conflict_dialog.isVisible(), timeout=10000)
+        return dialog.conflict_dialog
+
+    _button(dialog, QDialogButtonBox.StandardButton.Ok).click()
+    question = asked()
+    rows = [question.table.item(r, 1).text() for r in range(question.table.rowCount())]
+    assert "Ana Example" in rows
+    question.back_button.click()  # Go back: nothing imported
+    wait_idle(qtbot, window)
+    assert _matter(qtbot, window) is None and "Nothing was imported" in dialog.outcome.text()
+    dialog.conflict_dialog = None
+    _button(dialog, QDialogButtonBox.StandardButton.Ok).click()
+    asked().save_button.click()  # Save anyway: imported, and the decision audited
+    qtbot.waitUntil(lambda: dialog.op is not None and dialog.op.done, timeout=30000)
+    wait_idle(qtbot, window)
+    assert _matter(qtbot, window) is not None
+    decisions = in_vault(qtbot, window, lambda s: [e.detail.get("decision") for e in audit_log.entries(s)
+                                                   if e.action == "conflict_check"])
+    assert sorted(decisions) == ["imported_anyway", "went_back"]

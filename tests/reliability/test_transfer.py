@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from clinic_app.services.conflict_check import ConflictsFound
+
 from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
@@ -101,8 +103,12 @@ def test_conflicts_stop_the_import_until_the_user_chooses(exported: Path, new_va
         skipped = transfer.import_matter(s, exported, FILE_PASS, on_conflict="skip")
         assert skipped.created == {} and "client c-a" in skipped.skipped
         assert records.listing(s, "matters").rows == []
-        renamed = transfer.import_matter(s, exported, FILE_PASS, on_conflict="rename")
+        with pytest.raises(ConflictsFound):  # kept as a second client, the name meets c-dup's
+            transfer.import_matter(s, exported, FILE_PASS, on_conflict="rename")
+        assert records.listing(s, "matters").rows == []
+        renamed = transfer.import_matter(s, exported, FILE_PASS, on_conflict="rename", accept_conflicts=True)
         assert renamed.renamed == {"client c-a": "c-a-imported"}
+        assert [c.name for c in renamed.names_accepted] == ["Client A Example"]
         assert case_record.get_client(s, "c-a").legal_name == "Somebody Else Entirely"  # never overwritten
         assert case_record.get_matter(s, "m-a").client_ref == "c-a-imported"
 

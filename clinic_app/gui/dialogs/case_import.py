@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QButtonGroup, QDialogButtonBox, QFormLayout, QLabe
 
 from clinic_app.gui import file_dialogs, save_paths
 from clinic_app.gui.dialogs.case_file import RunningDialog, buddy_label, file_filter, result_label
+from clinic_app.gui.dialogs.conflicts import ConflictDialog
+from clinic_app.gui.operations import clients as client_ops
 from clinic_app.gui.dialogs.users_dialog import error_label, password_field
 from clinic_app.gui.operations import transfer as transfer_ops
 from clinic_app.gui.presenter import describe
@@ -153,6 +155,12 @@ class ImportCaseDialog(RunningDialog):
                 ngettext("{n} translation link", "{n} translation links", counts["translations"]).format(
                     n=counts["translations"]),
                 ngettext("{n} bundle project", "{n} bundle projects", counts["bundles"]).format(n=counts["bundles"])))]
+        if p.name_conflicts:
+            lines.append(ngettext(
+                "{n} name in the file resembles someone in this vault (a possible conflict of interest): "
+                "Import shows the matches and asks.",
+                "{n} names in the file resemble people in this vault (possible conflicts of interest): "
+                "Import shows the matches and asks.", len(p.name_conflicts)).format(n=len(p.name_conflicts)))
         if p.already_here:
             lines.append(ngettext("{n} record is already in this vault, identical: it is reused.",
                                   "{n} records are already in this vault, identical: they are reused.",
@@ -174,15 +182,33 @@ class ImportCaseDialog(RunningDialog):
         (self.start_button if not conflicts else self.choice_buttons["skip"]).setFocus()
 
     def start(self) -> None:
+        """Import; names like people in this vault are shown first, as the forms show them:
+        Go back imports nothing, Save anyway imports (both audited)."""
         path = self._source()
         if path is None or self.preview is None:
             return
+        found = self.preview.name_conflicts
+        if not found:
+            self._start(path, accept=False)
+            return
+        dialog = ConflictDialog(found, self)
+        dialog.save_anyway.connect(lambda: self._start(path, accept=True))
+        dialog.went_back.connect(lambda: self._went_back(found))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _went_back(self, found: tuple[object, ...]) -> None:
+        client_ops.went_back(self.runner, conflicts=found).run()  # type: ignore[arg-type]
+        self.outcome.setText(_("Nothing was imported: check the similar names first."))
+
+    def _start(self, path: Path, *, accept: bool) -> None:
         self.error.clear()
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.status(_("Importing the case file…"))
         op = transfer_ops.import_case(self.runner, path=path, passphrase=self.passphrase.text(),
-                                      on_conflict=self.choice() if self.preview.conflicts else None)
+                                      on_conflict=self.choice() if self.preview and self.preview.conflicts else None,
+                                      accept_conflicts=accept)
         self.run(op.progress(self._progress).success(self._done).failure(self._failed))
         self._enable()
 

@@ -55,7 +55,8 @@ def preview_case(runner: TaskRunner, *, path: Path, passphrase: str) -> Op:
     return Op(runner, work)
 
 
-def import_case(runner: TaskRunner, *, path: Path, passphrase: str, on_conflict: str | None) -> Op:
+def import_case(runner: TaskRunner, *, path: Path, passphrase: str, on_conflict: str | None,
+                accept_conflicts: bool = False) -> Op:
     """Import the file; `on_conflict` is one of services.transfer.CHOICES, or None when the
     preview found no conflict (a conflict appearing since then stops it, importing nothing)."""
 
@@ -64,7 +65,8 @@ def import_case(runner: TaskRunner, *, path: Path, passphrase: str, on_conflict:
 
         job.cancel.raise_if_cancelled()
         result = transfer.import_matter(job.session, Path(path), passphrase, on_conflict=on_conflict,
-                                        progress=job.progress, cancel=job.cancel)
+                                        accept_conflicts=accept_conflicts, progress=job.progress,
+                                        cancel=job.cancel)
         ref = result.renamed.get(f"matter {result.matter_ref}", result.matter_ref)
         return Imported(ref, dict(result.created), dict(result.reused), dict(result.renamed),
                         list(result.skipped), result.changes)
