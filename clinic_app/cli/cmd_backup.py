@@ -179,7 +179,7 @@ def cmd_export(ctx: CliContext) -> int:
 def cmd_import(ctx: CliContext) -> int:
     """Names like people already in the vault stop the import (exit 1, nothing imported),
     as they stop a manifest import, unless --accept-conflicts."""
-    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts
+    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts, refused_import
     from clinic_app.services.conflict_check import ConflictsFound
 
     try:
@@ -188,14 +188,7 @@ def cmd_import(ctx: CliContext) -> int:
             result = transfer.import_matter(session, ctx.args.file, passphrase, on_conflict=ctx.args.on_conflict,
                                             accept_conflicts=ctx.args.accept_conflicts)
     except ConflictsFound as exc:
-        if ctx.args.json:
-            emit_json({"imported": False, "name_conflicts": conflict_rows(exc.conflicts)})
-        else:
-            print_conflicts(exc.conflicts)
-        print(f"clinic-app: {exc}", file=sys.stderr)
-        print(_("Check each match; to import anyway, run the same command with --accept-conflicts."),
-              file=sys.stderr)
-        return ExitCode.FAILED
+        return refused_import(exc, ctx.args.json, "name_conflicts")
     if ctx.args.json:
         emit_json({"matter": result.matter_ref, "created": result.created, "reused": result.reused,
                    "renamed": result.renamed, "skipped": result.skipped,

@@ -46,7 +46,7 @@ def cmd_import(ctx: CliContext) -> int:
     """Refuses (exit 1, nothing imported) when the conflict check finds similar names,
     printing them, unless --accept-conflicts: a script must not add a possible conflict
     of interest silently. With it, the matches are printed as warnings."""
-    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts
+    from clinic_app.cli.cmd_conflicts import conflict_rows, print_conflicts, refused_import
     from clinic_app.services.conflict_check import ConflictsFound
     from clinic_app.services.intake_bridge import analyzer
 
@@ -55,14 +55,7 @@ def cmd_import(ctx: CliContext) -> int:
             summary = import_manifest(session, ctx.args.manifest, analyze=analyze, progress=_progress,
                                       accept_conflicts=ctx.args.accept_conflicts)
     except ConflictsFound as exc:
-        if ctx.args.json:
-            emit_json({"imported": False, "conflicts": conflict_rows(exc.conflicts)})
-        else:
-            print_conflicts(exc.conflicts)
-        print(f"clinic-app: {exc}", file=sys.stderr)
-        print(_("Check each match; to import anyway, run the same command with --accept-conflicts."),
-              file=sys.stderr)
-        return ExitCode.FAILED
+        return refused_import(exc, ctx.args.json)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if ctx.args.json:

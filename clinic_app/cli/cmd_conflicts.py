@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -12,7 +13,7 @@ from clinic_app.domain.display import display_name
 from clinic_app.errors import ExitCode
 from clinic_app.i18n import _
 from clinic_app.services import conflict_check
-from clinic_app.services.conflict_check import NameConflict
+from clinic_app.services.conflict_check import ConflictsFound, NameConflict
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -39,6 +40,18 @@ def print_conflicts(found: Iterable[NameConflict], out: TextIO | None = None) ->
               _("No names like {name}.").format(name=head), file=out)
         for m in c.matches:
             print(f"  {display_name(m.person.name)}  —  {m.whose()}; {m.reason.label} ({m.score:.2f})", file=out)
+
+
+def refused_import(exc: ConflictsFound, as_json: bool, key: str = "conflicts") -> int:
+    """An import the conflict check stopped: the matches (or JSON under `key`), why nothing
+    was written and how to import anyway. Exit code 1."""
+    if as_json:
+        emit_json({"imported": False, key: conflict_rows(exc.conflicts)})
+    else:
+        print_conflicts(exc.conflicts)
+    print(f"clinic-app: {exc}", file=sys.stderr)
+    print(_("Check each match; to import anyway, run the same command with --accept-conflicts."), file=sys.stderr)
+    return ExitCode.FAILED
 
 
 def cmd_conflicts(ctx: CliContext) -> int:

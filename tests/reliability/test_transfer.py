@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from clinic_app.services.conflict_check import ConflictsFound
-
 from clinic_app.domain.bundle import BundleSpec, DocumentPart, Section, Tab
 from clinic_app.domain.client import Client
 from clinic_app.domain.document import DocumentMeta
@@ -18,6 +16,7 @@ from clinic_app.domain.matter import Matter
 from clinic_app.domain.translation import TranslationLink
 from clinic_app.errors import BadInput, PermissionDenied
 from clinic_app.services import bundles, case_record, evidence, records, transfer
+from clinic_app.services.conflict_check import ConflictsFound
 from clinic_app.services.evidence import Analysis
 from clinic_app.services.session import unlock
 from clinic_app.vault import audit, bundle_service
