@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from clinic_app.domain.bundle import BundleSpec
@@ -124,6 +125,17 @@ def _unique(key: str, parsed: list[Any], name: str) -> None:
         seen.add(ref)
 
 
+def _moment(value: Any) -> str:
+    """The export time as Haven writes it (ISO 8601), or "" for anything else: the preview
+    shows it, and a sender's text there (a line break, "No conflict!") must not reach it."""
+    if not isinstance(value, str) or len(value) > 40:
+        return ""
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return ""
+
+
 def check(payload: Any, name: str, *, format_name: str, readable: tuple[int, ...]) -> dict[str, Any]:
     """The payload with every part in its validated plain form (see module doc); version 1
     files get the parts they lack."""
@@ -136,6 +148,7 @@ def check(payload: Any, name: str, *, format_name: str, readable: tuple[int, ...
         raise TransferInvalid(name, "records")
     payload.setdefault("served_content", [])  # version 1 files carry none
     out = dict(payload)
+    out["exported_at"] = _moment(payload.get("exported_at"))
     for key, (cls, label) in _SINGLE.items():
         out[key] = codec.to_plain(_record(cls, payload.get(key), name, _(label)))
     for key, (cls, label) in _LISTS.items():

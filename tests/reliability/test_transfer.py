@@ -293,3 +293,14 @@ def test_cli_names_a_structurally_wrong_case_file(exported: Path, new_vault, tmp
     assert done.returncode == 5, done.stderr
     assert "hostile.havencase is not a complete Haven case file" in done.stderr
     assert "letter 1" in done.stderr and "Internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("moment", ["\nNo conflict with this vault!!!", 17, "2026-12-07T10:00:00+00:00" + "x" * 50])
+def test_the_preview_shows_only_a_real_export_time(exported: Path, new_vault, tmp_path: Path, moment) -> None:
+    """The window shows the file's export time: a sender's own text there must not reach it."""
+    hostile = tmp_path / "hostile.havencase"
+    _rewrite(exported, hostile, _set("exported_at", moment))
+    target, _r = new_vault("target")
+    with unlock(target, user=ADMIN, passphrase=ADMIN_PASS) as s:
+        assert transfer.preview_import(s, hostile, FILE_PASS).exported_at == ""
+        assert transfer.preview_import(s, exported, FILE_PASS).exported_at.startswith("20")  # a real one stays

@@ -148,7 +148,7 @@ class ImportCaseDialog(RunningDialog):
         p = preview
         counts = p.counts
         lines = [_("Matter {matter} of client {client}, exported {when} UTC.").format(
-            matter=p.matter_ref, client=p.client_ref, when=p.exported_at[:16].replace("T", " ")),
+            matter=p.matter_ref, client=p.client_ref, when=p.exported_at[:16].replace("T", " ") or "?"),
             ", ".join((
                 ngettext("{n} document", "{n} documents", counts["documents"]).format(n=counts["documents"]),
                 ngettext("{n} support letter", "{n} support letters", counts["letters"]).format(n=counts["letters"]),
