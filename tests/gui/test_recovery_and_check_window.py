@@ -79,11 +79,16 @@ def test_a_forgotten_admin_passphrase_is_reset_with_the_recovery_key_on_the_lock
     assert dialog.isVisible() and "nobody is not an admin of this vault" in dialog.error.text()
     assert folder_digest(folder) == before
 
-    # the right key as a person types it from paper: lower case, spaces for dashes
+    # the right key as a person types it from paper: lower case, spaces for dashes; the same key
+    # sits on the clipboard, pasted from a password manager, and leaves it once it has been used
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().setText(key)
     _fill(dialog, key.lower().replace("-", " "), admin=ADMIN)
     _ok(dialog)
     _finished(qtbot, window, dialog)
     assert not dialog.isVisible(), dialog.error.text()
+    assert QGuiApplication.clipboard().text() == ""
     assert dialog.key.text() == "" and dialog.new.passphrase.text() == "" and dialog.new.confirm.text() == ""
     page = window.unlock_page
     assert "has a new passphrase" in page.notice.text() and page.user.currentText() == ADMIN

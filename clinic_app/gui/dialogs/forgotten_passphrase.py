@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from clinic_app.errors import WrongRecoveryKey
@@ -22,6 +22,7 @@ from clinic_app.gui.qtcompat import emit
 from clinic_app.gui.tasks import TaskRunner
 from clinic_app.gui.widgets.dialog_parts import dialog_buttons, stack
 from clinic_app.i18n import _
+from clinic_app.vault import recovery_key
 
 
 class ForgottenPassphraseDialog(QDialog):
@@ -84,6 +85,7 @@ class ForgottenPassphraseDialog(QDialog):
 
     def _done(self, admin: str) -> None:
         self.busy = False
+        _clear_pasted(self.key.text())
         self.accept()  # wipes the widgets first (finished → _forget)
         emit(self.recovered, admin)
 
@@ -102,3 +104,15 @@ class ForgottenPassphraseDialog(QDialog):
     def _forget(self) -> None:
         self.key.clear()
         self.new.clear()
+
+
+def _clear_pasted(typed: str) -> None:
+    """A recovery key pasted from the clipboard (a password manager, an e-mail) stays there
+    after it has done its job: clear the clipboard when it holds this key, in any spelling."""
+    board = QGuiApplication.clipboard()
+    try:
+        same = recovery_key.normalise(board.text()) == recovery_key.normalise(typed)
+    except WrongRecoveryKey:
+        return
+    if same:
+        board.clear()
