@@ -29,19 +29,24 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(_("not a date (use YYYY-MM-DD): {value}").format(value=text)) from None
 
 
-def _named_date(text: str) -> tuple[str, date | None]:
+def _pair(text: str, usage: str) -> tuple[str, str]:
+    """NAME=VALUE split at the first "=", both trimmed; `usage` shows the form when it is not one."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(_("write NAME=YYYY-MM-DD, e.g. leave_filed=2026-12-03: {value}").format(
-            value=text))
-    return name.strip(), _day(value.strip()) if value.strip() else None
+        raise argparse.ArgumentTypeError(usage.format(value=text))
+    return name.strip(), value.strip()
+
+
+def _named_date(text: str) -> tuple[str, date | None]:
+    name, value = _pair(text, _("write NAME=YYYY-MM-DD, e.g. leave_filed=2026-12-03: {value}"))
+    return name, _day(value) if value else None
 
 
 def _named_option(text: str) -> tuple[str, str | None]:
-    rule, sep, value = text.partition("=")
-    if not sep or not rule.strip():
-        raise argparse.ArgumentTypeError(_("write RULE=OPTION, e.g. rpd.boc=inland: {value}").format(value=text))
-    return rule.strip(), value.strip() or None
+    rule, value = _pair(text, _("write RULE=OPTION, e.g. rpd.boc=inland: {value}"))
+    return rule, value or None
+
+
 def _province_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--province", metavar="XX",
                    help=_("province or territory for holidays, for this command only "

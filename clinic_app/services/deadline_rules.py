@@ -172,12 +172,6 @@ def _parse_bytes(data: bytes, display: str) -> tuple[str, list[Rule]]:
     return rules[0].forum, rules
 
 
-def read_rules_file(path: Path, display: str | None = None) -> tuple[str, list[Rule]]:
-    """(forum, rules) of one file; `display` is how messages name it (default: file name)."""
-    display = display or path.name
-    return _parse_bytes(_read_bytes(path, display), display)
-
-
 def _rule_paths(folder: Path) -> dict[str, Path]:
     """The rules files of `folder` by name: every name ending .yaml or .yml, whatever it is
     (the reader refuses what is not a file), except hidden ones (an editor's lock file
